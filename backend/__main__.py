@@ -1,0 +1,21 @@
+"""`python -m backend`: apply migrations, then serve the API (with the fake WeChat and demo data in dev)."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from backend.migrate import upgrade_head
+from backend.settings import get_settings
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    upgrade_head(settings.database_url)
+    uvicorn.run("backend.app:create_app", factory=True, host=settings.host, port=settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""create_app(): routers, one error handler, state (engine, sessions, WeChat), lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backend.db import create_engine, make_session_factory
+from backend.errors import DomainError
+from backend.settings import Settings, get_settings
+from backend.wechat.client import WeChatGateway
+
+log = logging.getLogger("backend")
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+def _error(status: int, code: str, detail: str, headers: dict | None = None, **extra) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail, **extra}, status_code=status, headers=headers)
+
+
+def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict]]:
+    fields = []
+    parts = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+        where = ".".join(loc) or "请求体"
+        msg = err.get("msg", "无效")
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        fields.append({"field": where, "message": msg, "type": err.get("type")})
+        parts.append(f"{where}: {msg}")
+    return "请求内容有误 — " + "; ".join(parts[:5]), fields
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return _error(exc.status_code, exc.code, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail, fields = _validation_detail(exc)
+        return _error(422, "invalid_input", detail, fields=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        detail = exc.detail if isinstance(exc.detail, str) else "请求无法处理"
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "没有这个接口或资源"
+        if exc.status_code == 405:
+            detail = "该接口不支持这种请求方法"
+        return _error(exc.status_code, code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _crash(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _error(500, "internal_error", "服务器内部错误，请稍后再试")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if settings.demo_enabled:
+            from backend import demo
+
+            async with app.state.session_factory() as session:
+                loaded = await demo.load_if_empty(session)
+                await session.commit()
+            if loaded:
+                log.warning("demo data loaded into an empty database")
+        worker = None
+        if settings.worker_enabled:
+            from backend.worker import run_forever
+
+            worker = asyncio.create_task(run_forever(app.state.session_factory, settings))
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            app.state.wechat.close()
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="幸福家园 Happy Home API",
+        version="0.1.0",
+        description="Party-building-led community governance: residents request (群众点单), the compound "
+        "dispatches (小区派单), Party members accept (党员接单). Errors are "
+        '`{"error": "<code>", "detail": "<message>"}`.',
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = create_engine(settings.database_url, echo=settings.sql_echo)
+    app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.wechat = WeChatGateway(
+        settings.wechat_appid,
+        settings.wechat_secret,
+        settings.effective_wechat_api_base,
+        redis_url=settings.redis_url,
+    )
+    install_error_handlers(app)
+
+    from backend.auth.router import router as auth_router
+    from backend.dispatch.router import router as dispatch_router
+    from backend.files.router import router as files_router
+    from backend.org.router import router as org_router
+    from backend.people.router import router as people_router
+    from backend.wishes.router import router as wishes_router
+
+    for router in (auth_router, org_router, people_router, wishes_router, dispatch_router, files_router):
+        app.include_router(router)
+
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    app.mount("/uploads", StaticFiles(directory=settings.upload_dir), name="uploads")
+    if settings.fake_wechat_enabled and not settings.wechat_api_base:
+        from backend.wechat.fake import create_fake_wechat_app
+
+        app.mount("/fake-wechat", create_fake_wechat_app(), name="fake-wechat")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,113 @@
+"""Who is calling: `CurrentUser` resolves the bearer token to a Principal (user + role grants);
+`require_role(...)` makes a route state which roles may call it. Scope checks (which compound)
+are made with the Principal's helpers once the route knows the object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.tokens import decode_access_token
+from backend.db import SessionDep
+from backend.errors import Forbidden, Unauthorized
+from backend.org import service as org_service
+from backend.people import service as people_service
+from backend.people.models import RoleGrant, User
+
+ROLES = (
+    "resident",
+    "party_member",
+    "dispatcher",
+    "grid_worker",
+    "community_admin",
+    "department_staff",
+    "street_admin",
+)
+# Roles whose grants reach down to compounds, and the scope type each is granted on.
+COMPOUND_REACH = {
+    "dispatcher": "compound",
+    "party_member": "compound",
+    "community_admin": "community",
+    "street_admin": "street",
+}
+
+
+@dataclass
+class Principal:
+    user: User
+    grants: list[RoleGrant]
+    _compound_cache: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> int:
+        assert self.user.id is not None
+        return self.user.id
+
+    @property
+    def roles(self) -> list[str]:
+        held = {g.role for g in self.grants} | {"resident"}
+        return [r for r in ROLES if r in held]
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    def scope_ids(self, role: str, scope_type: str) -> set[int]:
+        return {g.scope_id for g in self.grants if g.role == role and g.scope_type == scope_type}
+
+    async def compound_ids(self, session: AsyncSession, *roles: str) -> set[int]:
+        """Compounds this principal reaches through any of `roles` (community and street grants
+        reach every compound below them)."""
+        key = tuple(sorted(roles))
+        if key not in self._compound_cache:
+            direct = {g.scope_id for g in self.grants if g.role in roles and g.scope_type == "compound"}
+            communities = {g.scope_id for g in self.grants if g.role in roles and g.scope_type == "community"}
+            streets = {g.scope_id for g in self.grants if g.role in roles and g.scope_type == "street"}
+            below = await org_service.compounds_under(session, community_ids=communities, street_ids=streets)
+            self._compound_cache[key] = direct | below
+        return self._compound_cache[key]
+
+    async def require_compound(self, session: AsyncSession, compound_id: int, *roles: str) -> None:
+        if compound_id not in await self.compound_ids(session, *roles):
+            raise Forbidden("您没有该小区的相应权限", code="out_of_scope")
+
+
+bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/wechat")
+
+
+async def current_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("请先登录", code="not_authenticated")
+    user_id = decode_access_token(request.app.state.settings, credentials.credentials)
+    user = await session.get(User, user_id)
+    if user is None:
+        raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
+    grants = await people_service.grants_of(session, user_id)
+    return Principal(user=user, grants=grants)
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def require_role(*roles: str):
+    """Dependency: the caller must hold at least one of `roles` (anywhere; scope is checked later)."""
+
+    async def checker(principal: CurrentUser) -> Principal:
+        if not principal.has_role(*roles):
+            raise Forbidden("您没有执行此操作的角色权限", code="role_required")
+        return principal
+
+    return Depends(checker)
+
+
+Dispatcher = Annotated[Principal, require_role("dispatcher")]
+Member = Annotated[Principal, require_role("party_member")]
+Admin = Annotated[Principal, require_role("community_admin", "street_admin")]
+Staff = Annotated[Principal, require_role("dispatcher", "community_admin", "street_admin")]

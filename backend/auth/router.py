@@ -1,0 +1,82 @@
+"""Login with WeChat, and the caller's own profile."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from backend.auth import schemas
+from backend.auth.deps import CurrentUser, Principal
+from backend.auth.tokens import create_access_token
+from backend.db import SessionDep
+from backend.errors import TooManyRequests, Unauthorized, UpstreamUnavailable
+from backend.org import service as org_service
+from backend.people import service as people_service
+from backend.wechat.client import WeChatError
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+@router.post("/auth/wechat", response_model=schemas.TokenOut, summary="Log in with a wx.login code (anyone)")
+async def wechat_login(body: schemas.WeChatLoginIn, request: Request, session: SessionDep) -> schemas.TokenOut:
+    try:
+        result = await request.app.state.wechat.code_to_session(body.code)
+    except WeChatError as exc:
+        if exc.errcode == 40029 or exc.errcode == 40163:
+            raise Unauthorized("微信登录凭证无效或已使用，请重新进入小程序", code="invalid_code") from exc
+        if exc.errcode == 45011:
+            raise TooManyRequests(
+                "登录过于频繁，请稍后再试", code="login_rate_limited", headers={"Retry-After": "60"}
+            ) from exc
+        raise UpstreamUnavailable("微信服务暂时不可用，请稍后再试", code="wechat_unavailable") from exc
+    user, created = await people_service.login_openid(session, result["openid"], result.get("unionid"))
+    token, ttl = create_access_token(request.app.state.settings, user.id)
+    principal = Principal(user=user, grants=await people_service.grants_of(session, user.id))
+    return schemas.TokenOut(
+        access_token=token,
+        expires_in=ttl,
+        new_user=created,
+        user=schemas.UserBrief(id=user.id, name=user.name, roles=principal.roles),
+    )
+
+
+async def _me(session, principal: Principal) -> schemas.MeOut:
+    user = principal.user
+    compound_name = None
+    if user.compound_id is not None:
+        compound_name = (await org_service.compound_names(session, [user.compound_id])).get(user.compound_id)
+    room = None
+    if user.household_id is not None:
+        room = (await org_service.household_labels(session, [user.household_id]))[user.household_id]["label"]
+    return schemas.MeOut(
+        id=user.id,
+        name=user.name,
+        phone=user.phone,
+        compound_id=user.compound_id,
+        compound_name=compound_name,
+        household_id=user.household_id,
+        room=room,
+        roles=principal.roles,
+        grants=[schemas.GrantOut(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id) for g in principal.grants],
+    )
+
+
+@router.get("/me", response_model=schemas.MeOut, summary="The caller's profile and roles (any logged-in user)")
+async def me(session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
+    return await _me(session, principal)
+
+
+@router.patch(
+    "/me",
+    response_model=schemas.MeOut,
+    summary="Update name and phone, bind to a compound and household (any logged-in user)",
+)
+async def patch_me(body: schemas.MePatch, session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
+    await people_service.update_profile(
+        session,
+        principal.user,
+        name=body.name,
+        phone=body.phone,
+        compound_id=body.compound_id,
+        household_id=body.household_id,
+    )
+    return await _me(session, principal)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from backend.validation import Phone, Text
+
+
+class WeChatLoginIn(BaseModel):
+    code: Text(1, 128)
+
+
+class UserBrief(BaseModel):
+    id: int
+    name: str
+    roles: list[str]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    user: UserBrief
+    new_user: bool
+
+
+class GrantOut(BaseModel):
+    role: str
+    scope_type: str
+    scope_id: int
+
+
+class MeOut(BaseModel):
+    id: int
+    name: str
+    phone: str | None
+    compound_id: int | None
+    compound_name: str | None
+    household_id: int | None
+    room: str | None
+    roles: list[str]
+    grants: list[GrantOut]
+
+
+class MePatch(BaseModel):
+    name: Text(1, 20) | None = None
+    phone: Phone | None = None
+    compound_id: int | None = None
+    household_id: int | None = None

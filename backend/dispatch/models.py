@@ -1,0 +1,46 @@
+"""Orders: a wish offered to (dispatch) or claimed by (claim) one Party member."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, text
+from sqlmodel import Field, SQLModel
+
+from backend.clock import utcnow
+from backend.db import UTCDateTime
+
+LIVE_ORDER_STATUSES = ("offered", "accepted")
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "wish_order"
+    __table_args__ = (
+        # At most one live order per wish, whatever races happen above it.
+        Index(
+            "uq_wish_order_live",
+            "wish_id",
+            unique=True,
+            sqlite_where=text("status IN ('offered', 'accepted')"),
+            postgresql_where=text("status IN ('offered', 'accepted')"),
+        ),
+        Index("ix_wish_order_member_status_id", "member_id", "status", "id"),
+        Index("ix_wish_order_status_expires_at", "status", "expires_at"),
+        Index("ix_wish_order_wish_id", "wish_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    wish_id: int = Field(foreign_key="wish.id")
+    member_id: int = Field(foreign_key="user.id")
+    compound_id: int = Field(foreign_key="compound.id", index=True)
+    kind: str = Field(max_length=10)  # dispatch | claim
+    status: str = Field(max_length=20)  # offered | accepted | declined | expired | completed | cancelled
+    dispatched_by: int | None = Field(default=None, foreign_key="user.id")
+    note: str | None = Field(default=None, max_length=200)
+    decline_reason: str | None = Field(default=None, max_length=200)
+    completion_note: str | None = Field(default=None, max_length=500)
+    photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

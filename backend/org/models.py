@@ -1,0 +1,60 @@
+"""The organisation tree: street → community → compound, with grids beside compounds
+(they do not always nest), buildings, units and households, and street departments."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class Street(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60)
+
+
+class Community(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    street_id: int = Field(foreign_key="street.id", index=True)
+    name: str = Field(max_length=60)
+
+
+class Compound(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    name: str = Field(max_length=60, index=True)
+    address: str = Field(default="", max_length=200)
+
+
+class Grid(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    name: str = Field(max_length=60)
+
+
+class Building(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    compound_id: int = Field(foreign_key="compound.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    name: str = Field(max_length=30)
+
+
+class Unit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    building_id: int = Field(foreign_key="building.id", index=True)
+    name: str = Field(max_length=30)
+
+
+class Household(SQLModel, table=True):
+    """One dwelling. compound_id and grid_id copy the building's so that scope filters need no joins."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    building_id: int = Field(foreign_key="building.id", index=True)
+    compound_id: int = Field(foreign_key="compound.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    room: str = Field(max_length=20)
+
+
+class Department(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    street_id: int = Field(foreign_key="street.id", index=True)
+    name: str = Field(max_length=60)

@@ -1,0 +1,55 @@
+"""Finding compounds (anyone logged in) and the organisation tree (admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from backend.auth.deps import Admin, CurrentUser
+from backend.db import SessionDep
+from backend.org import service
+from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+
+router = APIRouter(prefix="/api/v1/org", tags=["org"])
+
+
+class CompoundOut(BaseModel):
+    id: int
+    name: str
+    address: str
+    community_id: int
+    community_name: str
+
+
+class TreeOut(BaseModel):
+    streets: list[dict]
+
+
+@router.get("/compounds", response_model=Page[CompoundOut], summary="Find a compound by name (any logged-in user)")
+async def compounds(
+    session: SessionDep,
+    _: CurrentUser,
+    q: Annotated[str | None, Query(max_length=30)] = None,
+    cursor: CursorQ = None,
+    limit: LimitQ = 20,
+) -> Page[CompoundOut]:
+    rows = await service.search_compounds(session, q, parse_cursor(cursor), limit)
+    rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
+    return Page(
+        items=[
+            CompoundOut(id=c.id, name=c.name, address=c.address, community_id=c.community_id, community_name=n)
+            for c, n in rows
+        ],
+        next_cursor=next_cursor,
+    )
+
+
+@router.get(
+    "/tree", response_model=TreeOut, summary="The organisation tree under the caller (community admin, street admin)"
+)
+async def tree(session: SessionDep, principal: Admin) -> TreeOut:
+    streets = principal.scope_ids("street_admin", "street")
+    communities = principal.scope_ids("community_admin", "community")
+    return TreeOut(streets=await service.tree(session, streets, communities))

@@ -1,0 +1,140 @@
+"""Queries over the organisation tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.errors import InvalidInput, NotFound
+from backend.org.models import Building, Community, Compound, Grid, Household, Street, Unit
+
+
+async def get_compound(session: AsyncSession, compound_id: int) -> Compound:
+    compound = await session.get(Compound, compound_id)
+    if compound is None:
+        raise NotFound(f"小区 {compound_id} 不存在", code="compound_not_found")
+    return compound
+
+
+async def compound_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    rows = await session.execute(select(Compound.id, Compound.name).where(Compound.id.in_(ids)))
+    return dict(rows.all())
+
+
+async def compounds_under(
+    session: AsyncSession, *, community_ids: Iterable[int] = (), street_ids: Iterable[int] = ()
+) -> set[int]:
+    community_ids, street_ids = set(community_ids), set(street_ids)
+    if not community_ids and not street_ids:
+        return set()
+    stmt = select(Compound.id).join(Community, Community.id == Compound.community_id)
+    stmt = stmt.where(or_(Compound.community_id.in_(community_ids), Community.street_id.in_(street_ids)))
+    return set((await session.execute(stmt)).scalars())
+
+
+async def search_compounds(
+    session: AsyncSession, q: str | None, cursor: int | None, limit: int
+) -> list[tuple[Compound, str]]:
+    stmt = select(Compound, Community.name).join(Community, Community.id == Compound.community_id)
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(Compound.name.like(like), Compound.address.like(like), Community.name.like(like)))
+    if cursor is not None:
+        stmt = stmt.where(Compound.id > cursor)
+    stmt = stmt.order_by(Compound.id).limit(limit + 1)
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
+
+
+async def household_in_compound(session: AsyncSession, household_id: int, compound_id: int) -> Household:
+    household = await session.get(Household, household_id)
+    if household is None:
+        raise NotFound(f"住户 {household_id} 不存在", code="household_not_found")
+    if household.compound_id != compound_id:
+        raise InvalidInput("该住户不在所选小区内", code="household_not_in_compound")
+    return household
+
+
+async def household_labels(session: AsyncSession, household_ids: Iterable[int]) -> dict[int, dict]:
+    """Room label and building id for households, e.g. {"building_id": 3, "label": "2号楼1单元302"}."""
+    ids = set(household_ids)
+    if not ids:
+        return {}
+    stmt = (
+        select(Household.id, Household.building_id, Building.name, Unit.name, Household.room)
+        .join(Unit, Unit.id == Household.unit_id)
+        .join(Building, Building.id == Household.building_id)
+        .where(Household.id.in_(ids))
+    )
+    return {
+        hid: {"building_id": bid, "label": f"{bname}{uname}{room}"}
+        for hid, bid, bname, uname, room in (await session.execute(stmt)).all()
+    }
+
+
+async def tree(session: AsyncSession, street_ids: set[int], community_ids: set[int]) -> list[dict]:
+    """Streets → communities → compounds and grids, with building and household counts.
+    Four queries whatever the size of the tree."""
+    streets = (await session.execute(select(Street).order_by(Street.id))).scalars().all()
+    communities = (await session.execute(select(Community).order_by(Community.id))).scalars().all()
+    visible_communities = [c for c in communities if c.street_id in street_ids or c.id in community_ids]
+    cids = {c.id for c in visible_communities}
+    compounds = (
+        (await session.execute(select(Compound).where(Compound.community_id.in_(cids)).order_by(Compound.id)))
+        .scalars()
+        .all()
+    )
+    grids = (await session.execute(select(Grid).where(Grid.community_id.in_(cids)).order_by(Grid.id))).scalars().all()
+    counts = dict(
+        (
+            await session.execute(
+                select(Household.compound_id, func.count())
+                .where(Household.compound_id.in_([c.id for c in compounds]))
+                .group_by(Household.compound_id)
+            )
+        ).all()
+    )
+    buildings = dict(
+        (
+            await session.execute(
+                select(Building.compound_id, func.count())
+                .where(Building.compound_id.in_([c.id for c in compounds]))
+                .group_by(Building.compound_id)
+            )
+        ).all()
+    )
+    out = []
+    for street in streets:
+        comms = [c for c in visible_communities if c.street_id == street.id]
+        if not comms:
+            continue
+        out.append(
+            {
+                "id": street.id,
+                "name": street.name,
+                "communities": [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "compounds": [
+                            {
+                                "id": cp.id,
+                                "name": cp.name,
+                                "address": cp.address,
+                                "buildings": buildings.get(cp.id, 0),
+                                "households": counts.get(cp.id, 0),
+                            }
+                            for cp in compounds
+                            if cp.community_id == c.id
+                        ],
+                        "grids": [{"id": g.id, "name": g.name} for g in grids if g.community_id == c.id],
+                    }
+                    for c in comms
+                ],
+            }
+        )
+    return out

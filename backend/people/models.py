@@ -1,0 +1,76 @@
+"""People, role grants on nodes of the organisation tree, Party members and their reporting-in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from backend.clock import utcnow
+from backend.db import UTCDateTime
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    openid: str | None = Field(default=None, max_length=64, unique=True)
+    unionid: str | None = Field(default=None, max_length=64)
+    name: str = Field(default="", max_length=20)
+    phone: str | None = Field(default=None, max_length=11)
+    compound_id: int | None = Field(default=None, foreign_key="compound.id", index=True)
+    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RoleGrant(SQLModel, table=True):
+    """A role held on one node: scope_type is street, community, compound, grid or department."""
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "scope_type", "scope_id"),
+        Index("ix_rolegrant_role_scope", "role", "scope_type", "scope_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    role: str = Field(max_length=30)
+    scope_type: str = Field(max_length=20)
+    scope_id: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MemberProfile(SQLModel, table=True):
+    """An in-post Party member's working details (one per user)."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    work_unit: str = Field(max_length=60)
+    skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    available: bool = True
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MemberRegistration(SQLModel, table=True):
+    """双报到: a member reporting in to the compound where they live; approved by its dispatcher."""
+
+    __table_args__ = (
+        Index(
+            "uq_memberregistration_pending",
+            "user_id",
+            "compound_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_memberregistration_compound_status", "compound_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    compound_id: int = Field(foreign_key="compound.id")
+    work_unit: str = Field(max_length=60)
+    skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=20)
+    reason: str | None = Field(default=None, max_length=200)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

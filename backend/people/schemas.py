@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from backend.validation import Reason, Text
+
+Skill = Text(1, 20)
+Skills = Annotated[list[Skill], Field(max_length=20)]
+
+
+class RegisterIn(BaseModel):
+    work_unit: Text(1, 60)
+    skills: Skills = Field(default_factory=list)
+    compound_id: int
+
+
+class RejectIn(BaseModel):
+    reason: Reason
+
+
+class RegistrationOut(BaseModel):
+    id: int
+    user_id: int
+    user_name: str
+    compound_id: int
+    work_unit: str
+    skills: list[str]
+    status: str
+    reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class MemberOut(BaseModel):
+    user_id: int
+    name: str
+    work_unit: str
+    skills: list[str]
+    available: bool
+    compound_ids: list[int]
+
+
+class MemberPatch(BaseModel):
+    skills: Skills | None = None
+    available: bool | None = None
+    work_unit: Text(1, 60) | None = None

@@ -1,0 +1,219 @@
+"""Users, role grants, Party member profiles and reporting-in (双报到)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.clock import utcnow
+from backend.errors import Conflict, Forbidden, NotFound
+from backend.org import service as org_service
+from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
+
+
+def mask_name(name: str | None) -> str:
+    if not name:
+        return "居民"
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return None
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+async def grants_of(session: AsyncSession, user_id: int) -> list[RoleGrant]:
+    rows = await session.execute(select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id))
+    return list(rows.scalars())
+
+
+async def grant(session: AsyncSession, user_id: int, role: str, scope_type: str, scope_id: int) -> None:
+    exists = await session.execute(
+        select(RoleGrant.id).where(
+            RoleGrant.user_id == user_id,
+            RoleGrant.role == role,
+            RoleGrant.scope_type == scope_type,
+            RoleGrant.scope_id == scope_id,
+        )
+    )
+    if exists.first() is None:
+        session.add(RoleGrant(user_id=user_id, role=role, scope_type=scope_type, scope_id=scope_id))
+        await session.flush()
+
+
+async def users_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = await session.execute(select(User).where(User.id.in_(ids)))
+    return {u.id: u for u in rows.scalars()}
+
+
+async def login_openid(session: AsyncSession, openid: str, unionid: str | None) -> tuple[User, bool]:
+    """The user for this openid, created as a new resident on first login."""
+    user = (await session.execute(select(User).where(User.openid == openid))).scalar_one_or_none()
+    created = False
+    if user is None:
+        user = User(openid=openid, unionid=unionid)
+        try:
+            async with session.begin_nested():
+                session.add(user)
+        except IntegrityError:
+            # Two first logins raced; the other one created the account.
+            user = (await session.execute(select(User).where(User.openid == openid))).scalar_one()
+        else:
+            created = True
+    user.last_login_at = utcnow()
+    await session.flush()
+    return user, created
+
+
+async def update_profile(
+    session: AsyncSession,
+    user: User,
+    *,
+    name: str | None,
+    phone: str | None,
+    compound_id: int | None,
+    household_id: int | None,
+) -> User:
+    if compound_id is not None:
+        await org_service.get_compound(session, compound_id)
+        if compound_id != user.compound_id:
+            user.household_id = None
+        user.compound_id = compound_id
+    if household_id is not None:
+        if user.compound_id is None:
+            raise Conflict("请先选择所在小区", code="compound_required")
+        await org_service.household_in_compound(session, household_id, user.compound_id)
+        user.household_id = household_id
+    if name is not None:
+        user.name = name
+    if phone is not None:
+        user.phone = phone
+    await session.flush()
+    return user
+
+
+# ---- Party members -------------------------------------------------------------------------
+
+
+async def member_compounds(session: AsyncSession, user_id: int) -> set[int]:
+    rows = await session.execute(
+        select(RoleGrant.scope_id).where(
+            RoleGrant.user_id == user_id, RoleGrant.role == "party_member", RoleGrant.scope_type == "compound"
+        )
+    )
+    return set(rows.scalars())
+
+
+async def get_profile(session: AsyncSession, user_id: int) -> MemberProfile:
+    profile = await session.get(MemberProfile, user_id)
+    if profile is None:
+        raise NotFound("尚未完成党员报到", code="not_a_member")
+    return profile
+
+
+async def register(
+    session: AsyncSession, user: User, *, compound_id: int, work_unit: str, skills: list[str]
+) -> MemberRegistration:
+    await org_service.get_compound(session, compound_id)
+    if compound_id in await member_compounds(session, user.id):
+        raise Conflict("您已在该小区完成报到", code="already_member")
+    pending = await session.execute(
+        select(MemberRegistration.id).where(
+            MemberRegistration.user_id == user.id,
+            MemberRegistration.compound_id == compound_id,
+            MemberRegistration.status == "pending",
+        )
+    )
+    if pending.first() is not None:
+        raise Conflict("您在该小区的报到申请正在审核中", code="registration_pending")
+    registration = MemberRegistration(user_id=user.id, compound_id=compound_id, work_unit=work_unit, skills=skills)
+    try:
+        async with session.begin_nested():
+            session.add(registration)
+    except IntegrityError as exc:
+        raise Conflict("您在该小区的报到申请正在审核中", code="registration_pending") from exc
+    return registration
+
+
+async def get_registration(session: AsyncSession, registration_id: int) -> MemberRegistration:
+    registration = await session.get(MemberRegistration, registration_id)
+    if registration is None:
+        raise NotFound(f"报到申请 {registration_id} 不存在", code="registration_not_found")
+    return registration
+
+
+async def decide_registration(
+    session: AsyncSession, registration: MemberRegistration, *, approve: bool, actor_id: int, reason: str | None
+) -> MemberRegistration:
+    if registration.status != "pending":
+        raise Conflict("该报到申请已处理", code="registration_decided")
+    registration.status = "approved" if approve else "rejected"
+    registration.reason = reason
+    registration.decided_by = actor_id
+    registration.decided_at = utcnow()
+    if approve:
+        profile = await session.get(MemberProfile, registration.user_id)
+        if profile is None:
+            session.add(
+                MemberProfile(
+                    user_id=registration.user_id, work_unit=registration.work_unit, skills=registration.skills
+                )
+            )
+        else:
+            profile.work_unit = registration.work_unit
+            profile.skills = sorted(set(profile.skills) | set(registration.skills))
+            profile.updated_at = utcnow()
+        await grant(session, registration.user_id, "party_member", "compound", registration.compound_id)
+    await session.flush()
+    return registration
+
+
+async def list_registrations(
+    session: AsyncSession, compound_ids: set[int], status: str | None, cursor: int | None, limit: int
+) -> list[MemberRegistration]:
+    stmt = select(MemberRegistration).where(MemberRegistration.compound_id.in_(compound_ids))
+    if status:
+        stmt = stmt.where(MemberRegistration.status == status)
+    if cursor is not None:
+        stmt = stmt.where(MemberRegistration.id < cursor)
+    stmt = stmt.order_by(MemberRegistration.id.desc()).limit(limit + 1)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def update_member(
+    session: AsyncSession, user_id: int, *, skills: list[str] | None, available: bool | None, work_unit: str | None
+) -> MemberProfile:
+    profile = await get_profile(session, user_id)
+    if not await member_compounds(session, user_id):
+        raise Forbidden("您的党员报到尚未通过", code="not_a_member")
+    if skills is not None:
+        profile.skills = skills
+    if available is not None:
+        profile.available = available
+    if work_unit is not None:
+        profile.work_unit = work_unit
+    profile.updated_at = utcnow()
+    await session.flush()
+    return profile
+
+
+async def members_of_compound(session: AsyncSession, compound_id: int) -> list[tuple[User, MemberProfile]]:
+    stmt = (
+        select(User, MemberProfile)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .join(MemberProfile, MemberProfile.user_id == User.id)
+        .where(
+            RoleGrant.role == "party_member",
+            RoleGrant.scope_type == "compound",
+            RoleGrant.scope_id == compound_id,
+        )
+        .order_by(User.id)
+    )
+    return [(u, p) for u, p in (await session.execute(stmt)).all()]

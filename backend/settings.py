@@ -1,0 +1,101 @@
+"""Application settings (pydantic-settings).
+
+Everything comes from the environment or `.env`. In dev mode (the default) every setting has a
+working default so that `make run` needs nothing; outside dev mode the app refuses to start
+while a secret is missing or still a dev placeholder, and names the setting.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_JWT_SECRET = "dev-only-secret-do-not-use-in-production-000"
+DEV_WECHAT_APPID = "wx-dev-appid"
+DEV_WECHAT_SECRET = "dev-wechat-secret"
+
+
+class UnsafeSettings(RuntimeError):
+    """Raised at start-up when a production setting is missing or unsafe."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    app_env: Literal["dev", "prod", "test"] = "dev"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'happyhome.db'}"
+    sql_echo: bool = False
+
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_ttl_seconds: int = 7 * 24 * 3600
+
+    wechat_appid: str = DEV_WECHAT_APPID
+    wechat_secret: str = DEV_WECHAT_SECRET
+    # Base URL of the WeChat API. Empty in dev means the in-process fake at /fake-wechat.
+    wechat_api_base: str = ""
+    fake_wechat: bool | None = None  # default: on in dev/test, off in prod
+    redis_url: str | None = None
+
+    upload_dir: Path = ROOT / "var" / "uploads"
+    upload_max_bytes: int = 5 * 1024 * 1024
+
+    offer_ttl_hours: float = Field(24.0, gt=0)
+    confirm_ttl_days: float = Field(7.0, gt=0)
+    max_open_orders: int = 3
+    worker_interval_seconds: float = 30.0
+    run_worker: bool | None = None  # default: on in dev
+    demo_data: bool | None = None  # default: on in dev (only loads into an empty database)
+
+    @property
+    def is_dev(self) -> bool:
+        return self.app_env == "dev"
+
+    @property
+    def fake_wechat_enabled(self) -> bool:
+        return self.fake_wechat if self.fake_wechat is not None else self.app_env != "prod"
+
+    @property
+    def worker_enabled(self) -> bool:
+        return self.run_worker if self.run_worker is not None else self.is_dev
+
+    @property
+    def demo_enabled(self) -> bool:
+        return self.demo_data if self.demo_data is not None else self.is_dev
+
+    @property
+    def effective_wechat_api_base(self) -> str:
+        if self.wechat_api_base:
+            return self.wechat_api_base.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/fake-wechat"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.app_env != "prod":
+            return self
+        problems = []
+        if len(self.jwt_secret) < 32 or self.jwt_secret == DEV_JWT_SECRET:
+            problems.append("JWT_SECRET must be set to a random string of at least 32 characters")
+        if not self.wechat_appid or self.wechat_appid == DEV_WECHAT_APPID:
+            problems.append("WECHAT_APPID must be the mini-program's real appid")
+        if not self.wechat_secret or self.wechat_secret == DEV_WECHAT_SECRET:
+            problems.append("WECHAT_SECRET must be the mini-program's real secret")
+        if self.fake_wechat:
+            problems.append("FAKE_WECHAT must be off in production")
+        if not self.wechat_api_base:
+            self.wechat_api_base = "https://api.weixin.qq.com"
+        if problems:
+            raise UnsafeSettings("refusing to start with APP_ENV=prod: " + "; ".join(problems))
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

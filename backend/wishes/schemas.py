@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from backend.validation import Photos, Reason, Text
+from backend.wishes.categories import CATEGORY_CODES
+
+Category = Literal[CATEGORY_CODES]  # type: ignore[valid-type]
+
+
+class WishCreate(BaseModel):
+    title: Text(1, 40)
+    description: Text(0, 500) = ""
+    category: Category
+    photos: Photos = Field(default_factory=list)
+
+
+class ReviewIn(BaseModel):
+    decision: Literal["approve", "reject"]
+    reason: Text(0, 200) | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_reject(self) -> ReviewIn:
+        if self.decision == "reject" and not self.reason:
+            raise ValueError("驳回心愿时请填写原因，居民会看到它")
+        return self
+
+
+class ReasonIn(BaseModel):
+    reason: Reason
+
+
+class ConfirmIn(BaseModel):
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Text(0, 500) | None = None
+
+
+class CompleteIn(BaseModel):
+    note: Text(1, 500)
+    photos: Photos = Field(default_factory=list)
+
+
+class DispatchIn(BaseModel):
+    member_id: int
+    note: Text(0, 200) | None = None
+
+
+class Requester(BaseModel):
+    name: str
+    phone: str | None
+    room: str | None
+    masked: bool
+
+
+class WishSummary(BaseModel):
+    id: int
+    title: str
+    category: str
+    category_label: str
+    status: str
+    status_label: str
+    compound_id: int
+    requester_name: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class EventOut(BaseModel):
+    type: str
+    label: str
+    from_status: str | None
+    to_status: str
+    actor_name: str | None
+    at: datetime
+    note: str | None
+
+
+class OrderOut(BaseModel):
+    id: int
+    wish_id: int
+    member_id: int
+    member_name: str | None = None
+    kind: str
+    status: str
+    status_label: str
+    note: str | None
+    decline_reason: str | None
+    completion_note: str | None
+    photos: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    responded_at: datetime | None
+    completed_at: datetime | None
+
+
+class WishDetail(WishSummary):
+    description: str
+    photos: list[str]
+    requester: Requester
+    reject_reason: str | None
+    cancel_reason: str | None
+    rating: int | None
+    comment: str | None
+    auto_closed: bool
+    accepted_at: datetime | None
+    completed_at: datetime | None
+    closed_at: datetime | None
+    events: list[EventOut]
+    order: OrderOut | None
+
+
+class CategoryOut(BaseModel):
+    code: str
+    label: str
+    skills: list[str]
+
+
+class CategoriesOut(BaseModel):
+    items: list[CategoryOut]
+
+
+class Candidate(BaseModel):
+    member_id: int
+    name: str
+    work_unit: str
+    skills: list[str]
+    available: bool
+    open_orders: int
+    score: float
+    reasons: list[str]
+
+
+class CandidatesOut(BaseModel):
+    items: list[Candidate]
+
+
+class OrderWithWish(OrderOut):
+    wish_title: str
+    wish_status: str
+    wish_category: str

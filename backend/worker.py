@@ -1,0 +1,46 @@
+"""Periodic sweeps: expire unanswered offers, auto-close unconfirmed completed wishes.
+Started in-process by `make run` (dev); `python -m backend.worker` runs it on its own."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from backend.db import SessionFactory, create_engine, make_session_factory
+from backend.settings import Settings, get_settings
+
+log = logging.getLogger("backend.worker")
+
+
+async def sweep_once(session_factory: SessionFactory, settings: Settings) -> dict[str, int]:
+    from backend.dispatch import service as dispatch_service
+    from backend.wishes import service as wishes_service
+
+    async with session_factory() as session:
+        expired = await dispatch_service.expire_due_offers(session)
+        closed = await wishes_service.auto_close_due(session, timedelta(days=settings.confirm_ttl_days))
+        await session.commit()
+    return {"offers_expired": expired, "wishes_auto_closed": closed}
+
+
+async def run_forever(session_factory: SessionFactory, settings: Settings) -> None:
+    while True:
+        try:
+            result = await sweep_once(session_factory, settings)
+            if any(result.values()):
+                log.info("sweep: %s", result)
+        except Exception:  # keep sweeping; the next round retries
+            log.exception("sweep failed")
+        await asyncio.sleep(settings.worker_interval_seconds)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO)
+    settings = get_settings()
+    engine = create_engine(settings.database_url)
+    asyncio.run(run_forever(make_session_factory(engine), settings))
+
+
+if __name__ == "__main__":
+    main()
