@@ -34,7 +34,7 @@ async def transition(
     from_status = wish.status
     if not state.allowed(from_status, to_status, event):
         raise Conflict(
-            f"心愿当前状态为「{state.STATUS_LABELS[from_status]}」，不能{state.EVENT_LABELS.get(event, event)}",
+            f"心愿当前状态为「{state.STATUS_LABELS[from_status]}」，不能{state.ACTION_VERBS.get(event, event)}",
             code=conflict_code,
         )
     now = utcnow()

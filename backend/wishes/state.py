@@ -59,6 +59,21 @@ EVENT_LABELS = {
     "contact_disclosed": "联系方式已向接单党员公开",
 }
 
+# Verbs for error messages: "心愿当前状态为「已完成」，不能<verb>".
+ACTION_VERBS = {
+    "approved": "审核通过",
+    "rejected": "驳回",
+    "dispatched": "派单",
+    "claimed": "认领",
+    "accepted": "接单",
+    "declined": "婉拒",
+    "offer_expired": "超时退回",
+    "completed": "提交完成",
+    "confirmed": "确认评价",
+    "auto_closed": "自动关闭",
+    "cancelled": "取消",
+}
+
 
 def allowed(from_status: str, to_status: str, event: str) -> bool:
     return event in TRANSITIONS.get((from_status, to_status), frozenset())
