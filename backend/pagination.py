@@ -24,7 +24,7 @@ class Page(BaseModel, Generic[T]):
 def parse_cursor(cursor: str | None) -> int | None:
     if cursor is None or cursor == "":
         return None
-    if not cursor.isdigit() or len(cursor) > 18:
+    if not cursor.isdigit() or len(cursor) > 10 or int(cursor) > 2_147_483_647:
         raise InvalidInput("cursor 无效：请使用上一页返回的 next_cursor", code="invalid_cursor")
     return int(cursor)
 

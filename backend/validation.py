@@ -5,9 +5,18 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
+from fastapi import Path, Query
 from pydantic import AfterValidator, Field, StringConstraints
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+MAX_ID = 2_147_483_647  # ids are 32-bit integers on every engine
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_chars(value: str) -> str:
+    if CONTROL_RE.search(value):
+        raise ValueError("不能包含控制字符")
+    return value
 
 
 def _photo_url(value: str) -> str:
@@ -23,7 +32,17 @@ def _phone(value: str) -> str:
 
 
 def Text(min_length: int = 0, max_length: int = 500):  # noqa: N802 - reads like a type
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)]
+    """Trimmed text of bounded length without control characters (newlines and tabs are fine)."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_no_control_chars),
+    ]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 PhotoUrl = Annotated[

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backend import demo
@@ -53,10 +54,6 @@ def fake_wechat() -> str:
 
 async def _prepare(url: str) -> AsyncEngine:
     engine = create_engine(url)
-    if url.startswith("postgresql"):
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
     await asyncio.to_thread(upgrade_head, url)
     async with make_session_factory(engine)() as session:
         await demo.load(session)
@@ -74,9 +71,22 @@ async def sqlite_engine(tmp_path_factory) -> AsyncIterator[tuple[str, AsyncEngin
 
 @pytest.fixture(scope="session")
 async def pg_engine() -> AsyncIterator[tuple[str, AsyncEngine]]:
-    engine = await _prepare(PG_URL)
-    yield PG_URL, engine
-    await engine.dispose()
+    """A database of its own for this test session (created next to TEST_DATABASE_URL's and
+    dropped afterwards), so that parallel runs on one server never see each other's rows."""
+    base = make_url(PG_URL)
+    name = f"{base.database}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    engine = await _prepare(url)
+    try:
+        yield url, engine
+    finally:
+        await engine.dispose()
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
 
 
 @pytest.fixture(params=ENGINES)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from backend.validation import Phone, Text
+from backend.validation import Id, Phone, Text
 
 
 class WeChatLoginIn(BaseModel):
@@ -33,9 +33,9 @@ class MeOut(BaseModel):
     id: int
     name: str
     phone: str | None
-    compound_id: int | None
+    compound_id: Id | None
     compound_name: str | None
-    household_id: int | None
+    household_id: Id | None
     room: str | None
     roles: list[str]
     grants: list[GrantOut]
@@ -44,5 +44,5 @@ class MeOut(BaseModel):
 class MePatch(BaseModel):
     name: Text(1, 20) | None = None
     phone: Phone | None = None
-    compound_id: int | None = None
-    household_id: int | None = None
+    compound_id: Id | None = None
+    household_id: Id | None = None

@@ -13,6 +13,7 @@ from backend.dispatch import service
 from backend.errors import Forbidden, InvalidInput
 from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.people import service as people_service
+from backend.validation import IdPath
 from backend.wishes import schemas
 from backend.wishes import service as wishes_service
 from backend.wishes.router import detail, order_out
@@ -28,7 +29,7 @@ ORDER_STATUSES = tuple(service.ORDER_LABELS)
     summary="Members ranked for this wish, with reasons (dispatcher of its compound)",
 )
 async def candidates(
-    wish_id: int, request: Request, session: SessionDep, principal: Dispatcher
+    wish_id: IdPath, request: Request, session: SessionDep, principal: Dispatcher
 ) -> schemas.CandidatesOut:
     wish = await wishes_service.get_wish(session, wish_id)
     await principal.require_compound(session, wish.compound_id, "dispatcher")
@@ -42,7 +43,7 @@ async def candidates(
     summary="Dispatch an open wish to a member (dispatcher of its compound)",
 )
 async def dispatch(
-    wish_id: int, body: schemas.DispatchIn, request: Request, session: SessionDep, principal: Dispatcher
+    wish_id: IdPath, body: schemas.DispatchIn, request: Request, session: SessionDep, principal: Dispatcher
 ) -> schemas.WishDetail:
     wish = await wishes_service.get_wish(session, wish_id)
     await principal.require_compound(session, wish.compound_id, "dispatcher")
@@ -58,7 +59,7 @@ async def dispatch(
     response_model=schemas.WishDetail,
     summary="Claim an open wish from the wall (party_member of its compound)",
 )
-async def claim(wish_id: int, request: Request, session: SessionDep, principal: Member) -> schemas.WishDetail:
+async def claim(wish_id: IdPath, request: Request, session: SessionDep, principal: Member) -> schemas.WishDetail:
     wish = await wishes_service.get_wish(session, wish_id)
     await service.claim(session, wish, member_id=principal.id, max_open=request.app.state.settings.max_open_orders)
     return await detail(session, principal, wish, reveal=True)
@@ -70,7 +71,7 @@ async def claim(wish_id: int, request: Request, session: SessionDep, principal: 
     summary="Report a wish fulfilled, with a note and photos (the member who accepted it)",
 )
 async def complete(
-    wish_id: int, body: schemas.CompleteIn, session: SessionDep, principal: Member
+    wish_id: IdPath, body: schemas.CompleteIn, session: SessionDep, principal: Member
 ) -> schemas.WishDetail:
     wish = await wishes_service.get_wish(session, wish_id)
     await service.complete(session, wish, member_id=principal.id, note=body.note, photos=body.photos)
@@ -129,7 +130,7 @@ async def list_orders(
     response_model=schemas.WishDetail,
     summary="Accept a dispatched order (the member it was sent to)",
 )
-async def accept(order_id: int, session: SessionDep, principal: Member) -> schemas.WishDetail:
+async def accept(order_id: IdPath, session: SessionDep, principal: Member) -> schemas.WishDetail:
     order = await service.get_order(session, order_id)
     await service.accept(session, order, member_id=principal.id)
     wish = await wishes_service.get_wish(session, order.wish_id)
@@ -141,7 +142,9 @@ async def accept(order_id: int, session: SessionDep, principal: Member) -> schem
     response_model=schemas.WishDetail,
     summary="Decline a dispatched order with a reason (the member it was sent to)",
 )
-async def decline(order_id: int, body: schemas.ReasonIn, session: SessionDep, principal: Member) -> schemas.WishDetail:
+async def decline(
+    order_id: IdPath, body: schemas.ReasonIn, session: SessionDep, principal: Member
+) -> schemas.WishDetail:
     order = await service.get_order(session, order_id)
     await service.decline(session, order, member_id=principal.id, reason=body.reason)
     wish = await wishes_service.get_wish(session, order.wish_id)

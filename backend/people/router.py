@@ -10,6 +10,7 @@ from backend.errors import InvalidInput
 from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.people import schemas, service
 from backend.people.models import MemberRegistration
+from backend.validation import IdPath, IdQuery
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
 APPROVERS = ("dispatcher", "community_admin")
@@ -42,7 +43,7 @@ async def registrations(
     session: SessionDep,
     principal: Staff,
     status: str | None = "pending",
-    compound_id: int | None = None,
+    compound_id: IdQuery = None,
     cursor: CursorQ = None,
     limit: LimitQ = 20,
 ) -> Page[schemas.RegistrationOut]:
@@ -69,7 +70,7 @@ async def _decide(session, principal: Principal, registration_id: int, approve: 
     response_model=schemas.RegistrationOut,
     summary="Approve a registration (the compound's dispatcher or its community admin)",
 )
-async def approve(registration_id: int, session: SessionDep, principal: Staff) -> schemas.RegistrationOut:
+async def approve(registration_id: IdPath, session: SessionDep, principal: Staff) -> schemas.RegistrationOut:
     return await _decide(session, principal, registration_id, True, None)
 
 
@@ -79,7 +80,7 @@ async def approve(registration_id: int, session: SessionDep, principal: Staff) -
     summary="Reject a registration with a reason (the compound's dispatcher or its community admin)",
 )
 async def reject(
-    registration_id: int, body: schemas.RejectIn, session: SessionDep, principal: Staff
+    registration_id: IdPath, body: schemas.RejectIn, session: SessionDep, principal: Staff
 ) -> schemas.RegistrationOut:
     return await _decide(session, principal, registration_id, False, body.reason)
 

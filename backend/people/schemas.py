@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from backend.validation import Reason, Text
+from backend.validation import Id, Reason, Text
 
 Skill = Text(1, 20)
 Skills = Annotated[list[Skill], Field(max_length=20)]
@@ -14,7 +14,7 @@ Skills = Annotated[list[Skill], Field(max_length=20)]
 class RegisterIn(BaseModel):
     work_unit: Text(1, 60)
     skills: Skills = Field(default_factory=list)
-    compound_id: int
+    compound_id: Id
 
 
 class RejectIn(BaseModel):
@@ -25,7 +25,7 @@ class RegistrationOut(BaseModel):
     id: int
     user_id: int
     user_name: str
-    compound_id: int
+    compound_id: Id
     work_unit: str
     skills: list[str]
     status: str

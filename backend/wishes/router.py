@@ -12,6 +12,7 @@ from backend.dispatch import service as dispatch_service
 from backend.errors import Forbidden, InvalidInput
 from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.people import service as people_service
+from backend.validation import IdPath, IdQuery
 from backend.wishes import schemas, service, state
 from backend.wishes.categories import CATEGORIES, CATEGORY_LABELS
 from backend.wishes.models import Wish
@@ -86,7 +87,7 @@ async def list_wishes(
     session: SessionDep,
     principal: CurrentUser,
     status: Annotated[str | None, Query(description="one status or several separated by commas")] = None,
-    compound_id: int | None = None,
+    compound_id: IdQuery = None,
     mine: bool = False,
     cursor: CursorQ = None,
     limit: LimitQ = 20,
@@ -124,7 +125,7 @@ async def list_wishes(
 async def wall(
     session: SessionDep,
     principal: Member,
-    compound_id: int | None = None,
+    compound_id: IdQuery = None,
     cursor: CursorQ = None,
     limit: LimitQ = 20,
 ) -> Page[schemas.WishSummary]:
@@ -212,7 +213,7 @@ async def detail(session, principal: Principal, wish: Wish, reveal: bool | None 
     response_model=schemas.WishDetail,
     summary="A wish with its timeline (requester, its compound's staff, members who may take it)",
 )
-async def get_wish(wish_id: int, session: SessionDep, principal: CurrentUser) -> schemas.WishDetail:
+async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser) -> schemas.WishDetail:
     wish = await service.get_wish(session, wish_id)
     return await detail(session, principal, wish)
 
@@ -223,7 +224,7 @@ async def get_wish(wish_id: int, session: SessionDep, principal: CurrentUser) ->
     summary="Approve or reject a pending wish (dispatcher of its compound)",
 )
 async def review(
-    wish_id: int, body: schemas.ReviewIn, session: SessionDep, principal: Dispatcher
+    wish_id: IdPath, body: schemas.ReviewIn, session: SessionDep, principal: Dispatcher
 ) -> schemas.WishDetail:
     wish = await service.get_wish(session, wish_id)
     await principal.require_compound(session, wish.compound_id, "dispatcher")
@@ -233,7 +234,7 @@ async def review(
 
 @router.post("/{wish_id}/cancel", response_model=schemas.WishDetail, summary="Cancel a wish (its requester)")
 async def cancel(
-    wish_id: int, body: schemas.ReasonIn, session: SessionDep, principal: CurrentUser
+    wish_id: IdPath, body: schemas.ReasonIn, session: SessionDep, principal: CurrentUser
 ) -> schemas.WishDetail:
     wish = await service.get_wish(session, wish_id)
     await service.cancel(session, wish, actor_id=principal.id, reason=body.reason)
@@ -246,7 +247,7 @@ async def cancel(
     summary="Confirm a completed wish and rate it (its requester)",
 )
 async def confirm(
-    wish_id: int, body: schemas.ConfirmIn, session: SessionDep, principal: CurrentUser
+    wish_id: IdPath, body: schemas.ConfirmIn, session: SessionDep, principal: CurrentUser
 ) -> schemas.WishDetail:
     wish = await service.get_wish(session, wish_id)
     await service.confirm(session, wish, actor_id=principal.id, rating=body.rating, comment=body.comment)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from backend.validation import Photos, Reason, Text
+from backend.validation import Id, Photos, Reason, Text
 from backend.wishes.categories import CATEGORY_CODES
 
 Category = Literal[CATEGORY_CODES]  # type: ignore[valid-type]
@@ -44,7 +44,7 @@ class CompleteIn(BaseModel):
 
 
 class DispatchIn(BaseModel):
-    member_id: int
+    member_id: Id
     note: Text(0, 200) | None = None
 
 
@@ -62,7 +62,7 @@ class WishSummary(BaseModel):
     category_label: str
     status: str
     status_label: str
-    compound_id: int
+    compound_id: Id
     requester_name: str
     created_at: datetime
     updated_at: datetime
@@ -81,7 +81,7 @@ class EventOut(BaseModel):
 class OrderOut(BaseModel):
     id: int
     wish_id: int
-    member_id: int
+    member_id: Id
     member_name: str | None = None
     kind: str
     status: str
@@ -123,7 +123,7 @@ class CategoriesOut(BaseModel):
 
 
 class Candidate(BaseModel):
-    member_id: int
+    member_id: Id
     name: str
     work_unit: str
     skills: list[str]

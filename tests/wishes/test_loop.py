@@ -236,6 +236,15 @@ async def test_bad_input_is_explained(api):
     assert r.status_code == 422 and r.json()["error"] == "invalid_cursor"
     r = await api.get("/api/v1/wishes?limit=1000", "demo-resident")
     assert r.status_code == 422
+    # values the database cannot hold are refused before they reach it
+    r = await api.get("/api/v1/wishes/99999999999999999999", "demo-resident")
+    assert r.status_code == 422 and r.json()["error"] == "invalid_input"
+    r = await api.get("/api/v1/wishes?mine=true&cursor=99999999999", "demo-resident")
+    assert r.status_code == 422 and r.json()["error"] == "invalid_cursor"
+    r = await api.post("/api/v1/wishes", "demo-resident", json={**NEW_WISH, "title": "水龙头\x00漏水"})
+    assert r.status_code == 422 and "控制字符" in r.json()["detail"]
+    r = await api.post("/api/v1/wishes/1/dispatch", "demo-dispatcher", json={"member_id": 2**40})
+    assert r.status_code == 422
 
 
 async def test_my_wishes_paginate_by_keyset(api):
