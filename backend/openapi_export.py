@@ -14,8 +14,15 @@ DEFAULT_PATH = ROOT / "openapi" / "openapi.json"
 def render() -> str:
     from backend.app import create_app
 
-    app = create_app(Settings(app_env="test", database_url="sqlite+aiosqlite:///:memory:",
-                              wechat_api_base="http://127.0.0.1:9", demo_data=False, run_worker=False))
+    app = create_app(
+        Settings(
+            app_env="test",
+            database_url="sqlite+aiosqlite:///:memory:",
+            wechat_api_base="http://127.0.0.1:9",
+            demo_data=False,
+            run_worker=False,
+        )
+    )
     return json.dumps(app.openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
