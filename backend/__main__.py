@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
 
 from backend.migrate import upgrade_head
+from backend.ops.middleware import configure_logging
 from backend.settings import get_settings
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    configure_logging(settings.effective_log_format)
     upgrade_head(settings.database_url)
     uvicorn.run("backend.app:create_app", factory=True, host=settings.host, port=settings.port, log_level="info")
 

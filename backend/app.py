@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.db import create_engine, make_session_factory
 from backend.errors import DomainError
+from backend.ops.middleware import Metrics, RequestContextMiddleware
+from backend.ops.ratelimit import RateLimiter
 from backend.settings import Settings, get_settings
 from backend.wechat.client import WeChatGateway
 
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
             app.state.wechat.close()
+            await app.state.rate_limiter.close()
             await app.state.engine.dispose()
 
     app = FastAPI(
@@ -121,16 +124,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.effective_wechat_api_base,
         redis_url=settings.redis_url,
     )
+    app.state.metrics = Metrics()
+    app.state.rate_limiter = RateLimiter(settings.redis_url)
     install_error_handlers(app)
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=app.state.metrics,
+        max_body=settings.max_body_bytes,
+        max_upload=settings.upload_max_bytes + 64 * 1024,
+    )
 
     from backend.auth.router import router as auth_router
     from backend.dispatch.router import router as dispatch_router
     from backend.files.router import router as files_router
+    from backend.ops.router import router as ops_router
     from backend.org.router import router as org_router
     from backend.people.router import router as people_router
     from backend.wishes.router import router as wishes_router
 
-    for router in (auth_router, org_router, people_router, wishes_router, dispatch_router, files_router):
+    for router in (ops_router, auth_router, org_router, people_router, wishes_router, dispatch_router, files_router):
         app.include_router(router)
 
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
@@ -139,9 +151,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from backend.wechat.fake import create_fake_wechat_app
 
         app.mount("/fake-wechat", create_fake_wechat_app(), name="fake-wechat")
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict:
-        return {"status": "ok"}
 
     return app

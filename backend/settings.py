@@ -53,6 +53,35 @@ class Settings(BaseSettings):
     run_worker: bool | None = None  # default: on in dev
     demo_data: bool | None = None  # default: on in dev (only loads into an empty database)
 
+    # notifications (backend/notify): WeChat subscribe messages through the outbox
+    # NOTIFY_TEMPLATE_IDS='{"wish_review_result": "<WeChat template id>", ...}' (names in backend/notify/templates.py);
+    # an unset name uses "dev-<name>" while the fake WeChat is on, and is sent to the inbox only otherwise.
+    notify_template_ids: dict[str, str] = Field(default_factory=dict)
+    notify_pages: dict[str, str] = Field(default_factory=dict)  # event -> page, e.g. "pages/wish/detail?id={wish_id}"
+    notify_miniprogram_state: Literal["developer", "trial", "formal"] = "formal"
+    notify_max_attempts: int = Field(5, ge=1)
+    notify_backoff_base_seconds: float = Field(10.0, ge=0)
+    notify_backoff_max_seconds: float = Field(3600.0, ge=0)
+    notify_batch_size: int = Field(50, ge=1)
+    notify_concurrency: int = Field(8, ge=1)
+    notify_poll_seconds: float = Field(1.0, gt=0)
+    notify_lease_seconds: float = Field(120.0, gt=0)
+    notify_offer_reminder_hours: float = Field(2.0, ge=0)
+
+    # limits (issue: district scale)
+    max_body_bytes: int = 1024 * 1024
+    rate_login_per_minute: int = 60  # per client address
+    rate_wish_per_user_hour: int = 20
+    rate_wish_per_ip_hour: int = 300
+
+    # operations
+    log_format: Literal["text", "json"] | None = None  # default: json in prod, text otherwise
+    metrics_token: str | None = None
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("json" if self.app_env == "prod" else "text")
+
     @property
     def is_dev(self) -> bool:
         return self.app_env == "dev"

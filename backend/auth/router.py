@@ -9,6 +9,7 @@ from backend.auth.deps import CurrentUser, Principal
 from backend.auth.tokens import create_access_token
 from backend.db import SessionDep
 from backend.errors import TooManyRequests, Unauthorized, UpstreamUnavailable
+from backend.ops.ratelimit import per_client
 from backend.org import service as org_service
 from backend.people import service as people_service
 from backend.wechat.client import WeChatError
@@ -16,7 +17,12 @@ from backend.wechat.client import WeChatError
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
-@router.post("/auth/wechat", response_model=schemas.TokenOut, summary="Log in with a wx.login code (anyone)")
+@router.post(
+    "/auth/wechat",
+    response_model=schemas.TokenOut,
+    summary="Log in with a wx.login code (anyone; rate-limited per client address)",
+    dependencies=[per_client("login", "rate_login_per_minute", 60)],
+)
 async def wechat_login(body: schemas.WeChatLoginIn, request: Request, session: SessionDep) -> schemas.TokenOut:
     try:
         result = await request.app.state.wechat.code_to_session(body.code)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import CurrentUser, Dispatcher, Member, Principal
 from backend.db import SessionDep
 from backend.dispatch import service as dispatch_service
 from backend.errors import Forbidden, InvalidInput
+from backend.ops.ratelimit import enforce, per_client
 from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.people import service as people_service
 from backend.validation import IdPath, IdQuery
@@ -64,9 +65,17 @@ async def categories(_: CurrentUser) -> schemas.CategoriesOut:
 
 
 @router.post(
-    "", status_code=201, response_model=schemas.WishDetail, summary="Place a wish (resident bound to a compound)"
+    "",
+    status_code=201,
+    response_model=schemas.WishDetail,
+    summary="Place a wish (resident bound to a compound; rate-limited per user and client address)",
+    dependencies=[per_client("wish", "rate_wish_per_ip_hour", 3600)],
 )
-async def create_wish(body: schemas.WishCreate, session: SessionDep, principal: CurrentUser) -> schemas.WishDetail:
+async def create_wish(
+    body: schemas.WishCreate, request: Request, session: SessionDep, principal: CurrentUser
+) -> schemas.WishDetail:
+    settings = request.app.state.settings
+    await enforce(request, f"wish:user:{principal.id}", settings.rate_wish_per_user_hour, 3600)
     wish = await service.create_wish(
         session,
         principal.user,
