@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.db import create_engine, make_session_factory
-from backend.errors import DomainError
+from backend.errors import DomainError, ErrorOut
 from backend.ops.middleware import Metrics, RequestContextMiddleware
 from backend.ops.ratelimit import RateLimiter
 from backend.settings import Settings, get_settings
@@ -78,6 +78,33 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal_error", "服务器内部错误，请稍后再试")
 
 
+def install_openapi(app: FastAPI) -> None:
+    """Document the real error shape: every operation may answer 4XX/5XX with ErrorOut, and 422 is
+    ErrorOut too (not FastAPI's default list of validation errors)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for ops in spec.get("paths", {}).values():
+            for op in ops.values():
+                responses = op.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = {"description": "请求内容有误", "content": error}
+                responses.setdefault("4XX", {"description": "错误（见 error 与 detail）", "content": error})
+                responses.setdefault("5XX", {"description": "服务器内部错误", "content": error})
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -91,14 +118,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await session.commit()
             if loaded:
                 log.warning("demo data loaded into an empty database")
-        worker = None
+        worker = notifier = None
         if settings.worker_enabled:
+            from backend.notify.worker import start_in_process
             from backend.worker import run_forever
 
             worker = asyncio.create_task(run_forever(app.state.session_factory, settings))
+            notifier = start_in_process(app)  # delivers the WeChat outbox (backend/notify/worker.py)
         try:
             yield
         finally:
+            if notifier is not None:
+                await notifier.stop()
             if worker is not None:
                 worker.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -127,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.rate_limiter = RateLimiter(settings.redis_url)
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(
         RequestContextMiddleware,
         metrics=app.state.metrics,
@@ -137,12 +169,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from backend.auth.router import router as auth_router
     from backend.dispatch.router import router as dispatch_router
     from backend.files.router import router as files_router
+    from backend.notify.router import router as notify_router
     from backend.ops.router import router as ops_router
     from backend.org.router import router as org_router
     from backend.people.router import router as people_router
     from backend.wishes.router import router as wishes_router
 
-    for router in (ops_router, auth_router, org_router, people_router, wishes_router, dispatch_router, files_router):
+    for router in (
+        ops_router,
+        auth_router,
+        org_router,
+        people_router,
+        wishes_router,
+        dispatch_router,
+        files_router,
+        notify_router,
+    ):
         app.include_router(router)
 
     settings.upload_dir.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,16 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
+
+class ErrorOut(BaseModel):
+    """The body of every 4xx and 5xx response."""
+
+    error: str
+    detail: str
+    fields: list[dict] | None = None
+
 
 class DomainError(Exception):
     status_code = 400

@@ -98,8 +98,13 @@ def db(request) -> tuple[str, AsyncEngine]:
 
 def make_settings(url: str, fake_wechat: str, tmp_path: Path, **overrides) -> Settings:
     return Settings(
-        app_env="test", database_url=url, wechat_api_base=fake_wechat, demo_data=False, run_worker=False,
-        upload_dir=tmp_path / "uploads", **overrides,
+        app_env="test",
+        database_url=url,
+        wechat_api_base=fake_wechat,
+        demo_data=False,
+        run_worker=False,
+        upload_dir=tmp_path / "uploads",
+        **overrides,
     )
 
 

@@ -34,8 +34,12 @@ async def test_request_id_is_echoed_or_made(client):
 
 
 async def test_oversized_body_is_refused_with_413(api):
-    r = await api.post("/api/v1/wishes", "demo-resident", content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
-                       headers={"content-type": "application/json"})
+    r = await api.post(
+        "/api/v1/wishes",
+        "demo-resident",
+        content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
 
 

@@ -50,8 +50,10 @@ def test_every_route_states_a_summary():
         ({}, "JWT_SECRET"),
         ({"jwt_secret": "short"}, "JWT_SECRET"),
         ({"jwt_secret": "x" * 40}, "WECHAT_APPID"),
-        ({"jwt_secret": "x" * 40, "wechat_appid": "wx123", "wechat_secret": "s" * 32, "fake_wechat": True},
-         "FAKE_WECHAT"),
+        (
+            {"jwt_secret": "x" * 40, "wechat_appid": "wx123", "wechat_secret": "s" * 32, "fake_wechat": True},
+            "FAKE_WECHAT",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(overrides, named, monkeypatch):
@@ -63,8 +65,9 @@ def test_production_refuses_unsafe_settings(overrides, named, monkeypatch):
 
 
 def test_production_with_real_settings_starts_without_fake():
-    s = Settings(app_env="prod", _env_file=None, jwt_secret="k" * 40, wechat_appid="wx1234567890",
-                 wechat_secret="s" * 32)
+    s = Settings(
+        app_env="prod", _env_file=None, jwt_secret="k" * 40, wechat_appid="wx1234567890", wechat_secret="s" * 32
+    )
     assert not s.fake_wechat_enabled and s.effective_wechat_api_base == "https://api.weixin.qq.com"
 
 
@@ -75,8 +78,9 @@ def _free_port() -> int:
 
 
 def _start(env: dict) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "backend"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backend"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     base = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -103,8 +107,11 @@ def test_make_run_serves_demo_and_keeps_data_across_restarts(tmp_path):
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "WECHAT_", "APP_ENV"))},
-        "APP_ENV": "dev", "PORT": str(port), "HOST": "127.0.0.1",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}", "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "APP_ENV": "dev",
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
     }
     base = f"http://127.0.0.1:{port}"
     proc = _start(env)
@@ -113,8 +120,9 @@ def test_make_run_serves_demo_and_keeps_data_across_restarts(tmp_path):
         token = httpx.post(f"{base}/api/v1/auth/wechat", json={"code": "demo-resident"}).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
         assert httpx.get(f"{base}/docs").status_code == 200
-        wish = httpx.post(f"{base}/api/v1/wishes", headers=auth,
-                          json={"title": "重启后还在吗", "category": "other"}).json()
+        wish = httpx.post(
+            f"{base}/api/v1/wishes", headers=auth, json={"title": "重启后还在吗", "category": "other"}
+        ).json()
         compounds = httpx.get(f"{base}/api/v1/org/compounds?limit=100", headers=auth).json()["items"]
     finally:
         _stop(proc)

@@ -23,6 +23,7 @@ ROLES = (
     "party_member",
     "dispatcher",
     "grid_worker",
+    "building_chief",  # 楼栋长: granted on scope_type "building"; visits the households of that building
     "community_admin",
     "department_staff",
     "street_admin",
@@ -111,3 +112,7 @@ Dispatcher = Annotated[Principal, require_role("dispatcher")]
 Member = Annotated[Principal, require_role("party_member")]
 Admin = Annotated[Principal, require_role("community_admin", "street_admin")]
 Staff = Annotated[Principal, require_role("dispatcher", "community_admin", "street_admin")]
+# Grid work (backend/households, backend/visits): who visits, and who may read the register.
+GridWorker = Annotated[Principal, require_role("grid_worker", "building_chief")]
+GridReader = Annotated[Principal, require_role("grid_worker", "building_chief", "community_admin", "street_admin")]
+GridStaff = Annotated[Principal, require_role("grid_worker", "community_admin", "street_admin")]

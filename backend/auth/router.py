@@ -34,7 +34,10 @@ async def wechat_login(body: schemas.WeChatLoginIn, request: Request, session: S
                 "登录过于频繁，请稍后再试", code="login_rate_limited", headers={"Retry-After": "60"}
             ) from exc
         raise UpstreamUnavailable("微信服务暂时不可用，请稍后再试", code="wechat_unavailable") from exc
-    user, created = await people_service.login_openid(session, result["openid"], result.get("unionid"))
+    openid, unionid = result.get("openid"), result.get("unionid")
+    if not isinstance(openid, str) or not 0 < len(openid) <= 128 or (unionid is not None and len(str(unionid)) > 128):
+        raise UpstreamUnavailable("微信返回的登录信息无效，请稍后再试", code="wechat_bad_response")
+    user, created = await people_service.login_openid(session, openid, unionid)
     token, ttl = create_access_token(request.app.state.settings, user.id)
     principal = Principal(user=user, grants=await people_service.grants_of(session, user.id))
     return schemas.TokenOut(

@@ -6,7 +6,7 @@ from backend.validation import Id, Phone, Text
 
 
 class WeChatLoginIn(BaseModel):
-    code: Text(1, 128)
+    code: Text(1, 64)
 
 
 class UserBrief(BaseModel):

@@ -13,8 +13,8 @@ from backend.db import UTCDateTime
 
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    openid: str | None = Field(default=None, max_length=64, unique=True)
-    unionid: str | None = Field(default=None, max_length=64)
+    openid: str | None = Field(default=None, max_length=128, unique=True)
+    unionid: str | None = Field(default=None, max_length=128)
     name: str = Field(default="", max_length=20)
     phone: str | None = Field(default=None, max_length=11)
     compound_id: int | None = Field(default=None, foreign_key="compound.id", index=True)

@@ -113,8 +113,8 @@ def upgrade() -> None:
 
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('unionid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+    sa.Column('unionid', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=11), nullable=True),
     sa.Column('compound_id', sa.Integer(), nullable=True),

@@ -32,12 +32,15 @@ async def test_twenty_members_claim_one_wish_exactly_one_wins(db, fake_wechat, t
 
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+
         async def token(code: str) -> dict:
             r = await c.post("/api/v1/auth/wechat", json={"code": code})
             return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
         resident, dispatcher = await token("demo-resident"), await token("demo-dispatcher")
-        wish = (await c.post("/api/v1/wishes", headers=resident, json={"title": "抢单测试", "category": "repair"})).json()
+        wish = (
+            await c.post("/api/v1/wishes", headers=resident, json={"title": "抢单测试", "category": "repair"})
+        ).json()
         r = await c.post(f"/api/v1/wishes/{wish['id']}/review", headers=dispatcher, json={"decision": "approve"})
         assert r.status_code == 200
         members = [await token(f"race-{tag}-{i}") for i in range(20)]
@@ -48,9 +51,11 @@ async def test_twenty_members_claim_one_wish_exactly_one_wins(db, fake_wechat, t
     assert codes == [200] + [409] * 19, [r.text for r in results if r.status_code not in (200, 409)]
     assert {r.json()["error"] for r in results if r.status_code == 409} == {"already_taken"}
     async with factory() as s:
-        live = (await s.execute(
-            select(func.count()).where(Order.wish_id == wish["id"], Order.status.in_(("offered", "accepted")))
-        )).scalar_one()
+        live = (
+            await s.execute(
+                select(func.count()).where(Order.wish_id == wish["id"], Order.status.in_(("offered", "accepted")))
+            )
+        ).scalar_one()
         total = (await s.execute(select(func.count()).where(Order.wish_id == wish["id"]))).scalar_one()
     assert live == 1 and total == 1
     await app.state.engine.dispose()

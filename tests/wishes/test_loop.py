@@ -46,8 +46,12 @@ async def test_review_dispatch_accept_complete_confirm(api, session):
     assert member in [c["member_id"] for c in cands["items"]]
 
     # before acceptance the dispatcher sees the requester masked
-    wish = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/dispatch", "demo-dispatcher",
-                        json={"member_id": member, "note": "离您最近"})
+    wish = await api.ok(
+        "POST",
+        f"/api/v1/wishes/{wish['id']}/dispatch",
+        "demo-dispatcher",
+        json={"member_id": member, "note": "离您最近"},
+    )
     assert wish["status"] == "dispatched"
     assert wish["requester"]["masked"] and wish["requester"]["phone"] is None
     assert wish["order"]["status"] == "offered" and wish["order"]["member_id"] == member
@@ -58,8 +62,12 @@ async def test_review_dispatch_accept_complete_confirm(api, session):
 
     accepted = await api.ok("POST", f"/api/v1/orders/{order['id']}/accept", "demo-member")
     assert accepted["status"] == "accepted"
-    assert accepted["requester"] == {"name": "王秀兰", "phone": "13800000001", "room": accepted["requester"]["room"],
-                                     "masked": False}
+    assert accepted["requester"] == {
+        "name": "王秀兰",
+        "phone": "13800000001",
+        "room": accepted["requester"]["room"],
+        "masked": False,
+    }
     assert accepted["requester"]["room"]
     assert "contact_disclosed" in [e["type"] for e in accepted["events"]]
 
@@ -71,13 +79,18 @@ async def test_review_dispatch_accept_complete_confirm(api, session):
     r = await api.get(f"/api/v1/wishes/{wish['id']}", "demo-member2")
     assert r.status_code == 403
 
-    done = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/complete", "demo-member",
-                        json={"note": "换了新阀芯，不漏了", "photos": ["/uploads/abc.jpg"]})
+    done = await api.ok(
+        "POST",
+        f"/api/v1/wishes/{wish['id']}/complete",
+        "demo-member",
+        json={"note": "换了新阀芯，不漏了", "photos": ["/uploads/abc.jpg"]},
+    )
     assert done["status"] == "completed"
     assert done["order"]["completion_note"] == "换了新阀芯，不漏了"
 
-    closed = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/confirm", "demo-resident",
-                          json={"rating": 5, "comment": "谢谢张师傅"})
+    closed = await api.ok(
+        "POST", f"/api/v1/wishes/{wish['id']}/confirm", "demo-resident", json={"rating": 5, "comment": "谢谢张师傅"}
+    )
     assert closed["status"] == "closed" and closed["rating"] == 5 and closed["auto_closed"] is False
     assert statuses(closed) == ["pending_review", "open", "dispatched", "accepted", "accepted", "completed", "closed"]
 
@@ -123,8 +136,12 @@ async def test_decline_and_redispatch(api):
     wish = await approve(api, (await place(api))["id"])
     m1, m2 = await member_id(api, "demo-member"), await member_id(api, "demo-member2")
     first = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/dispatch", "demo-dispatcher", json={"member_id": m1})
-    declined = await api.ok("POST", f"/api/v1/orders/{first['order']['id']}/decline", "demo-member",
-                            json={"reason": "这周出差，实在抽不开身"})
+    declined = await api.ok(
+        "POST",
+        f"/api/v1/orders/{first['order']['id']}/decline",
+        "demo-member",
+        json={"reason": "这周出差，实在抽不开身"},
+    )
     assert declined["status"] == "open"
     assert declined["events"][-1]["type"] == "declined" and declined["events"][-1]["note"] == "这周出差，实在抽不开身"
 
@@ -167,8 +184,12 @@ async def test_offer_expiry_returns_the_wish_to_open(api, app):
     assert after["events"][-1]["type"] == "offer_expired"
     assert after["order"]["status"] == "expired"
     # and it can be dispatched again
-    again = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/dispatch", "demo-dispatcher",
-                         json={"member_id": await member_id(api, "demo-member2")})
+    again = await api.ok(
+        "POST",
+        f"/api/v1/wishes/{wish['id']}/dispatch",
+        "demo-dispatcher",
+        json={"member_id": await member_id(api, "demo-member2")},
+    )
     assert again["status"] == "dispatched"
 
 
@@ -176,8 +197,12 @@ async def test_reject_needs_reason_and_is_final(api):
     wish = await place(api)
     r = await api.post(f"/api/v1/wishes/{wish['id']}/review", "demo-dispatcher", json={"decision": "reject"})
     assert r.status_code == 422 and "原因" in r.json()["detail"]
-    rejected = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/review", "demo-dispatcher",
-                            json={"decision": "reject", "reason": "属于物业维修范围"})
+    rejected = await api.ok(
+        "POST",
+        f"/api/v1/wishes/{wish['id']}/review",
+        "demo-dispatcher",
+        json={"decision": "reject", "reason": "属于物业维修范围"},
+    )
     assert rejected["status"] == "rejected" and rejected["reject_reason"] == "属于物业维修范围"
     r = await api.post(f"/api/v1/wishes/{wish['id']}/review", "demo-dispatcher", json={"decision": "approve"})
     assert r.status_code == 409
@@ -190,8 +215,9 @@ async def test_cancel_releases_the_order(api, session):
     claimed = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/claim", "demo-member")
     r = await api.post(f"/api/v1/wishes/{wish['id']}/cancel", "demo-resident2", json={"reason": "不是我的"})
     assert r.status_code == 403
-    cancelled = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/cancel", "demo-resident",
-                             json={"reason": "邻居已经帮我修好了"})
+    cancelled = await api.ok(
+        "POST", f"/api/v1/wishes/{wish['id']}/cancel", "demo-resident", json={"reason": "邻居已经帮我修好了"}
+    )
     assert cancelled["status"] == "cancelled" and cancelled["cancel_reason"] == "邻居已经帮我修好了"
     order = await session.get(Order, claimed["order"]["id"])
     await session.refresh(order)
@@ -227,8 +253,9 @@ async def test_bad_input_is_explained(api):
     assert r.status_code == 422
     r = await api.post("/api/v1/wishes", "demo-resident", json={**NEW_WISH, "photos": ["/uploads/a.jpg"] * 10})
     assert r.status_code == 422
-    r = await api.call("POST", "/api/v1/wishes", "demo-resident", content=b"{not json",
-                       headers={"content-type": "application/json"})
+    r = await api.call(
+        "POST", "/api/v1/wishes", "demo-resident", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 422 and r.json()["error"] == "invalid_input"
     r = await api.get("/api/v1/wishes/999999", "demo-resident")
     assert r.status_code == 404 and r.json()["error"] == "wish_not_found"
