@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-backend lint format openapi migrate worker bench clean
+.PHONY: install run test test-backend test-miniprogram lint format openapi migrate worker bench clean
 
 install: $(STAMP)
 
@@ -18,9 +18,16 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/python -m backend
 
-## The whole suite (PostgreSQL tests too when TEST_DATABASE_URL is set)
+## The whole suite: backend (PostgreSQL too when TEST_DATABASE_URL is set), then the mini-program
 test: install
 	$(BIN)/python -m pytest
+	cd miniprogram && npm ci --no-audit --no-fund && npm test
+
+test-backend: install
+	$(BIN)/python -m pytest
+
+test-miniprogram:
+	cd miniprogram && npm ci --no-audit --no-fund && npm test
 
 lint: install
 	$(BIN)/ruff check backend tests migrations/env.py

@@ -21,6 +21,7 @@ from tests.conftest import ENGINES, PG_URL, _prepare, make_settings
 
 ROLES = [
     "demo-resident",
+    "demo-resident2",
     "demo-member",
     "demo-member2",
     "demo-dispatcher",

@@ -1,0 +1,74 @@
+// 派单跟进: offers the compound sent that members have not answered yet
+// (GET /api/v1/orders?mine=false&status=offered), overdue ones marked; and offers that were
+// declined or expired, whose wishes wait to be dispatched again.
+const api = require('../../../services/api')
+const pagedList = require('../../../behaviors/paged-list')
+const { orderItem } = require('../../../utils/format')
+
+const FILTERS = [
+  {
+    key: 'offered',
+    text: '待响应',
+    status: 'offered',
+    empty: '没有等待党员响应的派单',
+    intro: '党员须在期限内接单或婉拒，超时未响应的派单会自动退回待派单。',
+  },
+  {
+    key: 'returned',
+    text: '婉拒/超时',
+    status: 'declined,expired',
+    empty: '没有被婉拒或超时的派单',
+    intro: '这些派单被婉拒或超时退回，心愿需要重新派单。',
+  },
+]
+
+Component({
+  behaviors: [pagedList],
+  data: {
+    filters: FILTERS,
+    filter: 'offered',
+    emptyText: FILTERS[0].empty,
+    intro: FILTERS[0].intro,
+  },
+  methods: {
+    onLoad() {
+      return this.reload()
+    },
+
+    onShow() {
+      if (this._shown) return this.reload()
+      this._shown = true
+    },
+
+    onPullDownRefresh() {
+      return this.refresh()
+    },
+
+    onReachBottom() {
+      return this.loadMore()
+    },
+
+    fetchPage(cursor) {
+      const f = FILTERS.find((x) => x.key === this.data.filter)
+      return api
+        .listOrders({ mine: false, status: f.status, cursor, limit: 20 }, { silent: true })
+        .then((page) => ({ items: page.items.map(orderItem), next_cursor: page.next_cursor }))
+    },
+
+    onFilter(e) {
+      const key = e.currentTarget.dataset.key
+      if (key === this.data.filter) return Promise.resolve()
+      const f = FILTERS.find((x) => x.key === key)
+      this.setData({ filter: key, emptyText: f.empty, intro: f.intro, items: [], loaded: false })
+      return this.reload()
+    },
+
+    onOpen(e) {
+      wx.navigateTo({ url: '/pages/wish/detail/detail?id=' + e.currentTarget.dataset.wish })
+    },
+
+    onRedispatch(e) {
+      wx.navigateTo({ url: '/pages/dispatch/candidates/candidates?id=' + e.currentTarget.dataset.wish })
+    },
+  },
+})

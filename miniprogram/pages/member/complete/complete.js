@@ -1,0 +1,65 @@
+// 提交完成情况: the member who accepted a wish reports it done with a note and photos
+// (POST /api/v1/wishes/{id}/complete); the resident then confirms and rates it.
+const api = require('../../../services/api')
+
+Component({
+  data: {
+    id: null,
+    wish: null,
+    loading: true,
+    error: '',
+    note: '',
+    photos: [],
+    uploading: false,
+    photoFailed: false,
+    submitting: false,
+  },
+  methods: {
+    onLoad(query = {}) {
+      this.setData({ id: query.id })
+      return this.load()
+    },
+
+    load() {
+      this.setData({ loading: true, error: '' })
+      return api.getWish(this.data.id, { silent: true }).then(
+        (wish) => this.setData({ wish, loading: false }),
+        (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
+      )
+    },
+
+    onRetry() {
+      return this.load()
+    },
+
+    onNote(e) {
+      this.setData({ note: e.detail.value })
+    },
+
+    onPhotos(e) {
+      this.setData({ photos: e.detail.urls, uploading: e.detail.uploading, photoFailed: e.detail.failed })
+    },
+
+    onSubmit() {
+      const d = this.data
+      if (d.submitting) return Promise.resolve()
+      let problem = ''
+      if (!d.note.trim()) problem = '请写一下完成情况'
+      else if (d.uploading) problem = '照片还在上传，请稍等'
+      else if (d.photoFailed) problem = '有照片上传失败，请重试或删除'
+      if (problem) {
+        wx.showToast({ title: problem, icon: 'none' })
+        return Promise.resolve()
+      }
+      this.setData({ submitting: true })
+      return api.completeWish(d.id, d.note.trim(), d.photos).then(
+        () => {
+          this.setData({ submitting: false })
+          wx.showToast({ title: '已提交，等待居民确认', icon: 'success' })
+          wx.navigateBack()
+        },
+        () => this.setData({ submitting: false })
+      )
+    },
+  },
+})

@@ -1,0 +1,307 @@
+// The one client of the 幸福家园 API (see ../openapi/openapi.json), over wx.request.
+//
+// - attaches the bearer token kept in wx storage; logs in with wx.login → POST /api/v1/auth/wechat
+//   when there is none, and on a 401 logs in again and retries the call once;
+// - errors come back as {"error", "detail"}: the detail is shown in a toast (unless {silent: true})
+//   and thrown as an ApiError with .status, .code and .detail;
+// - a GET that fails on the network is retried once (reads are idempotent; writes are not retried).
+//
+// Every route the app uses is one function below; tests/api.openapi.test.js calls each of them and
+// checks the method, path, query and body against openapi.json, so the client cannot drift.
+
+const config = require('../config')
+
+const TOKEN_KEY = 'hh_token'
+const NETWORK_DETAIL = '网络连接失败，请检查网络后重试'
+
+class ApiError extends Error {
+  constructor(status, code, detail, body) {
+    super(detail)
+    this.name = 'ApiError'
+    this.status = status // HTTP status; 0 when the network failed
+    this.code = code // the API's "error" code, e.g. "already_taken"
+    this.detail = detail // a message in plain words, fit to show the user
+    this.body = body
+  }
+}
+
+function queryString(query) {
+  const parts = []
+  Object.keys(query || {}).forEach((key) => {
+    const value = query[key]
+    if (value === undefined || value === null || value === '') return
+    parts.push(encodeURIComponent(key) + '=' + encodeURIComponent(String(value)))
+  })
+  return parts.length ? '?' + parts.join('&') : ''
+}
+
+function pathId(id) {
+  return encodeURIComponent(String(id))
+}
+
+function errorFrom(statusCode, body) {
+  const data = body && typeof body === 'object' ? body : {}
+  let detail = typeof data.detail === 'string' && data.detail ? data.detail : ''
+  if (!detail) {
+    if (statusCode >= 500) detail = '服务器开小差了，请稍后再试'
+    else if (statusCode === 401) detail = '登录已失效，请重新进入小程序'
+    else detail = '请求失败（' + statusCode + '）'
+  }
+  return new ApiError(statusCode, data.error || 'http_' + statusCode, detail, body)
+}
+
+function networkError(err) {
+  const e = new ApiError(0, 'network_error', NETWORK_DETAIL, null)
+  e.errMsg = err && err.errMsg
+  return e
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function createClient(options = {}) {
+  // `wx` is read at call time, so tests and the Node e2e shim can swap it.
+  const getWx = () => options.wx || wx
+  const baseUrl = () => options.baseUrl || config.apiBase
+  const retryDelay = options.retryDelay === undefined ? 400 : options.retryDelay
+  let loginPromise = null
+
+  function getToken() {
+    return getWx().getStorageSync(TOKEN_KEY) || ''
+  }
+
+  function setToken(token) {
+    if (token) getWx().setStorageSync(TOKEN_KEY, token)
+    else getWx().removeStorageSync(TOKEN_KEY)
+  }
+
+  function headers(auth) {
+    const h = { 'content-type': 'application/json' }
+    const token = auth ? getToken() : ''
+    if (token) h.Authorization = 'Bearer ' + token
+    return h
+  }
+
+  // One wx.request; resolves with {statusCode, data} for any HTTP answer, rejects on network failure.
+  function send(method, url, data, auth) {
+    return new Promise((resolve, reject) => {
+      getWx().request({
+        url: baseUrl() + url,
+        method,
+        data: data === undefined ? undefined : data,
+        header: headers(auth),
+        timeout: config.timeout,
+        dataType: 'json',
+        success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
+        fail: (err) => reject(networkError(err)),
+      })
+    })
+  }
+
+  async function sendWithRetry(method, url, data, auth) {
+    try {
+      return await send(method, url, data, auth)
+    } catch (err) {
+      if (method !== 'GET' || err.status !== 0) throw err
+      if (retryDelay) await sleep(retryDelay)
+      return send(method, url, data, auth)
+    }
+  }
+
+  function wxLogin() {
+    const devCode = options.devLoginCode !== undefined ? options.devLoginCode : config.devLoginCode
+    if (devCode) return Promise.resolve(devCode)
+    return new Promise((resolve, reject) => {
+      getWx().login({
+        success: (res) => (res && res.code ? resolve(res.code) : reject(new ApiError(0, 'wx_login_failed', '微信登录失败，请重试', res))),
+        fail: (err) => reject(new ApiError(0, 'wx_login_failed', '微信登录失败，请重试', err)),
+      })
+    })
+  }
+
+  async function doLogin() {
+    const code = await wxLogin()
+    const res = await send('POST', '/api/v1/auth/wechat', { code }, false)
+    if (res.statusCode !== 200) throw errorFrom(res.statusCode, res.data)
+    setToken(res.data.access_token)
+    if (options.onLogin) options.onLogin(res.data)
+    return res.data
+  }
+
+  // Concurrent 401s share one login.
+  function login() {
+    if (!loginPromise) {
+      loginPromise = doLogin().then(
+        (out) => {
+          loginPromise = null
+          return out
+        },
+        (err) => {
+          loginPromise = null
+          throw err
+        }
+      )
+    }
+    return loginPromise
+  }
+
+  function toast(err, opts) {
+    if (opts && opts.silent) return
+    try {
+      getWx().showToast({ title: err.detail || NETWORK_DETAIL, icon: 'none', duration: 2500 })
+    } catch (e) {
+      // toasts are best effort
+    }
+  }
+
+  async function call(method, path, { query, data, auth = true } = {}) {
+    const url = path + queryString(query)
+    if (auth && !getToken()) await login()
+    let res = await sendWithRetry(method, url, data, auth)
+    if (res.statusCode === 401 && auth) {
+      setToken('')
+      await login()
+      res = await sendWithRetry(method, url, data, auth)
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.data
+    throw errorFrom(res.statusCode, res.data)
+  }
+
+  async function request(method, path, params, opts) {
+    try {
+      return await call(method, path, params)
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError(0, 'client_error', String((err && err.message) || err), null)
+      toast(e, opts)
+      throw e
+    }
+  }
+
+  function uploadOnce(filePath) {
+    return new Promise((resolve, reject) => {
+      getWx().uploadFile({
+        url: baseUrl() + '/api/v1/uploads',
+        filePath,
+        name: 'file',
+        header: { Authorization: 'Bearer ' + getToken() },
+        timeout: config.timeout,
+        success: (res) => {
+          let data = res.data
+          if (typeof data === 'string') {
+            try {
+              data = JSON.parse(data)
+            } catch (e) {
+              // keep the raw text
+            }
+          }
+          resolve({ statusCode: res.statusCode, data })
+        },
+        fail: (err) => reject(networkError(err)),
+      })
+    })
+  }
+
+  // POST /api/v1/uploads (multipart, field "file"); resolves with {url, content_type, size}.
+  async function uploadPhoto(filePath, opts) {
+    try {
+      if (!getToken()) await login()
+      let res = await uploadOnce(filePath)
+      if (res.statusCode === 401) {
+        setToken('')
+        await login()
+        res = await uploadOnce(filePath)
+      }
+      if (res.statusCode >= 200 && res.statusCode < 300) return res.data
+      throw errorFrom(res.statusCode, res.data)
+    } catch (err) {
+      toast(err, opts)
+      throw err
+    }
+  }
+
+  const page = (p) => ({ cursor: p && p.cursor, limit: p && p.limit })
+
+  return {
+    ApiError,
+    login,
+    logout: () => setToken(''),
+    hasToken: () => !!getToken(),
+    uploadPhoto,
+
+    // people
+    getMe: (opts) => request('GET', '/api/v1/me', {}, opts),
+    updateMe: (patch, opts) => request('PATCH', '/api/v1/me', { data: patch }, opts),
+    searchCompounds: (p = {}, opts) =>
+      request('GET', '/api/v1/org/compounds', { query: Object.assign({ q: p.q }, page(p)) }, opts),
+
+    // Party members
+    getMember: (opts) => request('GET', '/api/v1/members/me', {}, opts),
+    updateMember: (patch, opts) => request('PATCH', '/api/v1/members/me', { data: patch }, opts),
+    registerMember: (body, opts) => request('POST', '/api/v1/members/register', { data: body }, opts),
+    listRegistrations: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/members/registrations',
+        { query: Object.assign({ status: p.status, compound_id: p.compound_id }, page(p)) },
+        opts
+      ),
+    approveRegistration: (id, opts) =>
+      request('POST', '/api/v1/members/registrations/' + pathId(id) + '/approve', {}, opts),
+    rejectRegistration: (id, reason, opts) =>
+      request('POST', '/api/v1/members/registrations/' + pathId(id) + '/reject', { data: { reason } }, opts),
+
+    // wishes
+    listCategories: (opts) => request('GET', '/api/v1/wishes/categories', {}, opts),
+    createWish: (body, opts) => request('POST', '/api/v1/wishes', { data: body }, opts),
+    listWishes: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/wishes',
+        { query: Object.assign({ status: p.status, compound_id: p.compound_id, mine: p.mine }, page(p)) },
+        opts
+      ),
+    listWall: (p = {}, opts) =>
+      request('GET', '/api/v1/wishes/wall', { query: Object.assign({ compound_id: p.compound_id }, page(p)) }, opts),
+    getWish: (id, opts) => request('GET', '/api/v1/wishes/' + pathId(id), {}, opts),
+    cancelWish: (id, reason, opts) =>
+      request('POST', '/api/v1/wishes/' + pathId(id) + '/cancel', { data: { reason } }, opts),
+    confirmWish: (id, rating, comment, opts) =>
+      request('POST', '/api/v1/wishes/' + pathId(id) + '/confirm', { data: { rating, comment: comment || null } }, opts),
+    reviewWish: (id, decision, reason, opts) =>
+      request('POST', '/api/v1/wishes/' + pathId(id) + '/review', { data: { decision, reason: reason || null } }, opts),
+    getCandidates: (id, opts) => request('GET', '/api/v1/wishes/' + pathId(id) + '/candidates', {}, opts),
+    dispatchWish: (id, memberId, note, opts) =>
+      request(
+        'POST',
+        '/api/v1/wishes/' + pathId(id) + '/dispatch',
+        { data: { member_id: memberId, note: note || null } },
+        opts
+      ),
+    claimWish: (id, opts) => request('POST', '/api/v1/wishes/' + pathId(id) + '/claim', {}, opts),
+    completeWish: (id, note, photos, opts) =>
+      request('POST', '/api/v1/wishes/' + pathId(id) + '/complete', { data: { note, photos: photos || [] } }, opts),
+
+    // orders
+    listOrders: (p = {}, opts) =>
+      request('GET', '/api/v1/orders', { query: Object.assign({ mine: p.mine, status: p.status }, page(p)) }, opts),
+    acceptOrder: (id, opts) => request('POST', '/api/v1/orders/' + pathId(id) + '/accept', {}, opts),
+    declineOrder: (id, reason, opts) =>
+      request('POST', '/api/v1/orders/' + pathId(id) + '/decline', { data: { reason } }, opts),
+
+    // subscribe messages and the inbox
+    listTemplates: (action, opts) =>
+      request('GET', '/api/v1/notifications/templates', { query: { action } }, opts),
+    reportSubscriptions: (results, opts) =>
+      request('POST', '/api/v1/notifications/subscriptions', { data: { results } }, opts),
+    listInbox: (p = {}, opts) => request('GET', '/api/v1/inbox', { query: page(p) }, opts),
+    markRead: (id, opts) => request('POST', '/api/v1/inbox/' + pathId(id) + '/read', {}, opts),
+    markAllRead: (opts) => request('POST', '/api/v1/inbox/read-all', {}, opts),
+  }
+}
+
+const api = createClient()
+api.createClient = createClient
+api.TOKEN_KEY = TOKEN_KEY
+
+module.exports = api

@@ -1,0 +1,140 @@
+// The client cannot drift from the server: every route function in services/api.js is called and
+// what it sends (method, path, query names, JSON body) is checked against ../openapi/openapi.json.
+const fs = require('fs')
+const path = require('path')
+const { installWx } = require('./helpers/wx')
+
+const SPEC_PATH = path.resolve(__dirname, '../../openapi/openapi.json')
+const spec = JSON.parse(fs.readFileSync(SPEC_PATH, 'utf8'))
+
+// One sample call per function; every field the function can send is filled in.
+const SAMPLES = {
+  login: [],
+  uploadPhoto: ['wxfile://tmp/a.jpg'],
+  getMe: [],
+  updateMe: [{ name: '王秀兰', phone: '13800000001', compound_id: 1, household_id: 2 }],
+  searchCompounds: [{ q: '锦华', cursor: '3', limit: 20 }],
+  getMember: [],
+  updateMember: [{ skills: ['水电维修'], work_unit: '税务局', available: true }],
+  registerMember: [{ compound_id: 1, work_unit: '税务局', skills: ['水电维修'] }],
+  listRegistrations: [{ status: 'pending', compound_id: 1, cursor: '3', limit: 20 }],
+  approveRegistration: [21],
+  rejectRegistration: [21, '不是本小区居民'],
+  listCategories: [],
+  createWish: [{ title: '水龙头漏水', description: '一直滴水', category: 'repair', photos: ['/uploads/a.jpg'] }],
+  listWishes: [{ status: 'pending_review', compound_id: 1, mine: true, cursor: '3', limit: 20 }],
+  listWall: [{ compound_id: 1, cursor: '3', limit: 20 }],
+  getWish: [5],
+  cancelWish: [5, '已经修好了'],
+  confirmWish: [5, 5, '谢谢'],
+  reviewWish: [5, 'reject', '重复提交'],
+  getCandidates: [5],
+  dispatchWish: [5, 3, '您住得近'],
+  claimWish: [5],
+  completeWish: [5, '换了阀芯', ['/uploads/b.jpg']],
+  listOrders: [{ mine: false, status: 'offered', cursor: '3', limit: 20 }],
+  acceptOrder: [11],
+  declineOrder: [11, '这周出差'],
+  listTemplates: ['create_wish'],
+  reportSubscriptions: [{ tmpl1: 'accept', tmpl2: 'reject' }],
+  listInbox: [{ cursor: '3', limit: 20 }],
+  markRead: [31],
+  markAllRead: [],
+}
+// Exports that are not routes.
+const NOT_ROUTES = ['ApiError', 'logout', 'hasToken', 'createClient', 'TOKEN_KEY']
+
+function resolve(schema) {
+  let s = schema
+  while (s && s.$ref) {
+    const name = s.$ref.split('/').pop()
+    s = spec.components.schemas[name]
+  }
+  return s
+}
+
+function findOperation(method, urlPath) {
+  for (const template of Object.keys(spec.paths)) {
+    const re = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$')
+    if (re.test(urlPath) && spec.paths[template][method.toLowerCase()]) {
+      return { template, op: spec.paths[template][method.toLowerCase()] }
+    }
+  }
+  return null
+}
+
+function record(wx) {
+  const sent = []
+  wx.request.mockImplementation((opts) => {
+    const u = new URL(opts.url)
+    const query = {}
+    u.searchParams.forEach((v, k) => {
+      query[k] = v
+    })
+    sent.push({ method: opts.method || 'GET', path: u.pathname, query, data: opts.data, multipart: false })
+    const data = u.pathname === '/api/v1/auth/wechat' ? { access_token: 't' } : {}
+    setTimeout(() => opts.success({ statusCode: 200, data }), 0)
+  })
+  wx.uploadFile.mockImplementation((opts) => {
+    const u = new URL(opts.url)
+    sent.push({ method: 'POST', path: u.pathname, query: {}, data: null, multipart: true, name: opts.name })
+    setTimeout(() => opts.success({ statusCode: 201, data: '{"url":"/uploads/x.jpg"}' }), 0)
+  })
+  return sent
+}
+
+let wx, api
+
+beforeEach(() => {
+  jest.resetModules()
+  ;({ wx } = installWx())
+  api = require('../services/api')
+})
+
+test('every function of the API module has a sample call here', () => {
+  const functions = Object.keys(api).filter((k) => NOT_ROUTES.indexOf(k) < 0)
+  expect(functions.sort()).toEqual(Object.keys(SAMPLES).sort())
+})
+
+describe.each(Object.keys(SAMPLES))('%s', (name) => {
+  test('sends only what openapi.json declares', async () => {
+    const sent = record(wx)
+    wx.setStorageSync('hh_token', name === 'login' ? '' : 't')
+    await api[name](...SAMPLES[name])
+    const calls = sent.filter((c) => name === 'login' || c.path !== '/api/v1/auth/wechat')
+    expect(calls).toHaveLength(1)
+    const call = calls[0]
+
+    const found = findOperation(call.method, call.path)
+    if (!found) throw new Error(`${name}: ${call.method} ${call.path} is not in openapi.json`)
+    const { op, template } = found
+
+    // query parameters must be declared
+    const declared = (op.parameters || []).filter((p) => p.in === 'query').map((p) => p.name)
+    Object.keys(call.query).forEach((q) => {
+      if (declared.indexOf(q) < 0) throw new Error(`${name}: query "${q}" is not a parameter of ${call.method} ${template}`)
+    })
+
+    // the body must fit the declared request body
+    const content = op.requestBody && op.requestBody.content
+    if (call.multipart) {
+      expect(content && content['multipart/form-data']).toBeTruthy()
+      const schema = resolve(content['multipart/form-data'].schema)
+      expect(Object.keys(schema.properties)).toContain(call.name)
+      return
+    }
+    if (!content) {
+      expect(call.data === undefined || call.data === null || Object.keys(call.data).length === 0).toBe(true)
+      return
+    }
+    expect(content['application/json']).toBeTruthy()
+    const schema = resolve(content['application/json'].schema)
+    const props = Object.keys(schema.properties || {})
+    Object.keys(call.data || {}).forEach((k) => {
+      if (props.indexOf(k) < 0) throw new Error(`${name}: body field "${k}" is not in ${call.method} ${template}`)
+    })
+    ;(schema.required || []).forEach((k) => {
+      if (!(k in (call.data || {}))) throw new Error(`${name}: required body field "${k}" missing for ${template}`)
+    })
+  })
+})

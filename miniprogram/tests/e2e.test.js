@@ -1,0 +1,299 @@
+/**
+ * @jest-environment node
+ */
+// End to end: starts the real backend (dev mode, a fresh SQLite file, the fake WeChat, demo data)
+// and drives the mini-program's own services/api.js from Node — the code the phone runs — through
+// the whole loop as resident, dispatcher and Party members.
+//
+// Needs the backend's virtualenv (`make install` at the repo root); skipped with a message if absent.
+const fs = require('fs')
+const os = require('os')
+const net = require('net')
+const path = require('path')
+const { spawn } = require('child_process')
+const { createNodeWx, httpCall } = require('./helpers/node-wx')
+
+const REPO = path.resolve(__dirname, '../..')
+const PYTHON = path.join(REPO, '.venv/bin/python')
+const HAVE_BACKEND = fs.existsSync(PYTHON)
+
+// a 1×1 PNG
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64'
+)
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForHealth(base, child, logs, timeoutMs = 90000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('the backend exited (' + child.exitCode + '):\n' + logs.join(''))
+    try {
+      const res = await httpCall(base + '/healthz', { timeout: 1000 })
+      if (res.statusCode === 200) return
+    } catch (e) {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error('the backend did not answer /healthz in time:\n' + logs.join(''))
+}
+
+if (!HAVE_BACKEND) {
+  // eslint-disable-next-line no-console
+  console.warn(`e2e skipped: ${PYTHON} does not exist — run \`make install\` in ${REPO} first`)
+  test.skip(`e2e skipped: ../.venv/bin/python not found (run \`make install\` at the repo root)`, () => {})
+} else {
+  describe('the core loop against the real backend', () => {
+    let child
+    let tmp
+    let base
+    const logs = []
+    const { createClient } = require('../services/api')
+
+    // One mini-program per person: its own wx (storage, login code) and its own API client.
+    function phone(code) {
+      const wx = createNodeWx(code)
+      const api = createClient({ wx, baseUrl: base, retryDelay: 0 })
+      return { wx, api }
+    }
+
+    beforeAll(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-e2e-'))
+      const port = await freePort()
+      base = 'http://127.0.0.1:' + port
+      child = spawn(PYTHON, ['-m', 'backend'], {
+        cwd: REPO,
+        env: Object.assign({}, process.env, {
+          APP_ENV: 'dev',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          DATABASE_URL: 'sqlite+aiosqlite:///' + path.join(tmp, 'e2e.db'),
+          UPLOAD_DIR: path.join(tmp, 'uploads'),
+          WECHAT_API_BASE: '',
+        }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      child.stdout.on('data', (d) => logs.push(d.toString()))
+      child.stderr.on('data', (d) => logs.push(d.toString()))
+      await waitForHealth(base, child, logs)
+      fs.writeFileSync(path.join(tmp, 'photo.png'), PNG)
+    }, 120000)
+
+    afterAll(async () => {
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10000)
+        await exited
+        clearTimeout(timer)
+      }
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+    }, 30000)
+
+    test('群众点单 → 小区派单 → 党员接单 → 居民确认, with photos and the timeline', async () => {
+      const resident = phone('demo-resident')
+      const dispatcher = phone('demo-dispatcher')
+      const member = phone('demo-member')
+
+      // the resident: logs in on the first call, is bound to 锦华苑
+      const me = await resident.api.getMe()
+      expect(resident.wx.logins).toBe(1)
+      expect(me.compound_name).toBe('锦华苑')
+      const cats = await resident.api.listCategories()
+      expect(cats.items.map((c) => c.code)).toContain('repair')
+
+      const photo = await resident.api.uploadPhoto(path.join(tmp, 'photo.png'))
+      expect(photo).toMatchObject({ content_type: 'image/png', size: PNG.length })
+      const served = await httpCall(base + photo.url, {})
+      expect(served.statusCode).toBe(200)
+
+      const wish = await resident.api.createWish({
+        title: '厨房水龙头漏水（e2e）',
+        description: '关不紧，一直滴水',
+        category: 'repair',
+        photos: [photo.url],
+      })
+      expect(wish).toMatchObject({ status: 'pending_review', photos: [photo.url] })
+      const mine = await resident.api.listWishes({ mine: true, limit: 5 })
+      expect(mine.items[0].id).toBe(wish.id)
+
+      // the dispatcher: review queue, approve, candidates with reasons, dispatch
+      const queue = await dispatcher.api.listWishes({ status: 'pending_review', limit: 100 })
+      expect(queue.items.map((w) => w.id)).toContain(wish.id)
+      const approved = await dispatcher.api.reviewWish(wish.id, 'approve')
+      expect(approved.status).toBe('open')
+
+      const memberMe = await member.api.getMe()
+      const candidates = await dispatcher.api.getCandidates(wish.id)
+      const chosen = candidates.items.find((c) => c.member_id === memberMe.id)
+      expect(chosen).toBeTruthy()
+      expect(chosen.reasons.length).toBeGreaterThan(0)
+      const dispatched = await dispatcher.api.dispatchWish(wish.id, memberMe.id, '您住得近')
+      expect(dispatched.status).toBe('dispatched')
+      const followup = await dispatcher.api.listOrders({ mine: false, status: 'offered', limit: 100 })
+      expect(followup.items.map((o) => o.wish_id)).toContain(wish.id)
+
+      // the member: the offer, accept (the resident's contact is disclosed), complete with a photo
+      const offers = await member.api.listOrders({ mine: true, status: 'offered' })
+      const order = offers.items.find((o) => o.wish_id === wish.id)
+      expect(order).toMatchObject({ note: '您住得近', wish_title: '厨房水龙头漏水（e2e）' })
+      const accepted = await member.api.acceptOrder(order.id)
+      expect(accepted.status).toBe('accepted')
+      expect(accepted.requester).toMatchObject({ masked: false, phone: me.phone })
+      const donePhoto = await member.api.uploadPhoto(path.join(tmp, 'photo.png'))
+      const completed = await member.api.completeWish(wish.id, '换了阀芯，不漏了', [donePhoto.url])
+      expect(completed.status).toBe('completed')
+
+      // the resident confirms and rates; the timeline tells the whole story
+      const closed = await resident.api.confirmWish(wish.id, 5, '谢谢！')
+      expect(closed).toMatchObject({ status: 'closed', rating: 5, comment: '谢谢！' })
+      const detail = await resident.api.getWish(wish.id)
+      const types = detail.events.map((e) => e.type)
+      ;['created', 'approved', 'dispatched', 'accepted', 'completed', 'confirmed'].reduce((from, type) => {
+        const at = types.indexOf(type, from)
+        expect(at).toBeGreaterThanOrEqual(from)
+        return at + 1
+      }, 0)
+      expect(detail.order).toMatchObject({ status: 'completed', completion_note: '换了阀芯，不漏了', photos: [donePhoto.url] })
+      expect(resident.wx.toasts).toEqual([])
+    })
+
+    test('心愿墙: two members claim the same wish at once — one wins, the other is told why', async () => {
+      const resident = phone('demo-resident2')
+      const dispatcher = phone('demo-dispatcher')
+      const a = phone('demo-member2')
+      const b = phone('demo-member3')
+      const wish = await resident.api.createWish({ title: '帮忙搬一下旧沙发', category: 'goods' })
+      await dispatcher.api.reviewWish(wish.id, 'approve')
+      const wall = await a.api.listWall({ limit: 100 })
+      expect(wall.items.map((w) => w.id)).toContain(wish.id)
+
+      const results = await Promise.allSettled([a.api.claimWish(wish.id), b.api.claimWish(wish.id)])
+      const won = results.filter((r) => r.status === 'fulfilled')
+      const lost = results.filter((r) => r.status === 'rejected')
+      expect(won).toHaveLength(1)
+      expect(lost).toHaveLength(1)
+      expect(won[0].value.status).toBe('accepted')
+      expect(lost[0].reason).toMatchObject({ status: 409, code: 'already_taken' })
+      // the loser saw the server's words in a toast
+      expect(a.wx.toasts.concat(b.wx.toasts)).toEqual([lost[0].reason.detail])
+    })
+
+    test('a declined offer goes back to the compound with the reason', async () => {
+      const resident = phone('demo-resident')
+      const dispatcher = phone('demo-dispatcher')
+      const member = phone('demo-member3')
+      const memberId = (await member.api.getMe()).id
+      const wish = await resident.api.createWish({ title: '周末想请人辅导作文', category: 'education' })
+      await dispatcher.api.reviewWish(wish.id, 'approve')
+      await dispatcher.api.dispatchWish(wish.id, memberId)
+      const offer = (await member.api.listOrders({ mine: true, status: 'offered' })).items.find((o) => o.wish_id === wish.id)
+      const back = await member.api.declineOrder(offer.id, '这周出差')
+      expect(back.status).toBe('open')
+      const returned = await dispatcher.api.listOrders({ mine: false, status: 'declined', limit: 100 })
+      expect(returned.items.find((o) => o.wish_id === wish.id)).toMatchObject({ decline_reason: '这周出差', wish_status: 'open' })
+      // and the resident may still cancel it
+      const cancelled = await resident.api.cancelWish(wish.id, '已经找到人了')
+      expect(cancelled).toMatchObject({ status: 'cancelled', cancel_reason: '已经找到人了' })
+    })
+
+    test('a newcomer binds to a compound, places a wish, reports in as a Party member and is approved', async () => {
+      const newcomer = phone('e2e-newcomer-' + Date.now())
+      const dispatcher = phone('demo-dispatcher')
+      const fresh = await newcomer.api.getMe()
+      expect(fresh.compound_id).toBeNull()
+
+      // before binding: the server's reason is shown
+      await expect(newcomer.api.createWish({ title: '想学太极', category: 'skills' })).rejects.toMatchObject({ code: 'compound_required' })
+      expect(newcomer.wx.toasts).toHaveLength(1)
+
+      const found = await newcomer.api.searchCompounds({ q: '锦华' })
+      const compound = found.items.find((c) => c.name === '锦华苑')
+      const bound = await newcomer.api.updateMe({ compound_id: compound.id, name: '新邻居' })
+      expect(bound).toMatchObject({ compound_name: '锦华苑', name: '新邻居' })
+      const wish = await newcomer.api.createWish({ title: '想学太极', category: 'skills' })
+      expect(wish.status).toBe('pending_review')
+
+      const reg = await newcomer.api.registerMember({ compound_id: compound.id, work_unit: '区文化馆', skills: ['书法'] })
+      expect(reg.status).toBe('pending')
+      const pending = await dispatcher.api.listRegistrations({ status: 'pending', limit: 100 })
+      expect(pending.items.map((r) => r.id)).toContain(reg.id)
+      await dispatcher.api.approveRegistration(reg.id)
+
+      const now = await newcomer.api.getMe()
+      expect(now.roles).toContain('party_member')
+      const profile = await newcomer.api.getMember()
+      expect(profile).toMatchObject({ work_unit: '区文化馆', skills: ['书法'] })
+      const paused = await newcomer.api.updateMember({ available: false })
+      expect(paused.available).toBe(false)
+      await expect(newcomer.api.listWall()).resolves.toHaveProperty('items')
+    })
+
+    test('subscribe messages and the inbox: templates per action, credits reported, messages read', async () => {
+      const resident = phone('demo-resident2')
+      const dispatcher = phone('demo-dispatcher')
+      const { createSubscriber } = require('../services/subscribe')
+      const subscriber = createSubscriber({
+        wx: Object.assign(resident.wx, {
+          // the user taps "allow" for every template
+          requestSubscribeMessage: (opts) => {
+            const res = { errMsg: 'requestSubscribeMessage:ok' }
+            opts.tmplIds.forEach((id) => (res[id] = 'accept'))
+            setImmediate(() => opts.success(res))
+          },
+        }),
+        loadTemplates: (action) => resident.api.listTemplates(action).then((out) => out.template_ids),
+        report: (outcome) => resident.api.reportSubscriptions(outcome.results),
+      })
+      const ids = await subscriber.prepare('create_wish')
+      expect(ids.length).toBeGreaterThan(0)
+      expect(ids.length).toBeLessThanOrEqual(3)
+
+      const wish = await subscriber.run('create_wish', () =>
+        resident.api.createWish({ title: '想请人教用智能手机挂号', category: 'skills' })
+      )
+      await dispatcher.api.reviewWish(wish.id, 'approve')
+
+      // the review reaches the resident's inbox (and, with a credit, WeChat)
+      let inbox
+      for (let i = 0; i < 20; i++) {
+        inbox = await resident.api.listInbox({ limit: 20 })
+        if (inbox.items.some((m) => m.ref_type === 'wish' && m.ref_id === wish.id)) break
+        await new Promise((r) => setTimeout(r, 250))
+      }
+      const message = inbox.items.find((m) => m.ref_type === 'wish' && m.ref_id === wish.id)
+      expect(message).toBeTruthy()
+      expect(message.read).toBe(false)
+      expect(inbox.unread).toBeGreaterThan(0)
+      const { pageFor } = require('../utils/links')
+      expect(pageFor(message)).toBe('/pages/wish/detail/detail?id=' + wish.id)
+
+      const read = await resident.api.markRead(message.id)
+      expect(read.read).toBe(true)
+      const all = await resident.api.markAllRead()
+      expect(all.unread).toBe(0)
+    })
+
+    test('an expired or broken token: the client logs in again and the call goes through', async () => {
+      const resident = phone('demo-resident')
+      await resident.api.getMe()
+      resident.wx.setStorageSync('hh_token', 'not-a-valid-token')
+      const me = await resident.api.getMe()
+      expect(me.name).toBe('王秀兰')
+      expect(resident.wx.logins).toBe(2)
+      expect(resident.wx.toasts).toEqual([])
+    })
+  })
+}

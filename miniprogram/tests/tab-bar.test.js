@@ -1,0 +1,53 @@
+// The custom tab bar follows the roles in GET /api/v1/me.
+const { setup, render, text, tap, flush } = require('./helpers/page')
+const fixtures = require('./helpers/fixtures')
+
+let wx, api
+
+beforeEach(() => {
+  ;({ wx, api } = setup())
+})
+
+test('a resident gets 首页, 我的心愿, 我的; roles arriving later add their tabs', async () => {
+  const bar = render('custom-tab-bar/index')
+  await flush()
+  expect(text(bar)).toBe('首页我的心愿我的')
+
+  const session = require('../services/session')
+  session.set(fixtures.memberMe({ roles: ['resident', 'party_member', 'dispatcher'] }))
+  await flush()
+  expect(text(bar)).toBe('首页我的心愿接单派单我的')
+})
+
+test('update(key) highlights the tab; choosing one switches to it', async () => {
+  api.on('GET /api/v1/me', fixtures.memberMe())
+  const session = require('../services/session')
+  await session.load()
+  const bar = render('custom-tab-bar/index')
+  bar.instance.update('orders')
+  expect(bar.data.selected).toBe('orders')
+  expect(bar.data.tabs.map((t) => t.key)).toEqual(['home', 'wishes', 'orders', 'me'])
+  await tap(bar, '#tab-me')
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/me/me' })
+})
+
+test('tab pages call update with their key on show', async () => {
+  api.on('GET /api/v1/me', fixtures.me())
+  api.on('GET /api/v1/wishes', fixtures.page([]))
+  const page = render('pages/wish/mine/mine')
+  const update = jest.fn()
+  page.instance.getTabBar = () => ({ update })
+  await page.instance.onLoad()
+  await page.instance.onShow()
+  expect(update).toHaveBeenCalledWith('wishes')
+})
+
+test('首页 carries the unread count of the inbox', async () => {
+  const bar = render('custom-tab-bar/index')
+  require('../services/inbox').set(5)
+  await flush()
+  expect(text(bar)).toBe('5首页我的心愿我的')
+  require('../services/inbox').set(0)
+  await flush()
+  expect(text(bar)).toBe('首页我的心愿我的')
+})

@@ -1,0 +1,117 @@
+// Times in Asia/Shanghai whatever the phone's zone; roles → tabs and home entries.
+const time = require('../utils/time')
+const roles = require('../utils/roles')
+const fixtures = require('./helpers/fixtures')
+
+describe('time', () => {
+  test('UTC ISO strings are shown in Beijing time', () => {
+    expect(time.formatDateTime('2026-11-19T16:34:03.203189Z')).toBe('2026-11-20 00:34')
+    expect(time.formatDateTime('2026-12-31T16:00:00+00:00')).toBe('2027-01-01 00:00')
+    expect(time.formatDate('2026-12-31T15:59:59Z')).toBe('2026-12-31')
+  })
+
+  test('a time without a zone is read as UTC, as the API means it', () => {
+    expect(time.formatDateTime('2026-11-19T16:34:03')).toBe('2026-11-20 00:34')
+  })
+
+  test('empty or broken values give an empty string', () => {
+    expect(time.formatDateTime(null)).toBe('')
+    expect(time.formatDateTime('not a date')).toBe('')
+    expect(time.formatRelative(undefined)).toBe('')
+  })
+
+  test('relative times count days in Shanghai', () => {
+    const now = new Date('2026-11-20T02:00:00Z') // 10:00 in Shanghai
+    expect(time.formatRelative('2026-11-20T01:59:30Z', now)).toBe('刚刚')
+    expect(time.formatRelative('2026-11-20T01:15:00Z', now)).toBe('45分钟前')
+    expect(time.formatRelative('2026-11-19T17:00:00Z', now)).toBe('9小时前') // 01:00 today in Shanghai
+    expect(time.formatRelative('2026-11-19T15:00:00Z', now)).toBe('昨天 23:00')
+    expect(time.formatRelative('2026-10-01T00:00:00Z', now)).toBe('10-01 08:00')
+    expect(time.formatRelative('2025-10-01T00:00:00Z', now)).toBe('2025-10-01 08:00')
+  })
+
+  test('offer deadlines', () => {
+    const now = new Date('2026-11-20T02:00:00Z')
+    expect(time.formatRemaining('2026-11-20T05:20:00Z', now)).toBe('还剩 3小时20分')
+    expect(time.formatRemaining('2026-11-22T05:00:00Z', now)).toBe('还剩 2天3小时')
+    expect(time.formatRemaining('2026-11-20T01:00:00Z', now)).toBe('已超时')
+    expect(time.isPast('2026-11-20T01:00:00Z', now)).toBe(true)
+  })
+})
+
+describe('roles', () => {
+  test('tabs per role', () => {
+    expect(roles.tabsFor(fixtures.me()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
+    expect(roles.tabsFor(fixtures.memberMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'orders', 'me'])
+    expect(roles.tabsFor(fixtures.dispatcherMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'dispatch', 'me'])
+  })
+
+  test('home entries per role', () => {
+    const keys = (me) => roles.homeSections(me).reduce((all, s) => all.concat(s.entries.map((e) => e.key)), [])
+    expect(keys(fixtures.me())).toEqual(['new-wish', 'my-wishes', 'register'])
+    expect(keys(fixtures.memberMe())).toEqual(['new-wish', 'my-wishes', 'wall', 'orders', 'profile'])
+    expect(keys(fixtures.dispatcherMe())).toEqual(['new-wish', 'my-wishes', 'register', 'queue', 'followup', 'registrations'])
+    expect(keys(fixtures.me({ roles: ['resident', 'community_admin'] }))).toContain('registrations')
+  })
+
+  test('role labels are Chinese', () => {
+    expect(roles.roleLabels(fixtures.dispatcherMe())).toEqual(['居民', '小区党支部'])
+  })
+})
+
+describe('app.json', () => {
+  test('every page and tab page exists with its four files', () => {
+    const fs = require('fs')
+    const path = require('path')
+    const root = path.resolve(__dirname, '..')
+    const app = require('../app.json')
+    app.pages.forEach((p) => ['.js', '.json', '.wxml', '.wxss'].forEach((ext) => expect(fs.existsSync(path.join(root, p + ext))).toBe(true)))
+    app.tabBar.list.forEach((t) => expect(app.pages).toContain(t.pagePath))
+    roles.TABS.forEach((t) => expect(app.tabBar.list.map((x) => '/' + x.pagePath)).toContain(t.path))
+  })
+
+  test('every usingComponents entry resolves (npm, absolute or relative)', () => {
+    const fs = require('fs')
+    const path = require('path')
+    const root = path.resolve(__dirname, '..')
+    const td = path.join(root, 'node_modules/tdesign-miniprogram/miniprogram_dist')
+    const files = []
+    const walk = (dir) =>
+      fs.readdirSync(dir, { withFileTypes: true }).forEach((d) => {
+        if (['node_modules', 'tests', 'coverage', 'miniprogram_npm'].includes(d.name)) return
+        const full = path.join(dir, d.name)
+        if (d.isDirectory()) walk(full)
+        else if (d.name.endsWith('.json') && fs.existsSync(full.replace(/\.json$/, '.wxml'))) files.push(full)
+      })
+    walk(root)
+    expect(files.length).toBeGreaterThan(15)
+    files.forEach((file) => {
+      const using = JSON.parse(fs.readFileSync(file, 'utf8')).usingComponents || {}
+      Object.values(using).forEach((target) => {
+        let resolved
+        if (target.startsWith('tdesign-miniprogram/')) resolved = path.join(td, target.slice('tdesign-miniprogram/'.length))
+        else if (target.startsWith('/')) resolved = path.join(root, target)
+        else resolved = path.join(path.dirname(file), target)
+        if (!fs.existsSync(resolved + '.json')) throw new Error(file + ': ' + target + ' does not resolve')
+      })
+    })
+  })
+})
+
+describe('links', () => {
+  const { PAGES, pageFor } = require('../utils/links')
+
+  test('PAGES are the non-tab pages of app.json', () => {
+    const app = require('../app.json')
+    const tabs = app.tabBar.list.map((t) => t.pagePath)
+    expect(PAGES.slice().sort()).toEqual(app.pages.filter((p) => tabs.indexOf(p) < 0).sort())
+  })
+
+  test('messages lead to their page, or by what they refer to', () => {
+    expect(pageFor({ page: 'pages/wish/detail/detail?id=3' })).toBe('/pages/wish/detail/detail?id=3')
+    expect(pageFor({ page: '/pages/inbox/inbox' })).toBe('/pages/inbox/inbox')
+    expect(pageFor({ page: 'pages/wish/detail?id=3', ref_type: 'wish', ref_id: 3 })).toBe('/pages/wish/detail/detail?id=3')
+    expect(pageFor({ page: null, ref_type: 'registration', ref_id: 4 })).toBe('/pages/member/register/register')
+    expect(pageFor({ page: 'pages/nowhere', ref_type: null })).toBe('')
+  })
+})

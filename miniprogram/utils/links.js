@@ -1,0 +1,34 @@
+// Where a message (inbox item or subscribe message) leads in this mini-program.
+// The backend sends `page` ("pages/wish/detail/detail?id=42") and `ref_type` / `ref_id`; a page
+// this app does not have is mapped by what the message refers to.
+
+// The non-tab pages of app.json (tests/utils.test.js keeps this list in step with it).
+const PAGES = [
+  'pages/bind/bind',
+  'pages/wish/new/new',
+  'pages/wish/detail/detail',
+  'pages/inbox/inbox',
+  'pages/member/wall/wall',
+  'pages/member/complete/complete',
+  'pages/member/register/register',
+  'pages/member/profile/profile',
+  'pages/dispatch/candidates/candidates',
+  'pages/dispatch/followup/followup',
+  'pages/dispatch/registrations/registrations',
+]
+
+function splitPage(page) {
+  const clean = String(page || '').replace(/^\//, '')
+  const i = clean.indexOf('?')
+  return { path: i >= 0 ? clean.slice(0, i) : clean, query: i >= 0 ? clean.slice(i) : '' }
+}
+
+function pageFor(message) {
+  const { path, query } = splitPage(message.page)
+  if (path && PAGES.indexOf(path) >= 0) return '/' + path + query
+  if (message.ref_type === 'wish' && message.ref_id) return '/pages/wish/detail/detail?id=' + message.ref_id
+  if (message.ref_type === 'registration') return '/pages/member/register/register'
+  return ''
+}
+
+module.exports = { PAGES, pageFor, splitPage }

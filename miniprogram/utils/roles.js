@@ -1,0 +1,69 @@
+// Roles from GET /api/v1/me and what each one sees: the tab bar and the home page entries.
+
+const ROLE_LABELS = {
+  resident: '居民',
+  party_member: '党员',
+  dispatcher: '小区党支部',
+  grid_worker: '网格员',
+  community_admin: '社区两委',
+  department_staff: '街道部门',
+  street_admin: '街道管理员',
+}
+
+function hasRole(me, role) {
+  return !!(me && Array.isArray(me.roles) && me.roles.indexOf(role) >= 0)
+}
+
+function roleLabels(me) {
+  return ((me && me.roles) || []).map((r) => ROLE_LABELS[r] || r)
+}
+
+// Tab pages, in app.json order; custom-tab-bar shows those the user's roles allow.
+const TABS = [
+  { key: 'home', text: '首页', icon: 'home', path: '/pages/home/home' },
+  { key: 'wishes', text: '我的心愿', icon: 'heart', path: '/pages/wish/mine/mine' },
+  { key: 'orders', text: '接单', icon: 'task', path: '/pages/member/orders/orders', role: 'party_member' },
+  { key: 'dispatch', text: '派单', icon: 'assignment', path: '/pages/dispatch/queue/queue', role: 'dispatcher' },
+  { key: 'me', text: '我的', icon: 'user', path: '/pages/me/me' },
+]
+
+function tabsFor(me) {
+  return TABS.filter((t) => !t.role || hasRole(me, t.role))
+}
+
+// Home page entries, grouped by role. `tab: true` entries are opened with wx.switchTab.
+function homeSections(me) {
+  const sections = [
+    {
+      title: '居民服务',
+      entries: [
+        { key: 'new-wish', text: '我要点单', icon: 'edit', url: '/pages/wish/new/new' },
+        { key: 'my-wishes', text: '我的心愿', icon: 'heart', url: '/pages/wish/mine/mine', tab: true },
+      ],
+    },
+  ]
+  if (hasRole(me, 'party_member')) {
+    sections.push({
+      title: '党员服务',
+      entries: [
+        { key: 'wall', text: '心愿墙', icon: 'view-module', url: '/pages/member/wall/wall' },
+        { key: 'orders', text: '我的接单', icon: 'task', url: '/pages/member/orders/orders', tab: true },
+        { key: 'profile', text: '技能与时间', icon: 'tools', url: '/pages/member/profile/profile' },
+      ],
+    })
+  } else {
+    sections[0].entries.push({ key: 'register', text: '党员双报到', icon: 'flag', url: '/pages/member/register/register' })
+  }
+  const staff = []
+  if (hasRole(me, 'dispatcher')) {
+    staff.push({ key: 'queue', text: '审核派单', icon: 'assignment', url: '/pages/dispatch/queue/queue', tab: true })
+    staff.push({ key: 'followup', text: '派单跟进', icon: 'time', url: '/pages/dispatch/followup/followup' })
+  }
+  if (hasRole(me, 'dispatcher') || hasRole(me, 'community_admin')) {
+    staff.push({ key: 'registrations', text: '报到审批', icon: 'user-checked', url: '/pages/dispatch/registrations/registrations' })
+  }
+  if (staff.length) sections.push({ title: '小区工作', entries: staff })
+  return sections
+}
+
+module.exports = { ROLE_LABELS, TABS, hasRole, roleLabels, tabsFor, homeSections }
