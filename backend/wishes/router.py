@@ -179,6 +179,30 @@ def order_out(order, member_name: str | None = None) -> schemas.OrderOut:
     )
 
 
+async def actions_for(session, principal: Principal, wish: Wish, order) -> list[str]:
+    """The actions the caller may take on this wish now, so clients need not re-derive the rules."""
+    actions = []
+    if wish.requester_id == principal.id:
+        if state.allowed(wish.status, "cancelled", "cancelled"):
+            actions.append("cancel")
+        if wish.status == "completed":
+            actions.append("confirm")
+    if wish.compound_id in await principal.compound_ids(session, "dispatcher"):
+        if wish.status == "pending_review":
+            actions.append("review")
+        if wish.status == "open":
+            actions.append("dispatch")
+    if wish.compound_id in await principal.compound_ids(session, "party_member"):
+        if wish.status == "open":
+            actions.append("claim")
+        holds = order is not None and order.member_id == principal.id
+        if holds and order.status == "offered":
+            actions += ["accept", "decline"]
+        if holds and order.status == "accepted":
+            actions.append("complete")
+    return actions
+
+
 async def detail(session, principal: Principal, wish: Wish, reveal: bool | None = None) -> schemas.WishDetail:
     if reveal is None:
         reveal = await access(session, principal, wish)
@@ -214,6 +238,8 @@ async def detail(session, principal: Principal, wish: Wish, reveal: bool | None 
             for e, name in events
         ],
         order=order_out(order, member_name) if order is not None else None,
+        viewer_is_requester=wish.requester_id == principal.id,
+        actions=await actions_for(session, principal, wish, order),
     )
 
 

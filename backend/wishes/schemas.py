@@ -110,6 +110,10 @@ class WishDetail(WishSummary):
     closed_at: datetime | None
     events: list[EventOut]
     order: OrderOut | None
+    viewer_is_requester: bool
+    actions: list[str] = Field(
+        description="what the caller may do now: cancel, confirm, review, dispatch, claim, accept, decline, complete"
+    )
 
 
 class CategoryOut(BaseModel):

@@ -33,6 +33,8 @@ def statuses(wish: dict) -> list[str]:
 async def test_review_dispatch_accept_complete_confirm(api, session):
     wish = await place(api)
     assert wish["status"] == "pending_review"
+    assert wish["viewer_is_requester"] and wish["actions"] == ["cancel"]
+    assert (await api.ok("GET", f"/api/v1/wishes/{wish['id']}", "demo-dispatcher"))["actions"] == ["review"]
     assert wish["requester"]["name"] == "王秀兰" and not wish["requester"]["masked"]
 
     wish = await approve(api, wish["id"])
@@ -56,6 +58,9 @@ async def test_review_dispatch_accept_complete_confirm(api, session):
     assert wish["requester"]["masked"] and wish["requester"]["phone"] is None
     assert wish["order"]["status"] == "offered" and wish["order"]["member_id"] == member
 
+    assert wish["actions"] == []  # the dispatcher has nothing more to do
+    offered = await api.ok("GET", f"/api/v1/wishes/{wish['id']}", "demo-member")
+    assert offered["actions"] == ["accept", "decline"] and not offered["viewer_is_requester"]
     orders = await api.ok("GET", "/api/v1/orders?mine=true&status=offered", "demo-member")
     order = next(o for o in orders["items"] if o["wish_id"] == wish["id"])
     assert order["status"] == "offered"
