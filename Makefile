@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-backend test-miniprogram lint format openapi migrate worker bench clean
+.PHONY: install run test test-backend test-miniprogram seed-district lint format openapi migrate worker bench clean
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ migrate: install
 ## The background sweeper on its own (make run starts it in-process in dev)
 worker: install
 	$(BIN)/python -m backend.worker
+
+## One synthetic district in PostgreSQL (DATABASE_URL=postgresql+asyncpg://…; SCALE=0.01 for a small one)
+SCALE ?= 1
+seed-district: install
+	$(BIN)/python -m backend.scale.seed --scale $(SCALE) $(if $(RESET),--reset,)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

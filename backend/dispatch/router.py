@@ -49,7 +49,13 @@ async def dispatch(
     await principal.require_compound(session, wish.compound_id, "dispatcher")
     ttl = timedelta(hours=request.app.state.settings.offer_ttl_hours)
     await service.dispatch(
-        session, wish, member_id=body.member_id, actor_id=principal.id, note=body.note, offer_ttl=ttl
+        session,
+        wish,
+        member_id=body.member_id,
+        actor_id=principal.id,
+        note=body.note,
+        offer_ttl=ttl,
+        max_open=request.app.state.settings.max_open_orders,
     )
     return await detail(session, principal, wish)
 

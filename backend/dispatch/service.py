@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.clock import SHANGHAI, utcnow
 from backend.dispatch.models import LIVE_ORDER_STATUSES, Order
 from backend.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.notify import service as notify_service
 from backend.org import service as org_service
 from backend.people import service as people_service
 from backend.wishes import service as wishes_service
@@ -64,12 +65,24 @@ async def _require_member_of(session: AsyncSession, member_id: int, compound_id:
 
 
 async def dispatch(
-    session: AsyncSession, wish: Wish, *, member_id: int, actor_id: int, note: str | None, offer_ttl: timedelta
+    session: AsyncSession,
+    wish: Wish,
+    *,
+    member_id: int,
+    actor_id: int,
+    note: str | None,
+    offer_ttl: timedelta,
+    max_open: int = 3,
 ) -> Order:
+    if member_id == wish.requester_id:
+        raise Conflict("不能把心愿派给提出心愿的居民本人", code="own_wish")
     await _require_member_of(session, member_id, wish.compound_id)
     profile = await people_service.get_profile(session, member_id)
     if not profile.available:
         raise Conflict("该党员已设置为暂不接单", code="member_unavailable")
+    open_count = await _open_orders_count(session, member_id)
+    if open_count >= max_open:
+        raise Conflict(f"该党员已有{open_count}个在办订单，请选择其他党员", code="member_overloaded")
     member = (await people_service.users_by_id(session, [member_id]))[member_id]
     now = utcnow()
     await wishes_service.transition(
@@ -91,12 +104,16 @@ async def dispatch(
         created_at=now,
         expires_at=now + offer_ttl,
     )
-    return await _insert_order(session, order)
+    await _insert_order(session, order)
+    await notify_service.order_dispatched(session, wish, order)
+    return order
 
 
 async def claim(session: AsyncSession, wish: Wish, *, member_id: int, max_open: int) -> Order:
     if wish.compound_id not in await people_service.member_compounds(session, member_id):
         raise Forbidden("只能认领您报到小区的心愿", code="out_of_scope")
+    if member_id == wish.requester_id:
+        raise Conflict("不能认领自己提出的心愿", code="own_wish")
     if wish.status in ("dispatched", "accepted", "completed", "closed"):
         raise Conflict("该心愿已被其他党员接单", code="already_taken")
     open_count = await _open_orders_count(session, member_id)
@@ -123,6 +140,7 @@ async def claim(session: AsyncSession, wish: Wish, *, member_id: int, max_open: 
     )
     await _insert_order(session, order)
     await _disclose(session, wish, member_id)
+    await notify_service.order_accepted(session, wish, order)
     return order
 
 
@@ -154,6 +172,7 @@ async def accept(session: AsyncSession, order: Order, *, member_id: int) -> Orde
         session, wish, "accepted", "accepted", actor_id=member_id, values={"accepted_at": now}
     )
     await _disclose(session, wish, member_id)
+    await notify_service.order_accepted(session, wish, order)
     return order
 
 
@@ -164,6 +183,7 @@ async def decline(session: AsyncSession, order: Order, *, member_id: int, reason
     wish = await wishes_service.get_wish(session, order.wish_id)
     await _set_order_status(session, order, "offered", "declined", responded_at=utcnow(), decline_reason=reason)
     await wishes_service.transition(session, wish, "open", "declined", actor_id=member_id, note=reason)
+    await notify_service.order_declined(session, wish, order)
     return order
 
 
@@ -180,6 +200,7 @@ async def complete(session: AsyncSession, wish: Wish, *, member_id: int, note: s
     await wishes_service.transition(
         session, wish, "completed", "completed", actor_id=member_id, note=note, values={"completed_at": now}
     )
+    await notify_service.wish_completed(session, wish, order)
     return order
 
 
@@ -204,10 +225,17 @@ async def expire_due_offers(session: AsyncSession, limit: int = 500) -> int:
                 await wishes_service.transition(
                     session, wish, "open", "offer_expired", actor_id=None, note="党员超时未响应，已退回待派单"
                 )
+                await notify_service.offer_expired(session, wish, order)
         except Conflict:
             continue
         expired += 1
     return expired
+
+
+async def offers_expiring_before(session: AsyncSession, before: datetime, limit: int = 500) -> list[Order]:
+    """Offers still unanswered whose deadline is before `before` (for the reminder sweep)."""
+    stmt = select(Order).where(Order.status == "offered", Order.expires_at <= before).order_by(Order.expires_at)
+    return list((await session.execute(stmt.limit(limit))).scalars())
 
 
 async def list_orders(
@@ -259,7 +287,11 @@ def _month_start(now: datetime) -> datetime:
 async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> list[dict]:
     """Rank the compound's members for this wish. A constant number of queries: members, then one
     grouped query for order statistics and one for ratings."""
-    members = await people_service.members_of_compound(session, wish.compound_id)
+    members = [
+        (u, p)
+        for u, p in await people_service.members_of_compound(session, wish.compound_id)
+        if u.id != wish.requester_id  # nobody fulfils their own wish
+    ]
     if not members:
         return []
     ids = [u.id for u, _ in members]

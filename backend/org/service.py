@@ -42,8 +42,15 @@ async def search_compounds(
 ) -> list[tuple[Compound, str]]:
     stmt = select(Compound, Community.name).join(Community, Community.id == Compound.community_id)
     if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Compound.name.like(like), Compound.address.like(like), Community.name.like(like)))
+        escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(
+                Compound.name.like(like, escape="\\"),
+                Compound.address.like(like, escape="\\"),
+                Community.name.like(like, escape="\\"),
+            )
+        )
     if cursor is not None:
         stmt = stmt.where(Compound.id > cursor)
     stmt = stmt.order_by(Compound.id).limit(limit + 1)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
 
-from backend.auth.deps import CurrentUser, Member, Principal, Staff
+from backend.auth.deps import CurrentUser, Member, Principal, require_role
 from backend.db import SessionDep
 from backend.errors import InvalidInput
 from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
@@ -14,6 +16,7 @@ from backend.validation import IdPath, IdQuery
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
 APPROVERS = ("dispatcher", "community_admin")
+Approver = Annotated[Principal, require_role(*APPROVERS)]
 
 
 async def _out(session, regs: list[MemberRegistration]) -> list[schemas.RegistrationOut]:
@@ -41,7 +44,7 @@ async def register(body: schemas.RegisterIn, session: SessionDep, principal: Cur
 )
 async def registrations(
     session: SessionDep,
-    principal: Staff,
+    principal: Approver,
     status: str | None = "pending",
     compound_id: IdQuery = None,
     cursor: CursorQ = None,
@@ -70,7 +73,7 @@ async def _decide(session, principal: Principal, registration_id: int, approve: 
     response_model=schemas.RegistrationOut,
     summary="Approve a registration (the compound's dispatcher or its community admin)",
 )
-async def approve(registration_id: IdPath, session: SessionDep, principal: Staff) -> schemas.RegistrationOut:
+async def approve(registration_id: IdPath, session: SessionDep, principal: Approver) -> schemas.RegistrationOut:
     return await _decide(session, principal, registration_id, True, None)
 
 
@@ -80,7 +83,7 @@ async def approve(registration_id: IdPath, session: SessionDep, principal: Staff
     summary="Reject a registration with a reason (the compound's dispatcher or its community admin)",
 )
 async def reject(
-    registration_id: IdPath, body: schemas.RejectIn, session: SessionDep, principal: Staff
+    registration_id: IdPath, body: schemas.RejectIn, session: SessionDep, principal: Approver
 ) -> schemas.RegistrationOut:
     return await _decide(session, principal, registration_id, False, body.reason)
 

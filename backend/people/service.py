@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound
@@ -41,8 +42,11 @@ async def grant(session: AsyncSession, user_id: int, role: str, scope_type: str,
         )
     )
     if exists.first() is None:
-        session.add(RoleGrant(user_id=user_id, role=role, scope_type=scope_type, scope_id=scope_id))
-        await session.flush()
+        try:
+            async with session.begin_nested():
+                session.add(RoleGrant(user_id=user_id, role=role, scope_type=scope_type, scope_id=scope_id))
+        except IntegrityError:
+            pass  # granted concurrently: the grant exists, which is what was asked
 
 
 async def users_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
@@ -154,24 +158,43 @@ async def decide_registration(
 ) -> MemberRegistration:
     if registration.status != "pending":
         raise Conflict("该报到申请已处理", code="registration_decided")
-    registration.status = "approved" if approve else "rejected"
-    registration.reason = reason
-    registration.decided_by = actor_id
-    registration.decided_at = utcnow()
+    # compare-and-set: of two simultaneous decisions exactly one wins, the other gets 409
+    values = {
+        "status": "approved" if approve else "rejected",
+        "reason": reason,
+        "decided_by": actor_id,
+        "decided_at": utcnow(),
+    }
+    result = await session.execute(
+        update(MemberRegistration)
+        .where(MemberRegistration.id == registration.id, MemberRegistration.status == "pending")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("该报到申请已被他人处理", code="registration_decided")
+    for key, value in values.items():
+        set_committed_value(registration, key, value)
     if approve:
         profile = await session.get(MemberProfile, registration.user_id)
         if profile is None:
-            session.add(
-                MemberProfile(
-                    user_id=registration.user_id, work_unit=registration.work_unit, skills=registration.skills
-                )
+            profile = MemberProfile(
+                user_id=registration.user_id, work_unit=registration.work_unit, skills=registration.skills
             )
-        else:
+            try:
+                async with session.begin_nested():
+                    session.add(profile)
+            except IntegrityError:  # approved in another compound at the same moment
+                profile = await session.get(MemberProfile, registration.user_id, populate_existing=True)
+        if profile.work_unit != registration.work_unit or not set(registration.skills) <= set(profile.skills):
             profile.work_unit = registration.work_unit
             profile.skills = sorted(set(profile.skills) | set(registration.skills))
             profile.updated_at = utcnow()
         await grant(session, registration.user_id, "party_member", "compound", registration.compound_id)
     await session.flush()
+    from backend.notify import service as notify_service  # notify reads users through this module
+
+    await notify_service.registration_decided(session, registration)
     return registration
 
 

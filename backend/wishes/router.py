@@ -144,7 +144,13 @@ async def wall(
             raise Forbidden("只能查看您报到小区的心愿墙", code="out_of_scope")
         mine = {compound_id}
     rows = await service.list_wishes(
-        session, compound_ids=mine, requester_id=None, statuses=["open"], cursor=parse_cursor(cursor), limit=limit
+        session,
+        compound_ids=mine,
+        requester_id=None,
+        statuses=["open"],
+        cursor=parse_cursor(cursor),
+        limit=limit,
+        exclude_requester=principal.id,  # one's own wishes are not on one's wall
     )
     rows, next_cursor = page_of(rows, limit)
     users = await people_service.users_by_id(session, [w.requester_id for w in rows])
@@ -193,7 +199,7 @@ async def actions_for(session, principal: Principal, wish: Wish, order) -> list[
         if wish.status == "open":
             actions.append("dispatch")
     if wish.compound_id in await principal.compound_ids(session, "party_member"):
-        if wish.status == "open":
+        if wish.status == "open" and wish.requester_id != principal.id:
             actions.append("claim")
         holds = order is not None and order.member_id == principal.id
         if holds and order.status == "offered":

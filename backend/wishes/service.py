@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound
+from backend.notify import service as notify_service
 from backend.people import service as people_service
 from backend.people.models import User
 from backend.wishes import state
@@ -135,6 +136,7 @@ async def review(session: AsyncSession, wish: Wish, *, actor_id: int, approve: b
             note=reason,
             values={"reviewed_at": now, "reject_reason": reason},
         )
+    await notify_service.wish_reviewed(session, wish)
     return wish
 
 
@@ -152,7 +154,9 @@ async def cancel(session: AsyncSession, wish: Wish, *, actor_id: int, reason: st
         note=reason,
         values={"cancel_reason": reason, "closed_at": utcnow()},
     )
+    held = await dispatch_service.live_order(session, wish.id)
     await dispatch_service.end_live_order(session, wish.id, "cancelled")
+    await notify_service.wish_cancelled(session, wish, held)
     return wish
 
 
@@ -205,8 +209,11 @@ async def list_wishes(
     statuses: list[str] | None,
     cursor: int | None,
     limit: int,
+    exclude_requester: int | None = None,
 ) -> list[Wish]:
     stmt = select(Wish)
+    if exclude_requester is not None:
+        stmt = stmt.where(Wish.requester_id != exclude_requester)
     if requester_id is not None:
         stmt = stmt.where(Wish.requester_id == requester_id)
     if compound_ids is not None:

@@ -1,0 +1,146 @@
+"""Photo uploads: recognised by content (JPEG, PNG, WebP), at most 5 MB, served back under /uploads/."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+
+import pytest
+
+
+def error(r, status: int, code: str | None = None) -> dict:
+    """Assert an error answer: the status, the {"error", "detail"} shape, and the code."""
+    assert r.status_code == status, f"expected {status}, got {r.status_code} {r.text}"
+    body = r.json()
+    assert {"error", "detail"} <= body.keys(), body
+    assert isinstance(body["error"], str) and isinstance(body["detail"], str) and body["detail"], body
+    if code is not None:
+        assert body["error"] == code, body
+    return body
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A valid RGB PNG built by hand: signature, IHDR, one zlib IDAT, IEND, each chunk with its CRC."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    rows = b"".join(b"\x00" + bytes([200, 30, 30]) * width for _ in range(height))  # filter 0 + red pixels
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_the_hand_made_png_is_valid():
+    data = png(3, 2)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    # walk the chunks and check every CRC and the pixel data
+    pos, kinds = 8, []
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(kind + body)
+        kinds.append(kind)
+        if kind == b"IDAT":
+            assert len(zlib.decompress(body)) == 2 * (1 + 3 * 3)
+        pos += 12 + length
+    assert kinds == [b"IHDR", b"IDAT", b"IEND"]
+
+
+async def upload(api, who, name: str, data: bytes, content_type: str = "application/octet-stream"):
+    return await api.post("/api/v1/uploads", who, files={"file": (name, data, content_type)})
+
+
+async def test_png_upload_round_trip(api, client):
+    data = png()
+    r = await upload(api, "demo-resident", "水龙头.png", data, "image/png")
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert re.fullmatch(r"/uploads/[0-9a-f]{32}\.png", out["url"]), out
+    assert out["content_type"] == "image/png" and out["size"] == len(data)
+
+    served = await client.get(out["url"])
+    assert served.status_code == 200
+    assert served.content == data
+    assert served.headers["content-type"] == "image/png"
+
+    # the URL is accepted where photos are expected
+    wish = await api.ok(
+        "POST",
+        "/api/v1/wishes",
+        "demo-resident",
+        status=201,
+        json={"title": "水龙头漏水", "category": "repair", "photos": [out["url"]]},
+    )
+    assert wish["photos"] == [out["url"]]
+
+
+async def test_every_upload_gets_its_own_name(api):
+    urls = {(await upload(api, "demo-member", "same.png", png())).json()["url"] for _ in range(3)}
+    assert len(urls) == 3
+
+
+async def test_type_comes_from_content_not_name(api):
+    # a PNG called .jpg is stored as .png; the client's name never reaches the URL
+    r = await upload(api, "demo-resident", "../../etc/passwd.jpg", png(), "image/jpeg")
+    assert r.status_code == 201, r.text
+    assert r.json()["url"].endswith(".png") and "passwd" not in r.json()["url"]
+    assert r.json()["content_type"] == "image/png"
+
+
+@pytest.mark.parametrize(
+    ("data", "ext", "mime"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64, "jpg", "image/jpeg"),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\x00" * 64, "webp", "image/webp"),
+    ],
+    ids=["jpeg", "webp"],
+)
+async def test_jpeg_and_webp_are_accepted(api, client, data, ext, mime):
+    r = await upload(api, "demo-resident", "photo.bin", data)
+    assert r.status_code == 201, r.text
+    assert r.json()["url"].endswith("." + ext) and r.json()["content_type"] == mime
+    assert (await client.get(r.json()["url"])).content == data
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("notes.jpg", "这不是图片，只是一段文字。\n".encode()),
+        ("page.png", b"<html><script>alert(1)</script></html>"),
+        ("anim.jpg", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x00\x00\x00\x00\x00,"),
+        ("doc.jpg", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
+    ],
+    ids=["text", "html", "gif", "pdf"],
+)
+async def test_other_content_is_refused(api, name, data):
+    r = await upload(api, "demo-resident", name, data, "image/jpeg")
+    body = error(r, 422, "unsupported_file_type")
+    assert "PNG" in body["detail"]
+
+
+async def test_over_5_mb_is_413(api, app):
+    limit = app.state.settings.upload_max_bytes
+    assert limit == 5 * 1024 * 1024
+    head = png()
+    r = await upload(api, "demo-resident", "big.png", head + b"\x00" * (limit + 1 - len(head)), "image/png")
+    body = error(r, 413, "file_too_large")
+    assert "5 MB" in body["detail"]
+    # exactly the limit is fine
+    r = await upload(api, "demo-resident", "max.png", head + b"\x00" * (limit - len(head)), "image/png")
+    assert r.status_code == 201 and r.json()["size"] == limit, r.text
+
+
+async def test_empty_or_missing_file(api):
+    error(await upload(api, "demo-resident", "empty.png", b""), 422, "empty_file")
+    error(await api.post("/api/v1/uploads", "demo-resident", data={"note": "no file"}), 422, "invalid_input")
+    error(await api.post("/api/v1/uploads", "demo-resident", json={"file": "abc"}), 422, "invalid_input")
+
+
+async def test_anonymous_upload_is_401(api):
+    error(await upload(api, None, "door.png", png(), "image/png"), 401, "not_authenticated")
+
+
+async def test_missing_upload_is_404(client):
+    error(await client.get("/uploads/" + "0" * 32 + ".png"), 404)

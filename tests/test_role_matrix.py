@@ -1,0 +1,356 @@
+# ruff: noqa: E501 - the matrix is a wide table on purpose
+"""Who may call what: every /api/v1 route, called anonymously and as every demo role.
+
+Each cell is what the caller gets back, as "<status> [<error code>]". A 403 names the check that
+refused (role_required: the route's role check; out_of_scope: the role is right, the compound is
+not theirs; not_requester / not_your_order: the object is someone else's). A 404/409/422 in an
+allowed cell is fine: it proves the role check let the caller through to the business rules.
+
+Targets are real rows of the demo data (see `demo_objects`). Every call runs in its own savepoint,
+rolled back afterwards, so each caller sees the demo data as loaded; a failing row lists every
+wrong cell. `test_matrix_covers_every_route` makes a new route without a row fail.
+"""
+
+from __future__ import annotations
+
+import struct
+import uuid
+import zlib
+
+import pytest
+from sqlalchemy import select
+
+from backend.auth.tokens import create_access_token
+from backend.clock import clock
+from backend.dispatch.models import Order
+from backend.org.models import Compound, Grid, Household
+from backend.people.models import MemberRegistration, User
+from backend.wishes.models import Wish
+
+PREFIX = "/api/v1"
+
+ANON = "401 not_authenticated"
+OK = "200"
+NEW = "201"
+NO = "403 role_required"
+OUT = "403 out_of_scope"
+NOTREQ = "403 not_requester"
+NOTMINE = "403 not_your_order"
+STATE = "409 invalid_state"
+MEMBER = "409 already_member"
+NONOTE = "404 notification_not_found"  # someone else's message is answered as if it did not exist
+NOTDEAD = "409 not_dead"
+
+CALLERS = {
+    "anon": None,
+    "resident": "demo-resident",  # 王秀兰, resident of 锦华苑
+    "member": "demo-member",  # 张伟, party member of 锦华苑; the demo's dispatched order is offered to him
+    "member2": "demo-member2",  # 刘芳, another party member of 锦华苑
+    "dispatcher": "demo-dispatcher",  # 赵敏, dispatcher of 锦华苑 only
+    "gridworker": "demo-gridworker",
+    "admin": "demo-admin",  # community admin of 和谐社区 (锦华苑, 翠湖花园)
+    "department": "demo-department",
+    "street": "demo-street",  # street admin of 幸福街道 (every compound)
+}
+
+# Targets (the path parameter, or "?query"):
+#   pending_c1  a pending wish of 锦华苑 placed by demo-resident
+#   open_c1     an open wish of 锦华苑 placed by demo-resident
+#   dispatched  the wish of 锦华苑 dispatched to demo-member (offered)
+#   offered     that order
+#   wish_c2     a wish of 翠湖花园 (same community as 锦华苑, another compound)
+#   wish_c3     a wish of 阳光小区 (another community)
+#   pending_reg the pending 双报到 registration of 锦华苑
+#   note_resident  a notification in demo-resident's inbox
+#   outbox_c1 / outbox_c3  a WeChat outbox message about 锦华苑 / 阳光小区 (not dead: resend is a 409)
+#   grid_g1 / house_g1  和谐社区第一网格 (demo-gridworker's grid) / a household of 锦华苑 in it
+#   grid_c3 / house_c3  明德社区第一网格 / a household of 阳光小区 (another community)
+# fmt: off
+MATRIX = [
+    # method  path                                                target                 anon  resident member  member2  dispatcher gridworker admin    department street
+    ("POST",  "/auth/wechat",                                     None,                  OK,   OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/me",                                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("PATCH", "/me",                                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/org/compounds",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/org/tree",                                        None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/members/register",                                None,                  ANON, NEW,     MEMBER, MEMBER,  NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/members/registrations",                           None,                  ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
+    ("POST",  "/members/registrations/{registration_id}/approve", "pending_reg",         ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
+    ("POST",  "/members/registrations/{registration_id}/reject",  "pending_reg",         ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
+    ("GET",   "/members/me",                                      None,                  ANON, NO,      OK,     OK,      NO,        NO,        NO,      NO,        NO),
+    ("PATCH", "/members/me",                                      None,                  ANON, NO,      OK,     OK,      NO,        NO,        NO,      NO,        NO),
+    ("GET",   "/wishes/categories",                               None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/wishes",                                          None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/wishes",                                          None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/wishes/wall",                                     None,                  ANON, NO,      OK,     OK,      NO,        NO,        NO,      NO,        NO),
+    ("GET",   "/wishes/{wish_id}",                                "open_c1",             ANON, OK,      OK,     OK,      OK,        OUT,       OK,      OUT,       OK),
+    ("GET",   "/wishes/{wish_id}",                                "dispatched",          ANON, OUT,     OK,     OUT,     OK,        OUT,       OK,      OUT,       OK),
+    ("GET",   "/wishes/{wish_id}",                                "wish_c2",             ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("GET",   "/wishes/{wish_id}",                                "wish_c3",             ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("POST",  "/wishes/{wish_id}/review",                         "pending_c1",          ANON, NO,      NO,     NO,      OK,        NO,        NO,      NO,        NO),
+    ("POST",  "/wishes/{wish_id}/review",                         "wish_c2",             ANON, NO,      NO,     NO,      OUT,       NO,        NO,      NO,        NO),
+    ("POST",  "/wishes/{wish_id}/cancel",                         "pending_c1",          ANON, OK,      NOTREQ, NOTREQ,  NOTREQ,    NOTREQ,    NOTREQ,  NOTREQ,    NOTREQ),
+    ("POST",  "/wishes/{wish_id}/confirm",                        "pending_c1",          ANON, STATE,   NOTREQ, NOTREQ,  NOTREQ,    NOTREQ,    NOTREQ,  NOTREQ,    NOTREQ),
+    ("GET",   "/wishes/{wish_id}/candidates",                     "open_c1",             ANON, NO,      NO,     NO,      OK,        NO,        NO,      NO,        NO),
+    ("GET",   "/wishes/{wish_id}/candidates",                     "wish_c2",             ANON, NO,      NO,     NO,      OUT,       NO,        NO,      NO,        NO),
+    ("POST",  "/wishes/{wish_id}/dispatch",                       "open_c1",             ANON, NO,      NO,     NO,      OK,        NO,        NO,      NO,        NO),
+    ("POST",  "/wishes/{wish_id}/dispatch",                       "wish_c2",             ANON, NO,      NO,     NO,      OUT,       NO,        NO,      NO,        NO),
+    ("POST",  "/wishes/{wish_id}/claim",                          "open_c1",             ANON, NO,      OK,     OK,      NO,        NO,        NO,      NO,        NO),
+    ("POST",  "/wishes/{wish_id}/claim",                          "wish_c3",             ANON, NO,      OUT,    OUT,     NO,        NO,        NO,      NO,        NO),
+    ("POST",  "/wishes/{wish_id}/complete",                       "dispatched",          ANON, NO,      STATE,  NOTMINE, NO,        NO,        NO,      NO,        NO),
+    ("GET",   "/orders",                                          None,                  ANON, NO,      OK,     OK,      NO,        NO,        NO,      NO,        NO),
+    ("GET",   "/orders",                                          "?mine=false",         ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        OK),
+    ("POST",  "/orders/{order_id}/accept",                        "offered",             ANON, NO,      OK,     NOTMINE, NO,        NO,        NO,      NO,        NO),
+    ("POST",  "/orders/{order_id}/decline",                       "offered",             ANON, NO,      OK,     NOTMINE, NO,        NO,        NO,      NO,        NO),
+    ("POST",  "/uploads",                                         None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/notifications/templates",                         "?action=create_wish", ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/notifications/subscriptions",                     None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/notifications/subscriptions",                     None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/inbox",                                           None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/inbox/read-all",                                  None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/inbox/{notification_id}/read",                    "note_resident",       ANON, OK,      NONOTE, NONOTE,  NONOTE,    NONOTE,    NONOTE,  NONOTE,    NONOTE),
+    ("GET",   "/admin/notifications",                             None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/admin/notifications/{outbox_id}",                 "outbox_c1",           ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/admin/notifications/{outbox_id}",                 "outbox_c3",           ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        OK),
+    ("POST",  "/admin/notifications/{outbox_id}/resend",          "outbox_c1",           ANON, NO,      NO,     NO,      NO,        NO,        NOTDEAD, NO,        NOTDEAD),
+    ("POST",  "/admin/notifications/{outbox_id}/resend",          "outbox_c3",           ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        NOTDEAD),
+    ("GET",   "/households/care-tags",                            None,                  ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("GET",   "/households",                                      None,                  ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("GET",   "/households/export",                               "?grid_id=grid_g1",    ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("GET",   "/households/export",                               "?grid_id=grid_c3",    ANON, NO,      NO,     NO,      NO,        OUT,       OUT,     NO,        OK),
+    ("POST",  "/households/import",                               None,                  ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("GET",   "/households/{household_id}",                       "house_g1",            ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("GET",   "/households/{household_id}",                       "house_c3",            ANON, NO,      NO,     NO,      NO,        OUT,       OUT,     NO,        OK),
+    ("PUT",   "/households/{household_id}",                       "house_g1",            ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("PUT",   "/households/{household_id}",                       "house_c3",            ANON, NO,      NO,     NO,      NO,        OUT,       OUT,     NO,        OK),
+    ("GET",   "/households/{household_id}/visits",                "house_g1",            ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("GET",   "/households/{household_id}/visits",                "house_c3",            ANON, NO,      NO,     NO,      NO,        OUT,       OUT,     NO,        OK),
+    ("POST",  "/visits/batch",                                    None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("GET",   "/visits/todo",                                     None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("GET",   "/visits/coverage",                                 None,                  ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("PUT",   "/visits/cycles/{grid_id}",                         "grid_g1",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("PUT",   "/visits/cycles/{grid_id}",                         "grid_c3",             ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        OK),
+]
+# fmt: on
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# A 1x1 red PNG, enough for the upload route to recognise it.
+PNG = (
+    b"\x89PNG\r\n\x1a\n"
+    + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+    + _png_chunk(b"IEND", b"")
+)
+
+
+def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> dict:
+    """The body each route is called with: valid, so that only access decides the answer."""
+    bodies = {
+        ("POST", "/auth/wechat"): lambda: {"json": {"code": code or "matrix-newcomer"}},
+        ("PATCH", "/me"): lambda: {"json": {}},
+        ("POST", "/members/register"): lambda: {"json": {"compound_id": ids["c1"], "work_unit": "区税务局"}},
+        ("POST", "/members/registrations/{registration_id}/reject"): lambda: {"json": {"reason": "材料不全"}},
+        ("PATCH", "/members/me"): lambda: {"json": {"available": True}},
+        ("POST", "/wishes"): lambda: {"json": {"title": "楼道灯不亮", "category": "repair"}},
+        ("POST", "/wishes/{wish_id}/review"): lambda: {"json": {"decision": "approve"}},
+        ("POST", "/wishes/{wish_id}/cancel"): lambda: {"json": {"reason": "已经解决了"}},
+        ("POST", "/wishes/{wish_id}/confirm"): lambda: {"json": {"rating": 5}},
+        ("POST", "/wishes/{wish_id}/dispatch"): lambda: {"json": {"member_id": ids["demo-member"]}},
+        ("POST", "/wishes/{wish_id}/complete"): lambda: {"json": {"note": "已上门处理"}},
+        ("POST", "/orders/{order_id}/decline"): lambda: {"json": {"reason": "这周出差"}},
+        ("POST", "/uploads"): lambda: {"files": {"file": ("door.png", PNG, "image/png")}},
+        ("POST", "/notifications/subscriptions"): lambda: {"json": {"results": {"dev-wish_review": "accept"}}},
+        ("POST", "/households/import"): lambda: {
+            "files": {"file": ("台账.xlsx", _empty_ledger(), "application/octet-stream")}
+        },
+        ("PUT", "/households/{household_id}"): lambda: {
+            "json": {"address": "幸福路88号", "care_tags": [], "residents": [{"name": "张三", "relation": "户主"}]}
+        },
+        ("POST", "/visits/batch"): lambda: {
+            "json": {
+                "visits": [
+                    {
+                        "client_id": str(uuid.uuid4()),
+                        "household_id": ids["house_g1"],
+                        "visited_at": clock.now().isoformat(),
+                        "outcome": "met",
+                    }
+                ]
+            }
+        },
+        ("PUT", "/visits/cycles/{grid_id}"): lambda: {"json": {"cycle_days": 30}},
+    }
+    make = bodies.get((method, path))
+    return make() if make else {}
+
+
+def _empty_ledger() -> bytes:
+    from backend.households.ledger import write_ledger
+
+    return write_ledger([])
+
+
+def _url(path: str, target: str | None, ids: dict[str, int]) -> str:
+    if target is None:
+        return PREFIX + path
+    if target.startswith("?"):
+        key, _, value = target[1:].partition("=")
+        return f"{PREFIX}{path}?{key}={ids.get(value, value)}"
+    start, end = path.index("{"), path.index("}")
+    return PREFIX + path[:start] + str(ids[target]) + path[end + 1 :]
+
+
+def _rows():
+    for method, path, target, *expected in MATRIX:
+        assert len(expected) == len(CALLERS), f"{method} {path}: one cell per caller"
+        label = f"{method} {path}" + (f" [{target}]" if target else "")
+        yield pytest.param(method, path, target, dict(zip(CALLERS, expected, strict=True)), id=label)
+
+
+_ids_cache: dict[str, dict[str, int]] = {}
+
+
+async def demo_objects(session, db_url: str) -> dict[str, int]:
+    """Ids of the demo rows the matrix calls on, looked up once per database."""
+    if db_url in _ids_cache:
+        return _ids_cache[db_url]
+
+    async def one(stmt) -> int:
+        value = (await session.execute(stmt.limit(1))).scalar_one_or_none()
+        assert value is not None, f"demo data lacks {stmt}"
+        return value
+
+    ids: dict[str, int] = {}
+    for code in CALLERS.values():
+        if code:
+            ids[code] = await one(select(User.id).where(User.openid == f"fake-openid-{code}"))
+    for key, name in (("c1", "锦华苑"), ("c2", "翠湖花园"), ("c3", "阳光小区")):
+        ids[key] = await one(select(Compound.id).where(Compound.name == name))
+    wishes = select(Wish.id).order_by(Wish.id)
+    ids["pending_c1"] = await one(
+        wishes.where(
+            Wish.compound_id == ids["c1"], Wish.status == "pending_review", Wish.requester_id == ids["demo-resident"]
+        )
+    )
+    ids["open_c1"] = await one(
+        wishes.where(Wish.compound_id == ids["c1"], Wish.status == "open", Wish.requester_id == ids["demo-resident"])
+    )
+    ids["offered"] = await one(
+        select(Order.id).where(Order.status == "offered", Order.member_id == ids["demo-member"]).order_by(Order.id)
+    )
+    ids["dispatched"] = await one(select(Order.wish_id).where(Order.id == ids["offered"]))
+    ids["wish_c2"] = await one(wishes.where(Wish.compound_id == ids["c2"]))
+    ids["wish_c3"] = await one(wishes.where(Wish.compound_id == ids["c3"], Wish.status == "open"))
+    ids["pending_reg"] = await one(
+        select(MemberRegistration.id)
+        .where(MemberRegistration.compound_id == ids["c1"], MemberRegistration.status == "pending")
+        .order_by(MemberRegistration.id)
+    )
+    from backend.notify.models import Notification, OutboxMessage
+
+    ids["note_resident"] = await one(
+        select(Notification.id).where(Notification.user_id == ids["demo-resident"]).order_by(Notification.id)
+    )
+    for key, compound in (("outbox_c1", "c1"), ("outbox_c3", "c3")):
+        ids[key] = await one(
+            select(OutboxMessage.id)
+            .join(Notification, Notification.id == OutboxMessage.notification_id)
+            .where(Notification.compound_id == ids[compound], OutboxMessage.status != "dead")
+            .order_by(OutboxMessage.id)
+        )
+    for key, name in (("grid_g1", "和谐社区第一网格"), ("grid_c3", "明德社区第一网格")):
+        ids[key] = await one(select(Grid.id).where(Grid.name == name))
+    households = select(Household.id).order_by(Household.id)
+    ids["house_g1"] = await one(
+        households.where(Household.grid_id == ids["grid_g1"], Household.compound_id == ids["c1"])
+    )
+    ids["house_c3"] = await one(households.where(Household.compound_id == ids["c3"]))
+    _ids_cache[db_url] = ids
+    return ids
+
+
+def assert_error_shape(r) -> dict:
+    body = r.json()
+    assert isinstance(body, dict) and {"error", "detail"} <= body.keys(), r.text
+    assert isinstance(body["error"], str) and body["error"], r.text
+    assert isinstance(body["detail"], str) and body["detail"], r.text
+    return body
+
+
+@pytest.mark.parametrize(("method", "path", "target", "expected"), list(_rows()))
+async def test_access(api, app, session, db, method, path, target, expected):
+    """One row of the matrix: the route called by every caller, each call inside a savepoint that
+    is rolled back afterwards, so that every caller sees the demo data as loaded."""
+    ids = await demo_objects(session, db[0])
+    conn = app.state.test_connection
+    wrong = []
+    for caller, want in expected.items():
+        code = CALLERS[caller]
+        if code:
+            # The token login would give (tests/auth covers login itself); minting it saves a WeChat round trip.
+            api.tokens[code] = create_access_token(app.state.settings, ids[code])[0]
+        savepoint = await conn.begin_nested()
+        try:
+            r = await api.call(method, _url(path, target, ids), code, **_request(method, path, ids, code))
+        finally:
+            await savepoint.rollback()
+        got = str(r.status_code)
+        if 400 <= r.status_code < 500:
+            got += " " + assert_error_shape(r)["error"]
+        if got != want:
+            body = r.text[:200] if r.headers.get("content-type", "").startswith("application/json") else ""
+            wrong.append(f"  as {caller}: expected {want}, got {got} {body}")
+    assert not wrong, f"{method} {path} [{target}]\n" + "\n".join(wrong)
+
+
+def api_routes(app) -> set[tuple[str, str]]:
+    """(method, path) of every /api/v1 route. Recent FastAPI keeps included routers as lazy
+    wrappers in app.routes; they are expanded through `effective_route_contexts()`."""
+
+    def walk(routes):
+        for route in routes:
+            nested = getattr(route, "effective_route_contexts", None)
+            if nested is not None:
+                yield from walk(nested())
+            else:
+                yield route
+
+    found = set()
+    for route in walk(app.routes):
+        path = getattr(route, "path", "")
+        if path.startswith(PREFIX):
+            for method in getattr(route, "methods", None) or ():
+                if method != "HEAD":
+                    found.add((method, path))
+    return found
+
+
+async def test_matrix_covers_every_route(app):
+    routes = api_routes(app)
+    assert len(routes) >= 26, "route discovery found too few routes"
+    covered = {(method, PREFIX + path) for method, path, *_ in MATRIX}
+    missing = sorted(routes - covered)
+    assert not missing, f"routes without a row in MATRIX: {missing}"
+    stale = sorted(covered - routes)
+    assert not stale, f"MATRIX rows for routes that do not exist: {stale}"
+
+
+def test_only_login_is_open():
+    """The anon column, stated as a rule so that an edit of the table cannot quietly open a route."""
+    anon = list(CALLERS).index("anon")
+    for method, path, _target, *cells in MATRIX:
+        if (method, path) == ("POST", "/auth/wechat"):
+            assert cells[anon] == OK
+        else:
+            assert cells[anon] == ANON, f"{method} {path}"
+
+
+async def test_unknown_routes_and_methods_answer_in_the_error_shape(api):
+    r = await api.get("/api/v1/no-such-route", "demo-resident")
+    assert r.status_code == 404 and assert_error_shape(r)["error"] == "not_found"
+    r = await api.call("DELETE", "/api/v1/me", "demo-resident")
+    assert r.status_code == 405 and assert_error_shape(r)["error"] == "method_not_allowed"
