@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-backend test-miniprogram seed-district lint format openapi migrate worker bench clean
+.PHONY: install run test test-backend test-miniprogram seed-district bench-notify lint format openapi migrate worker bench clean
 
 install: $(STAMP)
 
@@ -52,6 +52,10 @@ worker: install
 SCALE ?= 1
 seed-district: install
 	$(BIN)/python -m backend.scale.seed --scale $(SCALE) $(if $(RESET),--reset,)
+
+## Notification delivery rate, 1 and 2 workers, fake WeChat at 0 and 50 ms
+bench-notify: install
+	$(BIN)/python bench/notify_bench.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -53,11 +53,18 @@ class Settings(BaseSettings):
     run_worker: bool | None = None  # default: on in dev
     demo_data: bool | None = None  # default: on in dev (only loads into an empty database)
 
+    # grid work (backend/households, backend/visits)
+    care_tags: list[str] = ["独居老人", "高龄", "残疾", "低保", "退役军人", "党员户", "租户"]
+    care_tag_cycle_days: dict[str, int] = {"独居老人": 7, "高龄": 14, "残疾": 14}  # shorter visit cycles
+    visit_cycle_days: int = Field(30, ge=1, le=366)  # a grid's default cycle (the monthly 扣门行动)
+    visit_max_age_days: int = Field(30, ge=1, le=366)  # offline visits older than this are refused
+    household_import_max_rows: int = Field(5000, ge=1)
+
     # notifications (backend/notify): WeChat subscribe messages through the outbox
-    # NOTIFY_TEMPLATE_IDS='{"wish_review_result": "<WeChat template id>", ...}' (names in backend/notify/templates.py);
+    # NOTIFY_TEMPLATE_IDS='{"wish_review": "<WeChat template id>", ...}' (names in backend/notify/templates.py);
     # an unset name uses "dev-<name>" while the fake WeChat is on, and is sent to the inbox only otherwise.
     notify_template_ids: dict[str, str] = Field(default_factory=dict)
-    notify_pages: dict[str, str] = Field(default_factory=dict)  # event -> page, e.g. "pages/wish/detail?id={wish_id}"
+    notify_pages: dict[str, str] = Field(default_factory=dict)  # event -> page, e.g. "pages/wish/detail/detail?id={wish_id}"
     notify_miniprogram_state: Literal["developer", "trial", "formal"] = "formal"
     notify_max_attempts: int = Field(5, ge=1)
     notify_backoff_base_seconds: float = Field(10.0, ge=0)

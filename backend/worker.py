@@ -1,4 +1,5 @@
-"""Periodic sweeps: expire unanswered offers, auto-close unconfirmed completed wishes.
+"""Periodic sweeps: remind members of offers about to expire, expire unanswered offers, auto-close
+unconfirmed completed wishes. (The WeChat outbox has its own worker: backend/notify/worker.py.)
 Started in-process by `make run` (dev); `python -m backend.worker` runs it on its own."""
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ log = logging.getLogger("backend.worker")
 
 async def sweep_once(session_factory: SessionFactory, settings: Settings) -> dict[str, int]:
     from backend.dispatch import service as dispatch_service
+    from backend.notify import service as notify_service
     from backend.wishes import service as wishes_service
 
     async with session_factory() as session:
+        reminded = await notify_service.remind_expiring_offers(
+            session, timedelta(hours=settings.notify_offer_reminder_hours)
+        )
         expired = await dispatch_service.expire_due_offers(session)
         closed = await wishes_service.auto_close_due(session, timedelta(days=settings.confirm_ttl_days))
         await session.commit()
-    return {"offers_expired": expired, "wishes_auto_closed": closed}
+    return {"offers_reminded": reminded, "offers_expired": expired, "wishes_auto_closed": closed}
 
 
 async def run_forever(session_factory: SessionFactory, settings: Settings) -> None:

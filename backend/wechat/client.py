@@ -98,8 +98,12 @@ class _GatewayWxa(WeChatWxa):
         page: str | None = None,
         miniprogram_state: str = "formal",
         lang: str = "zh_CN",
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        """wechatpy 1.8.18's ``send_subscribe_message`` cannot send ``miniprogram_state``/``lang``."""
+        """wechatpy 1.8.18's ``send_subscribe_message`` cannot send ``miniprogram_state``/``lang``.
+
+        ``idempotency_key`` goes in an ``X-Idempotency-Key`` header: WeChat ignores it, the fake
+        WeChat accepts each key once (a re-send after a crash is answered with the first msgid)."""
         body: dict[str, Any] = {
             "touser": user_id,
             "template_id": template_id,
@@ -109,6 +113,10 @@ class _GatewayWxa(WeChatWxa):
         }
         if page:
             body["page"] = page
+        if idempotency_key:
+            return self._post(
+                "cgi-bin/message/subscribe/send", data=body, headers={"X-Idempotency-Key": idempotency_key}
+            )
         return self._post("cgi-bin/message/subscribe/send", data=body)
 
 
@@ -263,17 +271,19 @@ class WeChatGateway:
         page: str | None = None,
         miniprogram_state: str = "formal",
         lang: str = "zh_CN",
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
         """Send one subscribe message; returns ``{"errcode": 0, "errmsg": "ok", "msgid": N}``.
 
         ``data`` values may be plain strings or ``{"value": ...}``.  Raises :class:`WeChatError`
         (43101 no subscription credit, 47003 bad field, 45009 rate limited, ``None`` network/5xx…).
+        ``idempotency_key``: see ``_GatewayWxa.send_subscribe_message_full``.
         """
         body = _normalize_data(data)
 
         def send() -> dict[str, Any]:
             return self._client.wxa.send_subscribe_message_full(
-                openid, template_id, body, page, miniprogram_state, lang
+                openid, template_id, body, page, miniprogram_state, lang, idempotency_key
             )
 
         return await run_in_threadpool(self._with_token, send)

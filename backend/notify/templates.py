@@ -1,0 +1,439 @@
+"""The one place where notifications are defined: WeChat templates, events, and subscribe actions.
+
+- A **template** is a WeChat subscribe-message template (chosen in the mini-program admin console),
+  known here by a logical name; its WeChat id comes from `NOTIFY_TEMPLATE_IDS` (settings).
+  Credits are kept per user and logical template.
+- An **event** is something that happened (wish reviewed, order dispatched …). It names its
+  template, its default page (overridable with `NOTIFY_PAGES`), its inbox text and how its params
+  fill the template's fields. Services emit events with `notify.service.emit(...)`.
+- An **action** is a tap in the mini-program before which it asks for subscriptions
+  (`wx.requestSubscribeMessage`, at most 3 templates).
+
+Later features (escalation, visits …) add theirs at the end of this file with `register_template`,
+`register_event` and `register_action`, and emit them from their services.
+
+Field values are fitted to WeChat's limits by the key's kind (`thing1` → thing): thing ≤ 20
+characters ending in "…", name ≤ 10 Chinese characters (20 letters), phrase ≤ 5, time as
+`2019年10月1日 15:01` in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from backend.clock import SHANGHAI
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title: str  # the template's title in WeChat's library, for admins
+    keys: tuple[str, ...]  # its data keys, e.g. ("thing1", "phrase2", "time3")
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    template: str
+    page: str  # mini-program page with {param} placeholders
+    inbox: Callable[[Params], tuple[str, str]]  # (title, body) of the inbox item, full length
+    data: Callable[[Params], dict[str, Any]]  # template key -> raw value (fitted to the limits later)
+
+
+TEMPLATES: dict[str, Template] = {}
+EVENTS: dict[str, Event] = {}
+ACTIONS: dict[str, tuple[str, ...]] = {}
+
+
+def register_template(template: Template) -> Template:
+    if template.name in TEMPLATES and TEMPLATES[template.name] != template:
+        raise ValueError(f"template {template.name!r} registered twice")
+    TEMPLATES[template.name] = template
+    return template
+
+
+def register_event(event: Event) -> Event:
+    if event.template not in TEMPLATES:
+        raise ValueError(f"event {event.name!r}: unknown template {event.template!r}")
+    if event.name in EVENTS and EVENTS[event.name] != event:
+        raise ValueError(f"event {event.name!r} registered twice")
+    EVENTS[event.name] = event
+    return event
+
+
+def register_action(name: str, templates: tuple[str, ...]) -> None:
+    if len(templates) > 3:
+        raise ValueError("wx.requestSubscribeMessage takes at most 3 templates")
+    unknown = [t for t in templates if t not in TEMPLATES]
+    if unknown:
+        raise ValueError(f"action {name!r}: unknown templates {unknown}")
+    ACTIONS[name] = templates
+
+
+# ---- configuration ------------------------------------------------------------------------
+
+
+def template_id(settings: Any, name: str) -> str | None:
+    """The WeChat id of a logical template; `dev-<name>` while the fake WeChat is on; else None
+    (not configured: messages of that template go to the inbox only)."""
+    configured = settings.notify_template_ids.get(name)
+    if configured:
+        return configured
+    return f"dev-{name}" if settings.fake_wechat_enabled else None
+
+
+def templates_by_id(settings: Any) -> dict[str, str]:
+    """WeChat template id -> logical name, for the configured templates."""
+    out: dict[str, str] = {}
+    for name in TEMPLATES:
+        tid = template_id(settings, name)
+        if tid is not None:
+            out.setdefault(tid, name)
+    return out
+
+
+def action_template_ids(settings: Any, action: str) -> list[str]:
+    ids = [template_id(settings, name) for name in ACTIONS[action]]
+    return [tid for tid in ids if tid]
+
+
+def page_for(settings: Any, event: str, params: Params) -> str:
+    pattern = settings.notify_pages.get(event) or EVENTS[event].page
+    return pattern.format_map(dict(params))
+
+
+# ---- rendering to WeChat's field limits ---------------------------------------------------
+
+_KEY_RE = re.compile(r"^([a-z_]+?)(\d*)$")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACE_RE = re.compile(r"\s+")
+ELLIPSIS = "…"
+
+
+def kind_of(key: str) -> str:
+    match = _KEY_RE.match(key)
+    return match.group(1) if match else key
+
+
+def clip(value: str, limit: int, *, ellipsis: bool = True) -> str:
+    if len(value) <= limit:
+        return value
+    return value[: limit - 1] + ELLIPSIS if ellipsis else value[:limit]
+
+
+def _clean(value: Any) -> str:
+    return _SPACE_RE.sub(" ", str(value if value is not None else "")).strip()
+
+
+def as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        parsed = datetime.fromisoformat(str(value))
+    if parsed.tzinfo is None:
+        raise ValueError("naive datetime in notification params")
+    return parsed
+
+
+def wechat_time(value: Any) -> str:
+    """`2019年10月1日 15:01` in Asia/Shanghai."""
+    local = as_datetime(value).astimezone(SHANGHAI)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def wechat_date(value: Any) -> str:
+    local = as_datetime(value).astimezone(SHANGHAI)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def fit(key: str, value: Any) -> str:
+    """One template field value, fitted to WeChat's limit for the key's kind."""
+    kind = kind_of(key)
+    if kind == "time":
+        return wechat_time(value)
+    if kind == "date":
+        return wechat_date(value)
+    text = _clean(value)
+    if kind == "thing":
+        return clip(text or "无", 20)
+    if kind == "name":
+        text = text or "未填写"
+        return clip(text, 10 if _CJK_RE.search(text) else 20)
+    if kind == "phrase":
+        return clip(text or "无", 5, ellipsis=False)
+    if kind == "character_string":
+        text = "".join(c for c in text if "!" <= c <= "~")
+        return clip(text or "-", 32, ellipsis=False)
+    if kind == "number":
+        digits = "".join(c for c in text if c.isdigit())
+        return (digits or "0")[:32]
+    if kind == "phone_number":
+        return clip(text or "-", 17, ellipsis=False)
+    return text or "无"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    template_id: str | None
+    page: str
+    data: dict[str, dict[str, str]]
+
+
+def render(settings: Any, event: str, params: Params) -> Rendered:
+    """The WeChat message for an event: template id, page, and data fitted to the limits.
+    Raises KeyError/ValueError when the params do not fit the event (a bug: dead-lettered)."""
+    spec = EVENTS[event]
+    template = TEMPLATES[spec.template]
+    raw = spec.data(params)
+    if set(raw) != set(template.keys):
+        raise ValueError(f"event {event}: fields {sorted(raw)} do not match template {template.name}")
+    data = {key: {"value": fit(key, raw[key])} for key in template.keys}
+    return Rendered(template_id(settings, template.name), page_for(settings, event, params), data)
+
+
+def inbox_text(event: str, params: Params) -> tuple[str, str]:
+    title, body = EVENTS[event].inbox(params)
+    return clip(title, 60), clip(body, 600)
+
+
+def local_time(value: Any) -> str:
+    """A datetime param for inbox text."""
+    return wechat_time(value)
+
+
+def _name(value: Any, fallback: str) -> str:
+    return _clean(value) or fallback
+
+
+# ---- the core loop ------------------------------------------------------------------------
+
+register_template(Template("wish_review", "心愿审核结果通知", ("thing1", "phrase2", "thing3", "time4")))
+register_template(Template("order_result", "接单结果通知", ("thing1", "phrase2", "name3", "thing4", "time5")))
+register_template(Template("confirm_request", "服务完成确认提醒", ("thing1", "name2", "time3", "thing4")))
+register_template(Template("new_order", "新派单提醒", ("thing1", "thing2", "time3")))
+register_template(Template("offer_reminder", "派单即将超时提醒", ("thing1", "time2", "thing3")))
+register_template(Template("order_cancelled", "心愿取消通知", ("thing1", "thing2", "time3")))
+register_template(Template("decline_alert", "党员婉拒通知", ("thing1", "name2", "thing3", "time4")))
+register_template(Template("expiry_alert", "派单超时通知", ("thing1", "name2", "time3", "thing4")))
+register_template(Template("overdue_alert", "订单逾期提醒", ("thing1", "name2", "time3", "thing4")))
+register_template(Template("registration_result", "党员报到审核结果", ("thing1", "phrase2", "thing3", "time4")))
+
+WISH_PAGE = "pages/wish/detail/detail?id={wish_id}"
+ORDER_PAGE = "pages/wish/detail/detail?id={wish_id}"  # orders are shown on their wish
+
+
+def _reviewed_inbox(p: Params) -> tuple[str, str]:
+    if p["approved"]:
+        return "心愿已通过审核", f"您的心愿「{p['wish_title']}」已通过审核，正在等待党员接单。"
+    return "心愿未通过审核", f"您的心愿「{p['wish_title']}」未通过审核。原因：{p.get('reason') or '无'}"
+
+
+register_event(
+    Event(
+        "wish_reviewed",
+        "wish_review",
+        WISH_PAGE,
+        _reviewed_inbox,
+        lambda p: {
+            "thing1": p["wish_title"],
+            "phrase2": "通过" if p["approved"] else "未通过",
+            "thing3": p.get("reason") or ("已发布到心愿墙，等待党员接单" if p["approved"] else "无"),
+            "time4": p["at"],
+        },
+    )
+)
+
+register_event(
+    Event(
+        "order_dispatched",
+        "new_order",
+        ORDER_PAGE,
+        lambda p: (
+            "您有新的派单",
+            f"小区党支部把心愿「{p['wish_title']}」派给了您，请在{local_time(p['expires_at'])}前接单或婉拒。"
+            + (f"留言：{p['note']}" if p.get("note") else ""),
+        ),
+        lambda p: {
+            "thing1": p["wish_title"],
+            "thing2": p.get("note") or "请在截止时间前接单或婉拒",
+            "time3": p["expires_at"],
+        },
+    )
+)
+
+register_event(
+    Event(
+        "offer_expiring",
+        "offer_reminder",
+        ORDER_PAGE,
+        lambda p: (
+            "派单即将超时",
+            f"心愿「{p['wish_title']}」的派单将于{local_time(p['expires_at'])}超时，请尽快接单或婉拒。",
+        ),
+        lambda p: {"thing1": p["wish_title"], "time2": p["expires_at"], "thing3": "派单即将超时，请尽快接单或婉拒"},
+    )
+)
+
+
+def _accepted_inbox(p: Params) -> tuple[str, str]:
+    verb = "认领" if p.get("kind") == "claim" else "接单"
+    member = _name(p.get("member_name"), "党员")
+    return f"党员已{verb}", f"党员{member}已{verb}您的心愿「{p['wish_title']}」，会尽快与您联系。"
+
+
+register_event(
+    Event(
+        "order_accepted",
+        "order_result",
+        WISH_PAGE,
+        _accepted_inbox,
+        lambda p: {
+            "thing1": p["wish_title"],
+            "phrase2": "已认领" if p.get("kind") == "claim" else "已接单",
+            "name3": _name(p.get("member_name"), "党员"),
+            "thing4": "党员会尽快与您联系",
+            "time5": p["at"],
+        },
+    )
+)
+
+register_event(
+    Event(
+        "order_declined",
+        "order_result",
+        WISH_PAGE,
+        lambda p: (
+            "派单被婉拒",
+            f"被派单的党员暂时无法办理您的心愿「{p['wish_title']}」，小区党支部会为您重新安排。",
+        ),
+        lambda p: {
+            "thing1": p["wish_title"],
+            "phrase2": "已婉拒",
+            "name3": _name(p.get("member_name"), "党员"),
+            "thing4": "小区党支部会为您重新安排",
+            "time5": p["at"],
+        },
+    )
+)
+
+register_event(
+    Event(
+        "order_declined_dispatcher",
+        "decline_alert",
+        WISH_PAGE,
+        lambda p: (
+            "党员婉拒了派单",
+            f"{_name(p.get('member_name'), '党员')}婉拒了心愿「{p['wish_title']}」，"
+            f"原因：{p.get('reason') or '无'}。请重新派单。",
+        ),
+        lambda p: {
+            "thing1": p["wish_title"],
+            "name2": _name(p.get("member_name"), "党员"),
+            "thing3": p.get("reason") or "无",
+            "time4": p["at"],
+        },
+    )
+)
+
+register_event(
+    Event(
+        "offer_expired",
+        "expiry_alert",
+        WISH_PAGE,
+        lambda p: (
+            "派单超时未响应",
+            f"{_name(p.get('member_name'), '党员')}未在时限内响应心愿「{p['wish_title']}」，"
+            "心愿已退回待派单，请重新派单。",
+        ),
+        lambda p: {
+            "thing1": p["wish_title"],
+            "name2": _name(p.get("member_name"), "党员"),
+            "time3": p["at"],
+            "thing4": "党员超时未响应，请重新派单",
+        },
+    )
+)
+
+register_event(
+    Event(
+        "wish_completed",
+        "confirm_request",
+        WISH_PAGE,
+        lambda p: (
+            "心愿已完成，请确认",
+            f"党员{_name(p.get('member_name'), '')}已完成您的心愿「{p['wish_title']}」，请确认服务结果并评价。",
+        ),
+        lambda p: {
+            "thing1": p["wish_title"],
+            "name2": _name(p.get("member_name"), "党员"),
+            "time3": p["at"],
+            "thing4": "请确认服务结果并评价",
+        },
+    )
+)
+
+register_event(
+    Event(
+        "wish_cancelled",
+        "order_cancelled",
+        ORDER_PAGE,
+        lambda p: (
+            "心愿已取消",
+            f"居民已取消心愿「{p['wish_title']}」，您无需再办理。原因：{p.get('reason') or '无'}",
+        ),
+        lambda p: {"thing1": p["wish_title"], "thing2": p.get("reason") or "居民已取消", "time3": p["at"]},
+    )
+)
+
+register_event(
+    Event(
+        "order_overdue",  # emitted by the overdue follow-up (escalation feature)
+        "overdue_alert",
+        WISH_PAGE,
+        lambda p: (
+            "订单逾期未完成",
+            f"{_name(p.get('member_name'), '党员')}接下的心愿「{p['wish_title']}」已逾期未完成，请跟进。",
+        ),
+        lambda p: {
+            "thing1": p["wish_title"],
+            "name2": _name(p.get("member_name"), "党员"),
+            "time3": p["since"],
+            "thing4": "订单逾期未完成，请跟进",
+        },
+    )
+)
+
+
+def _registration_inbox(p: Params) -> tuple[str, str]:
+    if p["approved"]:
+        return "党员报到已通过", f"您在{p['compound_name']}的党员报到已通过，欢迎参与小区服务，可在心愿墙认领心愿。"
+    return "党员报到未通过", f"您在{p['compound_name']}的党员报到未通过。原因：{p.get('reason') or '无'}"
+
+
+register_event(
+    Event(
+        "registration_decided",
+        "registration_result",
+        "pages/member/register/register",
+        _registration_inbox,
+        lambda p: {
+            "thing1": p["compound_name"],
+            "phrase2": "通过" if p["approved"] else "未通过",
+            "thing3": p.get("reason") or ("欢迎参与小区服务" if p["approved"] else "无"),
+            "time4": p["at"],
+        },
+    )
+)
+
+register_action("create_wish", ("wish_review", "order_result", "confirm_request"))
+register_action("accept_order", ("new_order", "offer_reminder", "order_cancelled"))
+register_action("dispatch", ("decline_alert", "expiry_alert", "overdue_alert"))
+register_action("register_member", ("registration_result",))
+
+# ---- later features: register templates, events and actions below ----------------------------
