@@ -169,10 +169,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from backend.auth.router import router as auth_router
     from backend.dispatch.router import router as dispatch_router
     from backend.files.router import router as files_router
+    from backend.households.router import router as households_router
     from backend.notify.router import router as notify_router
     from backend.ops.router import router as ops_router
     from backend.org.router import router as org_router
     from backend.people.router import router as people_router
+    from backend.visits.router import router as visits_router
     from backend.wishes.router import router as wishes_router
 
     for router in (
@@ -184,6 +186,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dispatch_router,
         files_router,
         notify_router,
+        households_router,
+        visits_router,
     ):
         app.include_router(router)
 

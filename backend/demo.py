@@ -240,6 +240,9 @@ async def load(session: AsyncSession) -> dict:
         await _wishes(session, rng, compounds, residents, members, demo, dispatcher_of)
     finally:
         clock.offset = saved_offset
+    from backend.visits import demo as visits_demo  # grid work: register, visits, findings
+
+    await visits_demo.load(session)
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 

@@ -2,14 +2,31 @@
 
 from sqlmodel import SQLModel
 
+from backend.deliberation.models import AgendaItem
 from backend.dispatch.models import Order
+from backend.households.models import HouseholdProfile, HouseholdTag, Resident
+from backend.issues.models import GridIssue
+from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, Street, Unit
 from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
+from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.wishes.models import Wish, WishEvent
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AgendaItem",
+    "GridIssue",
+    "GridVisitCycle",
+    "HouseholdProfile",
+    "HouseholdTag",
+    "Resident",
+    "Visit",
+    "VisitFinding",
+    "DeliveryAttempt",
+    "Notification",
+    "OutboxMessage",
+    "SubscriptionCredit",
     "Building",
     "Community",
     "Compound",

@@ -63,7 +63,8 @@ class RequestContextMiddleware:
         token = request_id_var.set(rid)
         started = time.perf_counter()
         status = 500
-        limit = self.max_upload if scope["path"].endswith("/uploads") else self.max_body
+        # file uploads (photos, ledger imports) may be larger than a JSON body
+        limit = self.max_upload if scope["path"].endswith(("/uploads", "/import")) else self.max_body
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status

@@ -1,4 +1,4 @@
-"""notifications
+"""notifications and grid work (outbox, inbox, credits; households, visits, findings, grid issues, agenda)
 
 Revision ID: a351736c578a
 Revises: 24a4c128b195

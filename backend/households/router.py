@@ -1,0 +1,192 @@
+"""The household register: list and read (grid workers, building chiefs, admins; phones masked for
+all but the household's grid workers and building chief), edit, and the .xlsx ledger."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+import anyio
+from fastapi import APIRouter, Query, Request, Response, UploadFile
+
+from backend.auth.deps import GridReader
+from backend.clock import to_shanghai, utcnow
+from backend.db import SessionDep
+from backend.errors import InvalidInput, PayloadTooLarge
+from backend.households import schemas, service
+from backend.households.ledger import XLSX_MEDIA_TYPE, LedgerError, read_ledger, write_ledger
+from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.people import service as people_service
+from backend.validation import IdPath, IdQuery
+
+router = APIRouter(prefix="/api/v1/households", tags=["households"])
+
+
+def _out(entry: service.RegisterEntry, scope: service.Scope) -> schemas.HouseholdOut:
+    h = entry.household
+    reveal = scope.reveals(h)
+    return schemas.HouseholdOut(
+        id=h.id,
+        label=entry.label,
+        room=h.room,
+        building_id=h.building_id,
+        unit_id=h.unit_id,
+        compound_id=h.compound_id,
+        grid_id=h.grid_id,
+        address=entry.address,
+        care_tags=entry.tags,
+        residents=[
+            schemas.ResidentOut(
+                id=r.id,
+                name=r.name,
+                relation=r.relation,
+                phone=r.phone if reveal else people_service.mask_phone(r.phone),
+                has_account=r.user_id is not None,
+            )
+            for r in entry.residents
+        ],
+        phones_masked=not reveal,
+    )
+
+
+@router.get(
+    "/care-tags",
+    response_model=schemas.CareTagsOut,
+    summary="The configured care tags and their visit cycles (grid workers, building chiefs, admins)",
+)
+async def care_tags(request: Request, _: GridReader) -> schemas.CareTagsOut:
+    settings = request.app.state.settings
+    return schemas.CareTagsOut(
+        items=[schemas.CareTagOut(tag=t, cycle_days=settings.care_tag_cycle_days.get(t)) for t in settings.care_tags],
+        default_cycle_days=settings.visit_cycle_days,
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[schemas.HouseholdOut],
+    summary="The household register of the caller's grids (grid workers, building chiefs, admins)",
+)
+async def list_households(
+    request: Request,
+    session: SessionDep,
+    principal: GridReader,
+    grid_id: IdQuery = None,
+    compound_id: IdQuery = None,
+    building_id: IdQuery = None,
+    tag: Annotated[str | None, Query(max_length=20, description="only households with this care tag")] = None,
+    q: Annotated[str | None, Query(max_length=20, description="a resident's name, or a room number")] = None,
+    cursor: CursorQ = None,
+    limit: LimitQ = 20,
+) -> Page[schemas.HouseholdOut]:
+    scope = await service.scope_of(session, principal)
+    if grid_id is not None and not scope.chief_buildings:
+        service.require_grid(scope, grid_id)
+    rows = await service.list_households(
+        session,
+        scope,
+        grid_id=grid_id,
+        compound_id=compound_id,
+        building_id=building_id,
+        tag=tag or None,
+        q=(q or "").strip() or None,
+        cursor=parse_cursor(cursor),
+        limit=limit,
+    )
+    rows, next_cursor = page_of(rows, limit)
+    entries = await service.entries(session, rows, request.app.state.settings.care_tags)
+    return Page(items=[_out(e, scope) for e in entries], next_cursor=next_cursor)
+
+
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the ledger as .xlsx"}},
+    summary="Export the ledger of one grid or compound as .xlsx (grid workers, building chiefs, admins)",
+)
+async def export(
+    request: Request, session: SessionDep, principal: GridReader, grid_id: IdQuery = None, compound_id: IdQuery = None
+) -> Response:
+    if grid_id is None and compound_id is None:
+        raise InvalidInput("请指定要导出的网格（grid_id）或小区（compound_id）", code="scope_required")
+    scope = await service.scope_of(session, principal)
+    if grid_id is not None and not scope.chief_buildings:
+        service.require_grid(scope, grid_id)
+    rows = await service.export_rows(
+        session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=request.app.state.settings.care_tags
+    )
+    data = await anyio.to_thread.run_sync(write_ledger, rows)
+    name = f"住户台账-{to_shanghai(utcnow()):%Y%m%d}.xlsx"
+    disposition = f"attachment; filename=households.xlsx; filename*=UTF-8''{quote(name)}"
+    return Response(content=data, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": disposition})
+
+
+@router.post(
+    "/import",
+    response_model=schemas.ImportOut,
+    summary="Import an .xlsx ledger: valid rows applied, invalid rows returned with row number and reason; "
+    "idempotent (grid workers, building chiefs, admins, within their grids)",
+)
+async def import_ledger(
+    file: UploadFile, request: Request, session: SessionDep, principal: GridReader
+) -> schemas.ImportOut:
+    settings = request.app.state.settings
+    limit = settings.upload_max_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"台账文件不能超过 {limit // (1024 * 1024)} MB", code="file_too_large")
+    if not data:
+        raise InvalidInput("上传的文件是空的", code="empty_file")
+    try:
+        sheet = await anyio.to_thread.run_sync(read_ledger, data, settings.household_import_max_rows)
+    except LedgerError as exc:
+        raise InvalidInput(exc.detail, code=exc.code) from exc
+    scope = await service.scope_of(session, principal)
+    result = await service.import_ledger(session, scope, sheet, care_tags=settings.care_tags, actor_id=principal.id)
+    return schemas.ImportOut(
+        rows=result.rows,
+        imported=result.imported,
+        households=result.households,
+        households_changed=result.households_changed,
+        residents_created=result.residents_created,
+        residents_updated=result.residents_updated,
+        errors=[schemas.RowErrorOut(row=e.row, reason=e.reason) for e in result.errors],
+    )
+
+
+@router.get(
+    "/{household_id}",
+    response_model=schemas.HouseholdOut,
+    summary="One household's register entry (grid workers, building chiefs, admins of its grid)",
+)
+async def get_household(
+    household_id: IdPath, request: Request, session: SessionDep, principal: GridReader
+) -> schemas.HouseholdOut:
+    scope = await service.scope_of(session, principal)
+    household = await service.get_household(session, household_id, scope)
+    entry = (await service.entries(session, [household], request.app.state.settings.care_tags))[0]
+    return _out(entry, scope)
+
+
+@router.put(
+    "/{household_id}",
+    response_model=schemas.HouseholdOut,
+    summary="Replace a household's address, care tags and residents (grid workers, building chiefs, admins)",
+)
+async def put_household(
+    household_id: IdPath, body: schemas.HouseholdPut, request: Request, session: SessionDep, principal: GridReader
+) -> schemas.HouseholdOut:
+    care = request.app.state.settings.care_tags
+    scope = await service.scope_of(session, principal)
+    household = await service.get_household(session, household_id, scope)
+    await service.replace_register(
+        session,
+        household,
+        address=body.address,
+        tags=body.care_tags,
+        residents=[service.ResidentIn(**r.model_dump()) for r in body.residents],
+        care_tags=care,
+        actor_id=principal.id,
+    )
+    entry = (await service.entries(session, [household], care))[0]
+    return _out(entry, scope)

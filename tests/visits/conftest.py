@@ -1,0 +1,154 @@
+"""Shared helpers for grid-work tests: demo lookups, visit payloads, and an isolated little world
+(its own community, compounds, grids and workers) for figures that must be computed by hand."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from backend.clock import SHANGHAI, clock, utcnow
+from backend.households.models import HouseholdTag
+from backend.org.models import Building, Community, Compound, Grid, Household, Unit
+from backend.people import service as people_service
+from backend.people.models import User
+from backend.visits.models import Visit
+
+
+def error(r, status: int, code: str | None = None) -> dict:
+    assert r.status_code == status, f"expected {status}, got {r.status_code} {r.text}"
+    body = r.json()
+    assert {"error", "detail"} <= body.keys() and body["detail"], body
+    if code is not None:
+        assert body["error"] == code, body
+    return body
+
+
+async def grid_id(session, name: str) -> int:
+    return (await session.execute(select(Grid.id).where(Grid.name == name))).scalar_one()
+
+
+async def user_id(session, code: str) -> int:
+    return (await session.execute(select(User.id).where(User.openid == f"fake-openid-{code}"))).scalar_one()
+
+
+async def households_of_grid(session, name: str, *, without_users: bool = False) -> list[int]:
+    stmt = select(Household.id).where(Household.grid_id == await grid_id(session, name)).order_by(Household.id)
+    if without_users:
+        stmt = stmt.where(~select(User.id).where(User.household_id == Household.id).exists())
+    return list((await session.execute(stmt)).scalars())
+
+
+def visit(household_id: int, *, at: datetime | None = None, outcome: str = "met", **extra) -> dict:
+    at = at or utcnow() - timedelta(hours=2)
+    return {
+        "client_id": str(uuid.uuid4()),
+        "household_id": household_id,
+        "visited_at": at.isoformat(),
+        "outcome": outcome,
+        "people_met": ["户主"] if outcome == "met" else [],
+        "note": "入户走访",
+        **extra,
+    }
+
+
+def set_now(local: datetime) -> None:
+    """Move the application's clock so that now is `local` (an aware datetime)."""
+    clock.reset()
+    clock.offset = local - clock.now()
+
+
+def sh(*args) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+@dataclass
+class World:
+    """Community 试验社区: compounds X and Y, grids A and B.
+    A: building 1 of X (h1 h2 h3 h4 h10), building 2 of X (h5 h6), building 4 of Y (h9)
+    B: building 3 of X (h7 h8)
+    wA grid worker of A, cB building chief of building 2, wB grid worker of B, admin of the community."""
+
+    community: int = 0
+    compounds: dict[str, int] = field(default_factory=dict)
+    grids: dict[str, int] = field(default_factory=dict)
+    buildings: dict[str, int] = field(default_factory=dict)
+    h: dict[str, int] = field(default_factory=dict)
+    users: dict[str, int] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+
+
+@pytest.fixture
+async def world(session) -> World:
+    w = World()
+    community = Community(street_id=1, name="试验社区")
+    session.add(community)
+    await session.flush()
+    w.community = community.id
+    for name in ("X", "Y"):
+        c = Compound(community_id=community.id, name=f"试验小区{name}")
+        session.add(c)
+        await session.flush()
+        w.compounds[name] = c.id
+    for name in ("A", "B"):
+        g = Grid(community_id=community.id, name=f"试验网格{name}")
+        session.add(g)
+        await session.flush()
+        w.grids[name] = g.id
+    layout = {  # building → (compound, grid, households)
+        "1": ("X", "A", ["h1", "h2", "h3", "h4", "h10"]),
+        "2": ("X", "A", ["h5", "h6"]),
+        "3": ("X", "B", ["h7", "h8"]),
+        "4": ("Y", "A", ["h9"]),
+    }
+    for bname, (cname, gname, hs) in layout.items():
+        b = Building(compound_id=w.compounds[cname], grid_id=w.grids[gname], name=f"{bname}号楼")
+        session.add(b)
+        await session.flush()
+        w.buildings[bname] = b.id
+        u = Unit(building_id=b.id, name="1单元")
+        session.add(u)
+        await session.flush()
+        for i, key in enumerate(hs):
+            h = Household(
+                unit_id=u.id, building_id=b.id, compound_id=b.compound_id, grid_id=b.grid_id, room=f"{i + 1}01"
+            )
+            session.add(h)
+            await session.flush()
+            w.h[key] = h.id
+    session.add(HouseholdTag(household_id=w.h["h2"], tag="独居老人"))
+    tag = uuid.uuid4().hex[:8]
+    people = {
+        "wA": ("网格员甲", "grid_worker", "grid", w.grids["A"]),
+        "cB": ("楼栋长乙", "building_chief", "building", w.buildings["2"]),
+        "wB": ("网格员丙", "grid_worker", "grid", w.grids["B"]),
+        "admin": ("社区丁", "community_admin", "community", community.id),
+    }
+    for key, (name, role, scope_type, scope_id) in people.items():
+        code = f"world-{key}-{tag}"
+        u = User(openid=f"fake-openid-{code}", name=name)
+        session.add(u)
+        await session.flush()
+        await people_service.grant(session, u.id, role, scope_type, scope_id)
+        w.users[key], w.codes[key] = u.id, code
+    await session.commit()
+    return w
+
+
+async def add_visit(session, w: World, household: str, worker: str, at: datetime, outcome: str) -> None:
+    h = await session.get(Household, w.h[household])
+    session.add(
+        Visit(
+            client_id=uuid.uuid4(),
+            household_id=h.id,
+            grid_id=h.grid_id,
+            compound_id=h.compound_id,
+            worker_id=w.users[worker],
+            visited_at=at,
+            outcome=outcome,
+        )
+    )
+    await session.flush()
