@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-backend test-miniprogram seed-district bench-notify lint format openapi migrate worker bench clean
+.PHONY: install run prod test test-backend test-miniprogram seed-district bench-notify lint format openapi migrate worker bench clean
 
 install: $(STAMP)
 
@@ -17,6 +17,14 @@ $(STAMP): pyproject.toml
 ## Serve the API, the fake WeChat and demo data (SQLite under var/) at http://127.0.0.1:8000
 run: install
 	$(BIN)/python -m backend
+
+## Production: migrate, then serve with uvicorn workers (settings from the environment; APP_ENV=prod)
+WORKERS ?= 4
+HOST ?= 127.0.0.1
+PORT ?= 8000
+prod: install
+	$(BIN)/alembic upgrade head
+	$(BIN)/uvicorn backend.app:create_app --factory --workers $(WORKERS) --host $(HOST) --port $(PORT) --no-access-log
 
 ## The whole suite: backend (PostgreSQL too when TEST_DATABASE_URL is set), then the mini-program
 test: install

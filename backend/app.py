@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.db import create_engine, make_session_factory
 from backend.errors import DomainError, ErrorOut
-from backend.ops.middleware import Metrics, RequestContextMiddleware
+from backend.ops.middleware import Metrics, RequestContextMiddleware, configure_logging
 from backend.ops.ratelimit import RateLimiter
 from backend.settings import Settings, get_settings
 from backend.wechat.client import WeChatGateway
@@ -107,6 +107,8 @@ def install_openapi(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if settings.app_env == "prod":  # under `uvicorn --workers` too: JSON lines with request ids
+        configure_logging(settings.effective_log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
