@@ -21,29 +21,12 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
+from backend import demo
 from backend.migrate import upgrade_head
 from backend.wishes.categories import CATEGORIES
 
-SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-GIVEN = "秀兰建国桂英志强海燕德明玉梅俊杰淑珍国华丽娟文斌春花永刚红霞立新晓东慧敏振华雪梅宏伟金凤明辉凤英家豪婷婷"
-WORK_UNITS = [
-    "区税务局",
-    "区人民医院",
-    "第一中学",
-    "国网供电公司",
-    "区城管局",
-    "中国银行支行",
-    "区法院",
-    "区教育局",
-    "石油化工公司",
-    "区卫健委",
-    "实验小学",
-    "区司法局",
-    "市公交集团",
-    "区住建局",
-    "市自来水公司",
-    "区民政局",
-]
+# names and work units as in the demo data, plus a few more units for a whole district
+WORK_UNITS = [*demo.WORK_UNITS, "市自来水公司", "区民政局"]
 SKILLS = sorted({s for c in CATEGORIES for s in c["skills"]})
 CATEGORY_CODES = [c["code"] for c in CATEGORIES]
 TITLES = {
@@ -199,8 +182,7 @@ async def seed(
 
 
 def _name(rng: random.Random) -> str:
-    i = rng.randrange(len(GIVEN) // 2)
-    return rng.choice(SURNAMES) + GIVEN[2 * i : 2 * i + 2]
+    return rng.choice(demo.SURNAMES) + rng.choice(demo.GIVEN)
 
 
 async def _load(loader: Loader, rng: random.Random, scale: float, now: datetime) -> None:
