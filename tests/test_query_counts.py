@@ -1,0 +1,101 @@
+"""No N+1: the number of SQL statements a list endpoint runs does not grow with the page size."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+LISTS = [
+    ("demo-dispatcher", "/api/v1/wishes"),
+    ("demo-resident", "/api/v1/wishes?mine=true"),
+    ("demo-admin", "/api/v1/wishes"),
+    ("demo-member", "/api/v1/wishes/wall"),
+    ("demo-member3", "/api/v1/orders?mine=true"),
+    ("demo-dispatcher", "/api/v1/orders?mine=false"),
+    ("demo-dispatcher", "/api/v1/members/registrations?status="),
+    ("demo-resident", "/api/v1/org/compounds"),
+    ("demo-resident", "/api/v1/inbox"),
+    ("demo-gridworker", "/api/v1/households"),
+    ("demo-gridworker", "/api/v1/visits/todo"),
+]
+
+
+class StatementCounter:
+    def __init__(self, engine):
+        self.engine = engine.sync_engine
+        self.count = 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._hit)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, *args):
+        self.count += 1
+
+
+async def _count(api, engine, who, path, limit):
+    sep = "&" if "?" in path else "?"
+    await api.headers(who)  # log in outside the count
+    with StatementCounter(engine) as counter:
+        r = await api.get(f"{path}{sep}limit={limit}", who)
+    assert r.status_code == 200, r.text
+    return counter.count, len(r.json()["items"])
+
+
+async def _more_rows(api) -> None:
+    """Enough rows that every list has more than one small page: inbox items, orders, registrations."""
+    for i in range(3):
+        wish = await api.ok(
+            "POST", "/api/v1/wishes", "demo-resident", status=201, json={"title": f"计数{i}", "category": "other"}
+        )
+        await api.ok("POST", f"/api/v1/wishes/{wish['id']}/review", "demo-dispatcher", json={"decision": "approve"})
+        if i < 2:
+            await api.ok("POST", f"/api/v1/wishes/{wish['id']}/claim", "demo-member3")
+    for i in range(3):
+        await api.ok(
+            "POST",
+            "/api/v1/members/register",
+            f"count-newcomer-{i}",
+            status=201,
+            json={"compound_id": 1, "work_unit": "区税务局"},
+        )
+
+
+@pytest.mark.parametrize("who, path", LISTS)
+async def test_statements_do_not_grow_with_page_size(api, db, who, path):
+    _, engine = db
+    await _more_rows(api)
+    small, n_small = await _count(api, engine, who, path, 2)
+    large, n_large = await _count(api, engine, who, path, 50)
+    assert n_large > n_small, f"{path}: the demo data should fill more than one small page"
+    assert large == small, f"{path}: {small} statements for {n_small} items but {large} for {n_large}"
+
+
+async def test_wish_detail_does_not_grow_with_its_timeline(api, db):
+    _, engine = db
+    members = [(await api.ok("GET", "/api/v1/me", m))["id"] for m in ("demo-member", "demo-member2")]
+    ids = []
+    for rounds in (1, 4):
+        wish = await api.ok(
+            "POST", "/api/v1/wishes", "demo-resident2", status=201, json={"title": "时间线", "category": "repair"}
+        )
+        await api.ok("POST", f"/api/v1/wishes/{wish['id']}/review", "demo-dispatcher", json={"decision": "approve"})
+        for r in range(rounds):
+            d = await api.ok(
+                "POST", f"/api/v1/wishes/{wish['id']}/dispatch", "demo-dispatcher", json={"member_id": members[r % 2]}
+            )
+            if r < rounds - 1:
+                who = "demo-member" if r % 2 == 0 else "demo-member2"
+                await api.ok("POST", f"/api/v1/orders/{d['order']['id']}/decline", who, json={"reason": "没空"})
+        ids.append(wish["id"])
+    counts, events = [], []
+    for wid in ids:
+        with StatementCounter(engine) as counter:
+            body = await api.ok("GET", f"/api/v1/wishes/{wid}", "demo-dispatcher")
+        counts.append(counter.count)
+        events.append(len(body["events"]))
+    assert events[1] > events[0] + 4
+    assert counts[0] == counts[1], (counts, events)
