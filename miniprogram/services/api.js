@@ -289,6 +289,36 @@ function createClient(options = {}) {
     declineOrder: (id, reason, opts) =>
       request('POST', '/api/v1/orders/' + pathId(id) + '/decline', { data: { reason } }, opts),
 
+    // grid work: the household register, visits, the to-do list and coverage
+    listHouseholds: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/households',
+        {
+          query: Object.assign(
+            { grid_id: p.grid_id, compound_id: p.compound_id, building_id: p.building_id, tag: p.tag, q: p.q },
+            page(p)
+          ),
+        },
+        opts
+      ),
+    listCareTags: (opts) => request('GET', '/api/v1/households/care-tags', {}, opts),
+    getHousehold: (id, opts) => request('GET', '/api/v1/households/' + pathId(id), {}, opts),
+    listHouseholdVisits: (id, p = {}, opts) =>
+      request('GET', '/api/v1/households/' + pathId(id) + '/visits', { query: page(p) }, opts),
+    // POST /api/v1/visits/batch {"visits": [...]} → {created, duplicate, error, results: [{client_id,
+    // status, id, error, detail, follow_ups}]}; used by services/visit-queue.js (replay-safe by client_id)
+    postVisitBatch: (visits, opts) => request('POST', '/api/v1/visits/batch', { data: { visits } }, opts),
+    listVisitTodo: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/visits/todo',
+        { query: Object.assign({ grid_id: p.grid_id, within_days: p.within_days }, page(p)) },
+        opts
+      ),
+    getVisitCoverage: (p = {}, opts) =>
+      request('GET', '/api/v1/visits/coverage', { query: { grid_id: p.grid_id, period: p.period } }, opts),
+
     // subscribe messages and the inbox
     listTemplates: (action, opts) =>
       request('GET', '/api/v1/notifications/templates', { query: { action } }, opts),

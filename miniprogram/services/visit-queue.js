@@ -15,12 +15,41 @@
 // Sync runs when an item is added, when the network comes back (wx.onNetworkStatusChange), on
 // sync() (pull-to-refresh / a button), and again after a delay when a send failed on the network.
 //
-// const queue = createVisitQueue({ send: (items) => api.postVisitBatch(items) })
-// send(items) resolves with [{client_id, status: 'created'|'duplicate'|'error', detail?, id?}]
-// and rejects with an ApiError (status 0 = network) when the whole batch failed.
+// const queue = createVisitQueue({ send: (visits) => api.postVisitBatch(visits), upload: (path) => … })
+// send(visits) posts {"visits": visits} to POST /api/v1/visits/batch and resolves with the response
+// body, {created, duplicate, error, results: [{client_id, status: 'created'|'duplicate'|'error', id,
+// error, detail, follow_ups}]} (a bare results array is accepted too); it rejects with an ApiError
+// (status 0 = network) when the whole batch failed.
+//
+// Photos of findings may be local files (wx.chooseMedia paths, taken offline): before a visit is
+// sent, upload(path) → Promise<url> turns each into an uploaded URL, which is saved with the visit so
+// a retry never uploads it twice. A photo the server refuses marks that visit error.
 
 const STORAGE_KEY = 'hh_visit_queue'
 const SYNCED = ['created', 'duplicate']
+
+// What the server's per-item error codes mean, when it sends no detail.
+const ERROR_TEXT = {
+  invalid_item: '走访记录格式有误',
+  household_not_found: '住户不存在',
+  household_out_of_scope: '该住户不在您负责的网格或楼栋内',
+  visited_at_in_future: '走访时间晚于当前时间，请检查手机的日期和时间',
+  visited_at_too_old: '走访时间超出补录期限，请联系社区补登',
+  resident_not_in_household: '所选居民不是该户的登记居民',
+  client_id_conflict: '记录编号冲突，请删除后重新录入',
+}
+
+// Local files (not yet uploaded) as wx.chooseMedia / saveFile give them ("wxfile://…", "http://tmp/…",
+// a path on disk); uploaded photos are "/uploads/…" or a URL on the API's host.
+function isLocalPath(p) {
+  return typeof p === 'string' && p !== '' && !/^(\/uploads\/|https?:\/\/(?!tmp\/|usr\/|store\/))/.test(p)
+}
+
+// The per-item results of POST /api/v1/visits/batch, from the response body.
+function resultsOf(response) {
+  if (Array.isArray(response)) return response
+  return (response && Array.isArray(response.results) && response.results) || []
+}
 
 function uuid4() {
   // RFC 4122 version 4; Math.random plus the clock is plenty for an idempotency key.
@@ -35,6 +64,7 @@ function uuid4() {
 function createVisitQueue(options = {}) {
   const getWx = () => options.wx || wx
   const send = options.send
+  const upload = options.upload || null
   const key = options.storageKey || STORAGE_KEY
   const batchSize = options.batchSize || 20
   const retryDelays = options.retryDelays || [30000, 60000, 120000, 300000]
@@ -86,16 +116,20 @@ function createVisitQueue(options = {}) {
   }
 
   // Saves a visit on the phone and tries to send it. Returns the stored item at once.
-  function add(payload) {
+  // `meta` is kept for display only (e.g. {label: '1号楼1单元101'}) and never sent.
+  function add(payload, meta) {
     const item = {
       client_id: newId(),
       payload,
+      meta: meta || {},
       state: 'pending',
       detail: '',
+      error_code: null,
       attempts: 0,
       created_at: now(),
       synced_at: null,
       server_id: null,
+      follow_ups: [],
     }
     items = items.concat([item])
     save()
@@ -104,7 +138,7 @@ function createVisitQueue(options = {}) {
   }
 
   function retry(clientId) {
-    update(clientId, { state: 'pending', detail: '' })
+    update(clientId, { state: 'pending', detail: '', error_code: null })
     save()
     return sync()
   }
@@ -120,9 +154,9 @@ function createVisitQueue(options = {}) {
     save()
   }
 
-  function applyResults(batch, results) {
+  function applyResults(batch, response) {
     const byId = {}
-    ;(results || []).forEach((r) => {
+    resultsOf(response).forEach((r) => {
       if (r && r.client_id) byId[r.client_id] = r
     })
     batch.forEach((it) => {
@@ -131,9 +165,20 @@ function createVisitQueue(options = {}) {
         // the server did not answer for it: send it again next time (client_id makes that safe)
         update(it.client_id, { state: 'pending' })
       } else if (SYNCED.indexOf(r.status) >= 0) {
-        update(it.client_id, { state: r.status, detail: '', synced_at: now(), server_id: r.id || null })
+        update(it.client_id, {
+          state: r.status,
+          detail: '',
+          error_code: null,
+          synced_at: now(),
+          server_id: r.id === undefined ? null : r.id,
+          follow_ups: r.follow_ups || [],
+        })
       } else {
-        update(it.client_id, { state: 'error', detail: r.detail || '提交失败' })
+        update(it.client_id, {
+          state: 'error',
+          error_code: r.error || null,
+          detail: r.detail || ERROR_TEXT[r.error] || '提交失败',
+        })
       }
     })
   }
@@ -142,10 +187,77 @@ function createVisitQueue(options = {}) {
     batch.forEach((it) => update(it.client_id, { state: 'pending' }))
   }
 
+  function isTransient(err) {
+    const status = (err && err.status) || 0
+    return status === 0 || status >= 500 || status === 401 || status === 429
+  }
+
+  // Uploads the local photos of one item's findings, saving each URL as soon as it is known.
+  // Resolves with 'ok' | 'offline' | 'refused'.
+  function uploadPhotos(clientId) {
+    const it = current(clientId)
+    const findings = (it && it.payload && it.payload.findings) || []
+    const todo = []
+    findings.forEach((f, fi) => (f.photos || []).forEach((p, pi) => (isLocalPath(p) ? todo.push([fi, pi, p]) : null)))
+    if (!todo.length) return Promise.resolve('ok')
+    if (!upload) return Promise.resolve('ok')
+    return todo.reduce(
+      (prev, [fi, pi, path]) =>
+        prev.then((outcome) => {
+          if (outcome !== 'ok') return outcome
+          return Promise.resolve()
+            .then(() => upload(path))
+            .then(
+              (url) => {
+                const latest = current(clientId)
+                if (!latest) return 'ok'
+                const payload = JSON.parse(JSON.stringify(latest.payload))
+                payload.findings[fi].photos[pi] = url
+                update(clientId, { payload })
+                save()
+                return 'ok'
+              },
+              (err) => {
+                if (isTransient(err)) return 'offline'
+                update(clientId, { state: 'error', error_code: (err && err.code) || null, detail: '照片上传失败：' + ((err && err.detail) || '请重试') })
+                save()
+                return 'refused'
+              }
+            )
+        }),
+      Promise.resolve('ok')
+    )
+  }
+
   // Sends one batch. Resolves with 'ok' | 'offline' | 'refused'.
   function sendBatch(batch) {
     batch.forEach((it) => update(it.client_id, { state: 'syncing', attempts: it.attempts + 1 }))
     save()
+    let offline = false
+    const uploads = batch.reduce(
+      (p, it) =>
+        p.then(() => {
+          if (offline) return
+          return uploadPhotos(it.client_id).then((outcome) => {
+            if (outcome === 'offline') offline = true
+          })
+        }),
+      Promise.resolve()
+    )
+    return uploads.then(() => {
+      if (offline) {
+        markPending(batch.filter((it) => (current(it.client_id) || {}).state === 'syncing'))
+        save()
+        return 'offline'
+      }
+      // visits whose photos were refused are out of this batch
+      const ready = batch.map((it) => current(it.client_id)).filter((it) => it && it.state === 'syncing')
+      if (!ready.length) return 'refused'
+      return postBatch(ready)
+    })
+  }
+
+  function postBatch(batch) {
     const body = batch.map((it) => Object.assign({ client_id: it.client_id }, it.payload))
     return Promise.resolve()
       .then(() => send(body))
@@ -156,8 +268,7 @@ function createVisitQueue(options = {}) {
           return 'ok'
         },
         (err) => {
-          const status = (err && err.status) || 0
-          if (status === 0 || status >= 500 || status === 401 || status === 429) {
+          if (isTransient(err)) {
             // network, server trouble or login: nothing was refused, keep them for later
             markPending(batch)
             save()
@@ -176,7 +287,7 @@ function createVisitQueue(options = {}) {
               Promise.resolve('ok')
             )
           }
-          update(batch[0].client_id, { state: 'error', detail: (err && err.detail) || '提交失败' })
+          update(batch[0].client_id, { state: 'error', error_code: (err && err.code) || null, detail: (err && err.detail) || '提交失败' })
           save()
           return 'refused'
         }
@@ -282,4 +393,4 @@ function createVisitQueue(options = {}) {
   }
 }
 
-module.exports = { createVisitQueue, uuid4, STORAGE_KEY }
+module.exports = { createVisitQueue, uuid4, resultsOf, isLocalPath, STORAGE_KEY, ERROR_TEXT }

@@ -40,6 +40,25 @@ const SAMPLES = {
   listInbox: [{ cursor: '3', limit: 20 }],
   markRead: [31],
   markAllRead: [],
+  listHouseholds: [{ grid_id: 1, compound_id: 1, building_id: 2, tag: '独居老人', q: '101', cursor: '3', limit: 20 }],
+  listCareTags: [],
+  getHousehold: [58],
+  listHouseholdVisits: [58, { cursor: '1795436153000000.2481', limit: 20 }],
+  postVisitBatch: [
+    [
+      {
+        client_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        household_id: 58,
+        visited_at: '2026-11-23T02:00:00.000Z',
+        outcome: 'met',
+        people_met: ['户主'],
+        note: '身体不错',
+        findings: [{ kind: 'need', text: '想请人换灯泡', photos: ['/uploads/a.jpg'] }],
+      },
+    ],
+  ],
+  listVisitTodo: [{ grid_id: 1, within_days: 7, cursor: '0.7.1794900275896624.22', limit: 50 }],
+  getVisitCoverage: [{ grid_id: 1, period: '2026-11' }],
 }
 // Exports that are not routes.
 const NOT_ROUTES = ['ApiError', 'logout', 'hasToken', 'createClient', 'TOKEN_KEY']
@@ -135,6 +154,28 @@ describe.each(Object.keys(SAMPLES))('%s', (name) => {
     })
     ;(schema.required || []).forEach((k) => {
       if (!(k in (call.data || {}))) throw new Error(`${name}: required body field "${k}" missing for ${template}`)
+    })
+  })
+})
+
+// The visits of a batch are checked field by field: VisitBatchIn.visits accepts any object (a bad
+// item is answered one by one), so the item schema VisitIn and its FindingIn are what must fit.
+test('postVisitBatch: each visit and finding fits VisitIn and FindingIn', async () => {
+  const sent = record(wx)
+  wx.setStorageSync('hh_token', 't')
+  await api.postVisitBatch(...SAMPLES.postVisitBatch)
+  const body = sent[0].data
+  const visitIn = resolve({ $ref: '#/components/schemas/VisitIn' })
+  const findingIn = resolve({ $ref: '#/components/schemas/FindingIn' })
+  expect(visitIn && findingIn).toBeTruthy()
+  body.visits.forEach((v) => {
+    Object.keys(v).forEach((k) => expect(Object.keys(visitIn.properties)).toContain(k))
+    visitIn.required.forEach((k) => expect(v).toHaveProperty(k))
+    expect(visitIn.properties.outcome.enum).toContain(v.outcome)
+    v.findings.forEach((f) => {
+      Object.keys(f).forEach((k) => expect(Object.keys(findingIn.properties)).toContain(k))
+      findingIn.required.forEach((k) => expect(f).toHaveProperty(k))
+      expect(findingIn.properties.kind.enum).toContain(f.kind)
     })
   })
 })

@@ -24,3 +24,33 @@ test('config picks the API base by WeChat environment', () => {
   expect(config.apiBase).toMatch(/^https:\/\//)
   expect(config.devLoginCode).toBe('')
 })
+
+test('onLaunch starts the offline visit queue: visits left on the phone sync when the network returns', async () => {
+  jest.resetModules()
+  const { wx, api } = installWx()
+  api.on('GET /api/v1/me', fixtures.gridWorkerMe())
+  api.on('POST /api/v1/visits/batch', (req) => fixtures.batchOut(req.data.visits))
+  wx.setStorageSync('hh_visit_queue', [
+    {
+      client_id: '11111111-2222-4333-8444-555555555555',
+      payload: { household_id: 58, visited_at: '2026-11-23T02:00:00Z', outcome: 'met', people_met: [], note: '', findings: [] },
+      meta: {},
+      state: 'pending',
+      detail: '',
+      attempts: 0,
+      created_at: '2026-11-23T02:00:00Z',
+      synced_at: null,
+      server_id: null,
+    },
+  ])
+  wx.__network.isConnected = false
+  require('../app')
+  getApp().onLaunch()
+  await flush()
+  expect(wx.onNetworkStatusChange).toHaveBeenCalled()
+  expect(api.callsTo('POST /api/v1/visits/batch')).toHaveLength(0)
+  wx.__setNetwork(true)
+  await flush(10)
+  expect(api.callsTo('POST /api/v1/visits/batch')[0].data.visits[0].client_id).toBe('11111111-2222-4333-8444-555555555555')
+  expect(require('../services/visits').get().list()[0].state).toBe('created')
+})

@@ -15,6 +15,8 @@ const { createNodeWx, httpCall } = require('./helpers/node-wx')
 
 const REPO = path.resolve(__dirname, '../..')
 const PYTHON = path.join(REPO, '.venv/bin/python')
+// The backend's source tree; E2E_BACKEND_DIR runs another checkout with the same virtualenv.
+const BACKEND_DIR = process.env.E2E_BACKEND_DIR || REPO
 const HAVE_BACKEND = fs.existsSync(PYTHON)
 
 // a 1×1 PNG
@@ -74,7 +76,7 @@ if (!HAVE_BACKEND) {
       const port = await freePort()
       base = 'http://127.0.0.1:' + port
       child = spawn(PYTHON, ['-m', 'backend'], {
-        cwd: REPO,
+        cwd: BACKEND_DIR,
         env: Object.assign({}, process.env, {
           APP_ENV: 'dev',
           HOST: '127.0.0.1',
@@ -284,6 +286,96 @@ if (!HAVE_BACKEND) {
       expect(read.read).toBe(true)
       const all = await resident.api.markAllRead()
       expect(all.unread).toBe(0)
+    })
+
+    test('走访: a grid worker records two visits offline, syncs when back online, replays safely; the need becomes a wish to review', async () => {
+      const worker = phone('demo-gridworker')
+      const dispatcher = phone('demo-dispatcher')
+      const { createVisitQueue } = require('../services/visit-queue')
+      const me = await worker.api.getMe()
+      expect(me.roles).toContain('grid_worker')
+
+      // before leaving: who is due, and their register
+      const todo = await worker.api.listVisitTodo({ limit: 10 })
+      expect(todo.items.length).toBeGreaterThanOrEqual(2)
+      const [a, b] = todo.items
+      const register = await worker.api.listHouseholds({ limit: 5 })
+      expect(register.items[0]).toMatchObject({ phones_masked: false })
+      const household = await worker.api.getHousehold(a.household_id)
+      expect(household.label).toBe(a.label)
+
+      // on the stairs, no signal: two visits, one with a need (and a photo taken there)
+      const makeQueue = () =>
+        createVisitQueue({
+          wx: worker.wx,
+          send: (visits) => worker.api.postVisitBatch(visits, { silent: true }),
+          upload: (file) => worker.api.uploadPhoto(file, { silent: true }).then((out) => out.url),
+        })
+      const queue = makeQueue()
+      worker.wx.setNetwork(false)
+      await queue.start()
+      const need = '老人想请人每周帮忙买一次菜（e2e）'
+      const first = queue.add(
+        {
+          household_id: a.household_id,
+          visited_at: new Date(Date.now() - 60000).toISOString(),
+          outcome: 'met',
+          people_met: [household.residents[0] ? household.residents[0].name : '户主'],
+          note: '身体还好，腿脚不便',
+          findings: [{ kind: 'need', text: need, photos: [path.join(tmp, 'photo.png')] }],
+        },
+        { label: a.label }
+      )
+      const second = queue.add(
+        { household_id: b.household_id, visited_at: new Date().toISOString(), outcome: 'not_home', people_met: [], note: '', findings: [] },
+        { label: b.label }
+      )
+      await new Promise((r) => setTimeout(r, 50))
+      expect(queue.list().map((i) => i.state)).toEqual(['pending', 'pending'])
+
+      // the signal returns: the queue syncs by itself
+      worker.wx.setNetwork(true)
+      for (let i = 0; i < 100 && queue.counts().unsynced; i++) await new Promise((r) => setTimeout(r, 100))
+      const synced = queue.list()
+      expect(synced.map((i) => i.state)).toEqual(['created', 'created'])
+      expect(synced[0].server_id).toEqual(expect.any(Number))
+      expect(synced[0].payload.findings[0].photos[0]).toMatch(/^\/uploads\//)
+      const wishRef = synced[0].follow_ups.find((f) => f.type === 'wish')
+      expect(wishRef).toBeTruthy()
+      queue.stop()
+
+      // the same queue again, as if every response had been lost: duplicates, the same ids
+      worker.wx.setStorageSync(
+        'hh_visit_queue',
+        worker.wx.getStorageSync('hh_visit_queue').map((i) => Object.assign({}, i, { state: 'syncing' }))
+      )
+      const replay = makeQueue()
+      await replay.start()
+      expect(replay.list().map((i) => [i.client_id, i.state, i.server_id])).toEqual([
+        [first.client_id, 'duplicate', synced[0].server_id],
+        [second.client_id, 'duplicate', synced[1].server_id],
+      ])
+      replay.stop()
+      const again = await worker.api.postVisitBatch(synced.map((i) => Object.assign({ client_id: i.client_id }, i.payload)))
+      expect(again).toMatchObject({ created: 0, duplicate: 2, error: 0 })
+      expect(again.results.map((r) => r.id)).toEqual(synced.map((i) => i.server_id))
+
+      // the household's history has it once, with the finding and what it became
+      const history = await worker.api.listHouseholdVisits(a.household_id, { limit: 5 })
+      const mine = history.items.filter((v) => v.client_id === first.client_id)
+      expect(mine).toHaveLength(1)
+      expect(mine[0].findings[0]).toMatchObject({ kind: 'need', text: need, follow_up: { type: 'wish', id: wishRef.id } })
+
+      // coverage counts the visits
+      const coverage = await worker.api.getVisitCoverage()
+      expect(coverage.total.visited).toBeGreaterThan(0)
+
+      // the dispatcher finds the drafted wish in the review queue
+      const review = await dispatcher.api.listWishes({ status: 'pending_review', limit: 100 })
+      const drafted = review.items.find((w) => w.id === wishRef.id)
+      expect(drafted).toBeTruthy()
+      expect(drafted.title).toContain('老人想请人每周帮忙买一次菜')
+      expect(worker.wx.toasts).toEqual([])
     })
 
     test('an expired or broken token: the client logs in again and the call goes through', async () => {

@@ -51,3 +51,16 @@ test('首页 carries the unread count of the inbox', async () => {
   await flush()
   expect(text(bar)).toBe('首页我的心愿我的')
 })
+
+test('grid workers and building chiefs get 走访', async () => {
+  const bar = render('custom-tab-bar/index')
+  const session = require('../services/session')
+  session.set(fixtures.gridWorkerMe())
+  await flush()
+  expect(text(bar)).toBe('首页我的心愿走访我的')
+  session.set(fixtures.chiefMe())
+  await flush()
+  expect(text(bar)).toBe('首页我的心愿走访我的')
+  await tap(bar, '#tab-grid')
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/grid/todo/todo' })
+})

@@ -44,6 +44,8 @@ describe('roles', () => {
     expect(roles.tabsFor(fixtures.me()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
     expect(roles.tabsFor(fixtures.memberMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'orders', 'me'])
     expect(roles.tabsFor(fixtures.dispatcherMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'dispatch', 'me'])
+    expect(roles.tabsFor(fixtures.gridWorkerMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'grid', 'me'])
+    expect(roles.tabsFor(fixtures.chiefMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'grid', 'me'])
   })
 
   test('home entries per role', () => {
@@ -113,5 +115,28 @@ describe('links', () => {
     expect(pageFor({ page: 'pages/wish/detail?id=3', ref_type: 'wish', ref_id: 3 })).toBe('/pages/wish/detail/detail?id=3')
     expect(pageFor({ page: null, ref_type: 'registration', ref_id: 4 })).toBe('/pages/member/register/register')
     expect(pageFor({ page: 'pages/nowhere', ref_type: null })).toBe('')
+  })
+})
+
+describe('utils/grid', () => {
+  const grid = require('../utils/grid')
+
+  test('unit of a household and unit headers', () => {
+    expect(grid.unitOf({ label: '3号楼1单元502', room: '502' })).toBe('3号楼1单元')
+    const items = ['1号楼1单元101', '1号楼1单元102', '1号楼2单元101'].map((label) =>
+      grid.householdItem({ label, room: label.slice(-3), care_tags: ['独居老人', '租户'], residents: [] })
+    )
+    expect(grid.withUnitHeaders(items).map((h) => h.header)).toEqual(['1号楼1单元', '', '1号楼2单元'])
+    expect(items[0].tags).toEqual([{ text: '独居老人', theme: 'danger' }, { text: '租户', theme: 'default' }])
+    expect(items[0].residentsText).toBe('暂无登记居民')
+  })
+
+  test('months in Beijing time', () => {
+    // 2026-11-30 17:00 UTC is already 1 December in Beijing
+    expect(grid.currentPeriod(new Date('2026-11-30T17:00:00Z'))).toBe('2026-12')
+    expect(grid.currentPeriod(new Date('2026-11-30T15:59:00Z'))).toBe('2026-11')
+    expect(grid.shiftPeriod('2026-01', -1)).toBe('2025-12')
+    expect(grid.percent(48, 72)).toBe('67%')
+    expect(grid.percent(0, 0)).toBe('—')
   })
 })

@@ -21,17 +21,21 @@ function fakeServer() {
       }
       const results = items.map((i) => {
         if (server.refuse.has(i.household_id)) {
-          return { client_id: i.client_id, status: 'error', detail: '该住户不在您的网格' }
+          return { client_id: i.client_id, status: 'error', id: null, error: 'household_out_of_scope', detail: '该住户不在您的网格', follow_ups: [] }
         }
-        if (stored.has(i.client_id)) return { client_id: i.client_id, status: 'duplicate', id: stored.get(i.client_id) }
+        if (stored.has(i.client_id)) {
+          return { client_id: i.client_id, status: 'duplicate', id: stored.get(i.client_id), error: null, detail: null, follow_ups: [] }
+        }
         stored.set(i.client_id, stored.size + 1)
-        return { client_id: i.client_id, status: 'created', id: stored.get(i.client_id) }
+        return { client_id: i.client_id, status: 'created', id: stored.get(i.client_id), error: null, detail: null, follow_ups: [] }
       })
       if (server.mode === 'lose-response') {
         server.mode = 'ok'
         return Promise.reject({ status: 0, code: 'network_error', detail: '网络连接失败' })
       }
-      return Promise.resolve(results)
+      // the body of POST /api/v1/visits/batch (VisitBatchOut)
+      const count = (status) => results.filter((r) => r.status === status).length
+      return Promise.resolve({ created: count('created'), duplicate: count('duplicate'), error: count('error'), results })
     },
   }
   return server
@@ -227,4 +231,89 @@ test('subscribers see every state change; the queue survives a restart', async (
   const again = createVisitQueue({ send: server.send })
   await again.start()
   expect(states(again)).toEqual(['created'])
+})
+
+test('through services/api.js: posts {"visits": [...]} to /api/v1/visits/batch and reads VisitBatchOut', async () => {
+  const { api } = require('./helpers/wx').installWx()
+  const client = require('../services/api')
+  ;({ createVisitQueue } = require('../services/visit-queue'))
+  const seen = new Map()
+  api.on('POST /api/v1/visits/batch', (req) => {
+    const results = req.data.visits.map((v) => {
+      if (v.household_id === 999) {
+        return { client_id: v.client_id, status: 'error', id: null, error: 'household_not_found', detail: null, follow_ups: [] }
+      }
+      const known = seen.has(v.client_id)
+      if (!known) seen.set(v.client_id, 2480 + seen.size + 1)
+      const followUps = known ? [] : (v.findings || []).filter((f) => f.kind === 'need').map((f) => ({ kind: 'need', type: 'wish', id: 61 }))
+      return { client_id: v.client_id, status: known ? 'duplicate' : 'created', id: seen.get(v.client_id), error: null, detail: null, follow_ups: followUps }
+    })
+    return { created: results.filter((r) => r.status === 'created').length, duplicate: 0, error: 1, results }
+  })
+  const q = createVisitQueue({ send: (visits) => client.postVisitBatch(visits, { silent: true }) })
+  global.wx.__network.isConnected = false
+  await q.start()
+  const a = q.add(
+    { household_id: 58, visited_at: '2026-11-23T02:00:00.000Z', outcome: 'met', people_met: ['户主'], note: '', findings: [{ kind: 'need', text: '换灯泡', photos: [] }] },
+    { label: '3号楼1单元502' }
+  )
+  q.add({ household_id: 999, visited_at: '2026-11-23T02:00:00.000Z', outcome: 'not_home', people_met: [], note: '', findings: [] })
+  global.wx.__setNetwork(true)
+  await flush(10)
+
+  const sent = api.callsTo('POST /api/v1/visits/batch')
+  expect(sent).toHaveLength(1)
+  expect(Object.keys(sent[0].data)).toEqual(['visits'])
+  expect(sent[0].data.visits[0]).toEqual({
+    client_id: a.client_id,
+    household_id: 58,
+    visited_at: '2026-11-23T02:00:00.000Z',
+    outcome: 'met',
+    people_met: ['户主'],
+    note: '',
+    findings: [{ kind: 'need', text: '换灯泡', photos: [] }],
+  })
+  const [ok, bad] = q.list()
+  expect(ok).toMatchObject({ state: 'created', server_id: 2481, follow_ups: [{ kind: 'need', type: 'wish', id: 61 }], meta: { label: '3号楼1单元502' } })
+  expect(bad).toMatchObject({ state: 'error', error_code: 'household_not_found', detail: '住户不存在' })
+
+  // replaying the same visit: duplicate, the same id
+  global.wx.setStorageSync('hh_visit_queue', q.list().map((i) => Object.assign(i, { state: 'pending' })))
+  const again = createVisitQueue({ send: (visits) => client.postVisitBatch(visits, { silent: true }) })
+  await again.start()
+  expect(again.list()[0]).toMatchObject({ state: 'duplicate', server_id: 2481 })
+  expect(global.wx.showToast).not.toHaveBeenCalled()
+})
+
+test('photos taken offline are uploaded before the visit is sent, once, and a refused photo marks the visit', async () => {
+  const server = fakeServer()
+  const uploads = []
+  let uploadMode = 'ok'
+  const upload = (path) => {
+    uploads.push(path)
+    if (uploadMode === 'offline') return Promise.reject({ status: 0, detail: '网络连接失败' })
+    if (uploadMode === 'refuse') return Promise.reject({ status: 413, code: 'file_too_large', detail: '图片不能超过 5 MB' })
+    return Promise.resolve('/uploads/' + path.split('/').pop())
+  }
+  const q = createVisitQueue({ send: server.send, upload })
+  await q.start()
+  uploadMode = 'offline'
+  const item = q.add({ household_id: 101, findings: [{ kind: 'hazard', text: '楼道堆物', photos: ['wxfile://tmp/a.jpg', '/uploads/done.jpg'] }] })
+  await flush()
+  expect(states(q)).toEqual(['pending'])
+  expect(server.calls).toHaveLength(0)
+
+  uploadMode = 'ok'
+  await q.sync()
+  expect(states(q)).toEqual(['created'])
+  expect(uploads).toEqual(['wxfile://tmp/a.jpg', 'wxfile://tmp/a.jpg'])
+  expect(q.list()[0].payload.findings[0].photos).toEqual(['/uploads/a.jpg', '/uploads/done.jpg'])
+  expect(server.calls).toEqual([[item.client_id]])
+
+  uploadMode = 'refuse'
+  q.add({ household_id: 102, findings: [{ kind: 'need', text: '求助', photos: ['wxfile://tmp/big.jpg'] }] })
+  await q.sync()
+  expect(states(q)).toEqual(['created', 'error'])
+  expect(q.list()[1].detail).toBe('照片上传失败：图片不能超过 5 MB')
+  expect(server.calls).toHaveLength(1)
 })

@@ -15,6 +15,11 @@ const PAGES = [
   'pages/dispatch/candidates/candidates',
   'pages/dispatch/followup/followup',
   'pages/dispatch/registrations/registrations',
+  'pages/grid/households/households',
+  'pages/grid/household/household',
+  'pages/grid/visit/visit',
+  'pages/grid/queue/queue',
+  'pages/grid/coverage/coverage',
 ]
 
 function splitPage(page) {

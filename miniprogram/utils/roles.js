@@ -8,6 +8,14 @@ const ROLE_LABELS = {
   community_admin: '社区两委',
   department_staff: '街道部门',
   street_admin: '街道管理员',
+  building_chief: '楼栋长',
+}
+
+// Who does door-to-door visits (走访入户): grid workers and building chiefs.
+const GRID_ROLES = ['grid_worker', 'building_chief']
+
+function hasAnyRole(me, list) {
+  return list.some((r) => hasRole(me, r))
 }
 
 function hasRole(me, role) {
@@ -24,11 +32,12 @@ const TABS = [
   { key: 'wishes', text: '我的心愿', icon: 'heart', path: '/pages/wish/mine/mine' },
   { key: 'orders', text: '接单', icon: 'task', path: '/pages/member/orders/orders', role: 'party_member' },
   { key: 'dispatch', text: '派单', icon: 'assignment', path: '/pages/dispatch/queue/queue', role: 'dispatcher' },
+  { key: 'grid', text: '走访', icon: 'location', path: '/pages/grid/todo/todo', roles: GRID_ROLES },
   { key: 'me', text: '我的', icon: 'user', path: '/pages/me/me' },
 ]
 
 function tabsFor(me) {
-  return TABS.filter((t) => !t.role || hasRole(me, t.role))
+  return TABS.filter((t) => (t.roles ? hasAnyRole(me, t.roles) : !t.role || hasRole(me, t.role)))
 }
 
 // Home page entries, grouped by role. `tab: true` entries are opened with wx.switchTab.
@@ -63,7 +72,19 @@ function homeSections(me) {
     staff.push({ key: 'registrations', text: '报到审批', icon: 'user-checked', url: '/pages/dispatch/registrations/registrations' })
   }
   if (staff.length) sections.push({ title: '小区工作', entries: staff })
+  if (hasAnyRole(me, GRID_ROLES)) {
+    const grid = [
+      { key: 'todo', text: '待走访', icon: 'location', url: '/pages/grid/todo/todo', tab: true },
+      { key: 'households', text: '住户台账', icon: 'home', url: '/pages/grid/households/households' },
+      { key: 'visit-queue', text: '走访同步', icon: 'cloud-upload', url: '/pages/grid/queue/queue' },
+    ]
+    // coverage is for grid workers (building chiefs are counted in it, but do not read it)
+    if (hasRole(me, 'grid_worker')) {
+      grid.push({ key: 'coverage', text: '走访覆盖', icon: 'chart-bar', url: '/pages/grid/coverage/coverage' })
+    }
+    sections.push({ title: '网格走访', entries: grid })
+  }
   return sections
 }
 
-module.exports = { ROLE_LABELS, TABS, hasRole, roleLabels, tabsFor, homeSections }
+module.exports = { ROLE_LABELS, TABS, GRID_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }

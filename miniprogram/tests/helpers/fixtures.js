@@ -203,8 +203,162 @@ function compound(overrides = {}) {
   return Object.assign({ id: 1, name: '锦华苑', address: '幸福路1号', community_id: 1, community_name: '和谐社区' }, overrides)
 }
 
+function gridWorkerMe(overrides = {}) {
+  return me(
+    Object.assign(
+      {
+        id: 7,
+        name: '孙丽',
+        phone: '13700000002',
+        room: '1号楼1单元602',
+        roles: ['resident', 'grid_worker'],
+        grants: [{ role: 'grid_worker', scope_type: 'grid', scope_id: 1 }],
+      },
+      overrides
+    )
+  )
+}
+
+function chiefMe(overrides = {}) {
+  return me(
+    Object.assign(
+      {
+        id: 227,
+        name: '冯秀英',
+        phone: '13700000011',
+        compound_id: null,
+        compound_name: null,
+        household_id: null,
+        room: null,
+        roles: ['resident', 'building_chief'],
+        grants: [{ role: 'building_chief', scope_type: 'building', scope_id: 1 }],
+      },
+      overrides
+    )
+  )
+}
+
+// HouseholdOut
+function household(overrides = {}) {
+  return Object.assign(
+    {
+      id: 58,
+      label: '3号楼1单元502',
+      room: '502',
+      building_id: 3,
+      unit_id: 5,
+      compound_id: 1,
+      grid_id: 1,
+      address: '幸福路88号3号楼1单元502',
+      care_tags: ['独居老人'],
+      residents: [{ id: 101, name: '孙福生', relation: '本人', phone: '15121607241', has_account: false }],
+      phones_masked: false,
+    },
+    overrides
+  )
+}
+
+// TodoItem
+function todo(overrides = {}) {
+  return Object.assign(
+    {
+      household_id: 58,
+      label: '3号楼1单元502',
+      grid_id: 1,
+      compound_id: 1,
+      care_tags: ['独居老人'],
+      cycle_days: 7,
+      last_visit_at: '2026-11-09T02:29:45.234353Z',
+      last_attempt_at: '2026-11-09T02:29:45.234353Z',
+      due_at: '2026-11-16T02:29:45.234353Z',
+      overdue: true,
+      days_overdue: 7,
+      residents: [{ name: '孙福生', relation: '本人', phone: '15121607241' }],
+    },
+    overrides
+  )
+}
+
+// VisitOut
+function visit(overrides = {}) {
+  return Object.assign(
+    {
+      id: 2099,
+      client_id: '55ce1a42-28e8-4326-9fe5-8ce8c7e8c1eb',
+      household_id: 58,
+      worker_id: 7,
+      worker_name: '孙丽',
+      visited_at: '2026-11-09T02:29:45.234353Z',
+      outcome: 'met',
+      outcome_label: '见到居民',
+      people_met: ['户主'],
+      note: '入户走访，了解近况',
+      location: null,
+      findings: [],
+      created_at: '2026-11-09T02:30:00Z',
+    },
+    overrides
+  )
+}
+
+function counts(overrides = {}) {
+  return Object.assign({ households: 72, visited: 48, met: 47, not_home: 1, refused: 0, moved: 0, overdue: 21 }, overrides)
+}
+
+// CoverageOut
+function coverage(overrides = {}) {
+  return Object.assign(
+    {
+      period: '2026-11',
+      period_start: '2026-10-31T16:00:00Z',
+      period_end: '2026-11-30T16:00:00Z',
+      as_of: '2026-11-23T12:15:48Z',
+      total: counts(),
+      grids: [
+        Object.assign(counts(), {
+          grid_id: 1,
+          name: '和谐社区第一网格',
+          community_id: 1,
+          cycle_days: 30,
+          workers: [
+            Object.assign(counts({ visited: 40, met: 39 }), { worker_id: 7, name: '孙丽', role: 'grid_worker' }),
+            Object.assign(counts({ households: 24, visited: 12, met: 9, not_home: 3, overdue: 5 }), {
+              worker_id: 227,
+              name: '冯秀英',
+              role: 'building_chief',
+            }),
+          ],
+        }),
+      ],
+      compounds: [Object.assign(counts(), { compound_id: 1, name: '锦华苑', community_id: 1 })],
+      communities: [Object.assign(counts(), { community_id: 1, name: '和谐社区' })],
+    },
+    overrides
+  )
+}
+
+// VisitBatchOut for the visits of a POST /api/v1/visits/batch body, every one created.
+function batchOut(visits, firstId = 3000) {
+  const results = visits.map((v, i) => ({
+    client_id: v.client_id,
+    status: 'created',
+    id: firstId + i,
+    error: null,
+    detail: null,
+    follow_ups: [],
+  }))
+  return { created: results.length, duplicate: 0, error: 0, results }
+}
+
 module.exports = {
   T0,
+  gridWorkerMe,
+  chiefMe,
+  household,
+  todo,
+  visit,
+  coverage,
+  batchOut,
   me,
   memberMe,
   dispatcherMe,

@@ -21,12 +21,19 @@ function httpCall(url, { method = 'GET', headers = {}, body = null, timeout = 15
 
 function createNodeWx(code) {
   const storage = new Map()
+  const networkListeners = []
   const wx = {
     code,
     toasts: [],
     logins: 0,
+    // the phone's network: off makes wx.request / wx.uploadFile fail as without signal
+    online: true,
 
     request(opts) {
+      if (!wx.online) {
+        setImmediate(() => opts.fail && opts.fail({ errMsg: 'request:fail no network' }))
+        return
+      }
       const headers = Object.assign({}, opts.header || {})
       let body = null
       if (opts.data !== undefined && opts.data !== null && (opts.method || 'GET') !== 'GET') {
@@ -50,6 +57,10 @@ function createNodeWx(code) {
     },
 
     uploadFile(opts) {
+      if (!wx.online) {
+        setImmediate(() => opts.fail && opts.fail({ errMsg: 'uploadFile:fail no network' }))
+        return
+      }
       const boundary = '----hh' + Date.now().toString(16)
       const file = fs.readFileSync(opts.filePath)
       const head = Buffer.from(
@@ -72,6 +83,18 @@ function createNodeWx(code) {
     login(opts) {
       wx.logins += 1
       setImmediate(() => opts.success({ code: wx.code, errMsg: 'login:ok' }))
+    },
+
+    getNetworkType: (opts) => setImmediate(() => opts.success({ networkType: wx.online ? 'wifi' : 'none' })),
+    onNetworkStatusChange: (fn) => networkListeners.push(fn),
+    offNetworkStatusChange: (fn) => {
+      const i = networkListeners.indexOf(fn)
+      if (i >= 0) networkListeners.splice(i, 1)
+    },
+    // the signal goes and comes back, and the app is told
+    setNetwork(online) {
+      wx.online = online
+      networkListeners.slice().forEach((fn) => fn({ isConnected: online, networkType: online ? 'wifi' : 'none' }))
     },
 
     getStorageSync: (key) => (storage.has(key) ? storage.get(key) : ''),

@@ -167,6 +167,13 @@ function createWx(api) {
     chooseMedia: jest.fn((opts) =>
       later(() => opts.success && opts.success({ type: 'image', tempFiles: [{ tempFilePath: 'wxfile://tmp/photo-1.jpg', size: 1000 }] }))
     ),
+    // photos kept past a restart (the visit form saves what it took offline)
+    getFileSystemManager: jest.fn(() => ({
+      saveFile: jest.fn((opts) =>
+        later(() => opts.success && opts.success({ savedFilePath: String(opts.tempFilePath).replace('/tmp/', '/store/') }))
+      ),
+    })),
+    makePhoneCall: jest.fn(),
     requestSubscribeMessage: jest.fn((opts) =>
       later(() => {
         const res = { errMsg: 'requestSubscribeMessage:ok' }
