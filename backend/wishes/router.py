@@ -38,13 +38,12 @@ def summary(wish: Wish, requester_name: str) -> schemas.WishSummary:
     )
 
 
-async def summaries(session, wishes: list[Wish], viewer_id: int) -> list[schemas.WishSummary]:
-    users = await people_service.users_by_id(session, [w.requester_id for w in wishes])
-    out = []
-    for w in wishes:
-        name = users[w.requester_id].name
-        out.append(summary(w, name or "我" if w.requester_id == viewer_id else people_service.mask_name(name)))
-    return out
+def summaries(rows: list[tuple[Wish, str]], viewer_id: int) -> list[schemas.WishSummary]:
+    """Rows of (wish, requester name); the name is masked unless the viewer is the requester."""
+    return [
+        summary(w, (name or "我") if w.requester_id == viewer_id else people_service.mask_name(name))
+        for w, name in rows
+    ]
 
 
 def _statuses(status: str | None) -> list[str] | None:
@@ -122,8 +121,8 @@ async def list_wishes(
         cursor=parse_cursor(cursor),
         limit=limit,
     )
-    rows, next_cursor = page_of(rows, limit)
-    return Page(items=await summaries(session, rows, principal.id), next_cursor=next_cursor)
+    rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
+    return Page(items=summaries(rows, principal.id), next_cursor=next_cursor)
 
 
 @router.get(
@@ -138,7 +137,7 @@ async def wall(
     cursor: CursorQ = None,
     limit: LimitQ = 20,
 ) -> Page[schemas.WishSummary]:
-    mine = await people_service.member_compounds(session, principal.id)
+    mine = principal.scope_ids("party_member", "compound")  # already loaded with the caller's grants
     if compound_id is not None:
         if compound_id not in mine:
             raise Forbidden("只能查看您报到小区的心愿墙", code="out_of_scope")
@@ -152,9 +151,8 @@ async def wall(
         limit=limit,
         exclude_requester=principal.id,  # one's own wishes are not on one's wall
     )
-    rows, next_cursor = page_of(rows, limit)
-    users = await people_service.users_by_id(session, [w.requester_id for w in rows])
-    items = [summary(w, people_service.mask_name(users[w.requester_id].name)) for w in rows]
+    rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
+    items = [summary(w, people_service.mask_name(name)) for w, name in rows]
     return Page(items=items, next_cursor=next_cursor)
 
 

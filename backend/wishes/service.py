@@ -210,8 +210,9 @@ async def list_wishes(
     cursor: int | None,
     limit: int,
     exclude_requester: int | None = None,
-) -> list[Wish]:
-    stmt = select(Wish)
+) -> list[tuple[Wish, str]]:
+    """A keyset page of wishes (newest first) with each requester's name, in one query."""
+    stmt = select(Wish, User.name).join(User, User.id == Wish.requester_id)
     if exclude_requester is not None:
         stmt = stmt.where(Wish.requester_id != exclude_requester)
     if requester_id is not None:
@@ -223,7 +224,7 @@ async def list_wishes(
     if cursor is not None:
         stmt = stmt.where(Wish.id < cursor)
     stmt = stmt.order_by(Wish.id.desc()).limit(limit + 1)
-    return list((await session.execute(stmt)).scalars())
+    return [(w, name) for w, name in (await session.execute(stmt)).all()]
 
 
 async def events_of(session: AsyncSession, wish_id: int) -> list[tuple[WishEvent, str | None]]:
