@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run prod test test-backend test-miniprogram seed-district bench-notify lint format openapi migrate worker bench clean
+.PHONY: install run prod test test-backend test-miniprogram seed-district bench-notify bench-ledger lint format openapi migrate worker bench clean
 
 install: $(STAMP)
 
@@ -64,6 +64,10 @@ seed-district: install
 ## Notification delivery rate, 1 and 2 workers, fake WeChat at 0 and 50 ms
 bench-notify: install
 	$(BIN)/python bench/notify_bench.py
+
+## A 100,000-row ledger export: time and peak memory
+bench-ledger: install
+	$(BIN)/python bench/ledger_bench.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

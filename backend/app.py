@@ -168,14 +168,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_upload=settings.upload_max_bytes + 64 * 1024,
     )
 
+    from backend.airing.router import router as airing_router
     from backend.auth.router import router as auth_router
     from backend.dispatch.router import router as dispatch_router
+    from backend.exports.router import router as exports_router
     from backend.files.router import router as files_router
     from backend.households.router import router as households_router
+    from backend.issues.router import router as issues_router
     from backend.notify.router import router as notify_router
     from backend.ops.router import router as ops_router
     from backend.org.router import router as org_router
     from backend.people.router import router as people_router
+    from backend.stats.router import router as stats_router
     from backend.visits.router import router as visits_router
     from backend.wishes.router import router as wishes_router
 
@@ -190,6 +194,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notify_router,
         households_router,
         visits_router,
+        issues_router,
+        stats_router,
+        airing_router,
+        exports_router,
     ):
         app.include_router(router)
 

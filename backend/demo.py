@@ -243,6 +243,9 @@ async def load(session: AsyncSession) -> dict:
     from backend.visits import demo as visits_demo  # grid work: register, visits, findings
 
     await visits_demo.load(session)
+    from backend.issues import demo as issues_demo  # escalation: calendar, policies, issues
+
+    await issues_demo.load(session)
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 

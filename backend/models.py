@@ -2,21 +2,28 @@
 
 from sqlmodel import SQLModel
 
+from backend.airing.models import AiringSnapshot
 from backend.deliberation.models import AgendaItem
 from backend.dispatch.models import Order
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
-from backend.issues.models import GridIssue
+from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, Street, Unit
 from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.wishes.models import Wish, WishEvent
+from backend.workcal.models import WorkCalendarDay
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "AgendaItem",
+    "AiringSnapshot",
     "GridIssue",
+    "IssueAssignment",
+    "IssueEvent",
+    "IssuePolicy",
+    "WorkCalendarDay",
     "GridVisitCycle",
     "HouseholdProfile",
     "HouseholdTag",

@@ -75,6 +75,15 @@ class Settings(BaseSettings):
     notify_lease_seconds: float = Field(120.0, gt=0)
     notify_offer_reminder_hours: float = Field(2.0, ge=0)
 
+    # escalation (backend/issues, backend/workcal): 网格吹哨、街社报到 deadline clocks in working time
+    work_hours: list[str] = ["08:30-12:00", "13:30-17:30"]  # Asia/Shanghai, on working days
+    work_weekdays: list[int] = [0, 1, 2, 3, 4]  # Monday=0; the holiday table (workcalendarday) overrides
+    issue_response_minutes_urgent: int = Field(30, ge=1)  # working minutes
+    issue_response_minutes_normal: int = Field(120, ge=1)
+    issue_disposal_working_days: float = Field(3.0, gt=0)  # default; per category in issuepolicy
+    issue_reminder_fraction: float = Field(0.75, gt=0, lt=1)  # remind when this share of a clock is used
+    issue_confirm_ttl_days: float = Field(7.0, gt=0)  # resolved, unrated: auto-confirmed (never satisfied)
+
     # limits (issue: district scale)
     max_body_bytes: int = 1024 * 1024
     rate_login_per_minute: int = 60  # per client address

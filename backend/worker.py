@@ -25,8 +25,16 @@ async def sweep_once(session_factory: SessionFactory, settings: Settings) -> dic
         )
         expired = await dispatch_service.expire_due_offers(session)
         closed = await wishes_service.auto_close_due(session, timedelta(days=settings.confirm_ttl_days))
+        from backend.issues import service as issues_service  # escalation clocks
+
+        issues = await issues_service.sweep(session, settings)
         await session.commit()
-    return {"offers_reminded": reminded, "offers_expired": expired, "wishes_auto_closed": closed}
+    return {
+        "offers_reminded": reminded,
+        "offers_expired": expired,
+        "wishes_auto_closed": closed,
+        **{f"issues_{k}": v for k, v in issues.items()},
+    }
 
 
 async def run_forever(session_factory: SessionFactory, settings: Settings) -> None:

@@ -130,6 +130,22 @@ MATRIX = [
     ("GET",   "/visits/coverage",                                 None,                  ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
     ("PUT",   "/visits/cycles/{grid_id}",                         "grid_g1",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("PUT",   "/visits/cycles/{grid_id}",                         "grid_c3",             ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        OK),
+    # escalation (网格吹哨、街社报到), figures, airing, ledgers
+    ("GET",   "/org/departments",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/issues",                                          None,                  ANON, NO,      NO,     NO,      NO,        NEW,       NO,      NO,        NO),
+    ("GET",   "/issues",                                          None,                  ANON, NO,      NO,     NO,      NO,        OK,        OK,      OK,        OK),
+    ("GET",   "/issues/{issue_id}",                               "issue_whistled",      ANON, OUT,     OUT,    OUT,     OUT,       OK,        OK,      OK,        OK),
+    ("POST",  "/issues/{issue_id}/whistle",                       "issue_open",          ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("POST",  "/issues/{issue_id}/respond",                       "issue_whistled",      ANON, NO,      NO,     NO,      NO,        NO,        NO,      OK,        NO),
+    ("POST",  "/issues/{issue_id}/resolve",                       "issue_whistled",      ANON, NO,      NO,     NO,      NO,        OUT,       NO,      OK,        NO),
+    ("POST",  "/issues/{issue_id}/return",                        "issue_whistled",      ANON, NO,      NO,     NO,      NO,        NO,        NO,      OK,        NO),
+    ("POST",  "/issues/{issue_id}/confirm",                       "issue_resolved",      ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("POST",  "/issues/{issue_id}/reopen",                        "issue_resolved",      ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("GET",   "/stats/escalation",                                None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      OK,        OK),
+    ("POST",  "/airing",                                          None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NO),
+    ("GET",   "/airing",                                          None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/airing/{airing_id}",                              "airing_c1",           ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 
@@ -183,6 +199,16 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
             }
         },
         ("PUT", "/visits/cycles/{grid_id}"): lambda: {"json": {"cycle_days": 30}},
+        ("POST", "/issues"): lambda: {
+            "json": {"category": "environment", "description": "楼道堆放杂物", "household_id": ids["house_g1"]}
+        },
+        ("POST", "/issues/{issue_id}/whistle"): lambda: {"json": {}},
+        ("POST", "/issues/{issue_id}/respond"): lambda: {"json": {"note": "收到，马上到"}},
+        ("POST", "/issues/{issue_id}/resolve"): lambda: {"json": {"note": "已处理", "photos": []}},
+        ("POST", "/issues/{issue_id}/return"): lambda: {"json": {"reason": "不属本部门职责"}},
+        ("POST", "/issues/{issue_id}/confirm"): lambda: {"json": {"satisfied": True}},
+        ("POST", "/issues/{issue_id}/reopen"): lambda: {"json": {"reason": "问题仍在"}},
+        ("POST", "/airing"): lambda: {"json": {"community_id": ids["community_c1"], "period": "2025-Q3"}},
     }
     make = bodies.get((method, path))
     return make() if make else {}
@@ -269,6 +295,18 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
         households.where(Household.grid_id == ids["grid_g1"], Household.compound_id == ids["c1"])
     )
     ids["house_c3"] = await one(households.where(Household.compound_id == ids["c3"]))
+    from backend.airing.models import AiringSnapshot
+    from backend.issues.models import GridIssue
+
+    issues = select(GridIssue.id).where(GridIssue.grid_id == ids["grid_g1"]).order_by(GridIssue.id)
+    ids["issue_open"] = await one(issues.where(GridIssue.status == "open"))
+    from backend.org.models import Department
+
+    dept = await one(select(Department.id).where(Department.name == "城管执法中队"))  # demo-department's
+    ids["issue_whistled"] = await one(issues.where(GridIssue.status == "whistled", GridIssue.department_id == dept))
+    ids["issue_resolved"] = await one(issues.where(GridIssue.status == "resolved"))
+    ids["community_c1"] = await one(select(Compound.community_id).where(Compound.id == ids["c1"]))
+    ids["airing_c1"] = await one(select(AiringSnapshot.id).where(AiringSnapshot.community_id == ids["community_c1"]))
     _ids_cache[db_url] = ids
     return ids
 

@@ -26,6 +26,7 @@ ROLES = (
     "building_chief",  # 楼栋长: granted on scope_type "building"; visits the households of that building
     "community_admin",
     "department_staff",
+    "department_head",  # 部门负责人: granted on scope "department"; receives the first escalation
     "street_admin",
 )
 # Roles whose grants reach down to compounds, and the scope type each is granted on.
@@ -116,3 +117,9 @@ Staff = Annotated[Principal, require_role("dispatcher", "community_admin", "stre
 GridWorker = Annotated[Principal, require_role("grid_worker", "building_chief")]
 GridReader = Annotated[Principal, require_role("grid_worker", "building_chief", "community_admin", "street_admin")]
 GridStaff = Annotated[Principal, require_role("grid_worker", "community_admin", "street_admin")]
+# Escalation (backend/issues): who raises and whistles, who answers for a department, who reads figures.
+IssueReader = Annotated[
+    Principal,
+    require_role("grid_worker", "department_staff", "department_head", "community_admin", "street_admin"),
+]
+DepartmentStaff = Annotated[Principal, require_role("department_staff", "department_head")]

@@ -437,3 +437,98 @@ register_action("dispatch", ("decline_alert", "expiry_alert", "overdue_alert"))
 register_action("register_member", ("registration_result",))
 
 # ---- later features: register templates, events and actions below ----------------------------
+
+# ---- escalation (backend/issues): 网格吹哨、街社报到 --------------------------------------------
+
+register_template(Template("issue_assigned", "事件派发通知", ("thing1", "thing2", "phrase3", "time4")))
+register_template(Template("issue_deadline", "事件办理时限提醒", ("thing1", "phrase2", "time3", "thing4")))
+register_template(Template("issue_escalated", "事件超时督办通知", ("thing1", "thing2", "time3", "thing4")))
+register_template(Template("issue_progress", "事件办理进度通知", ("thing1", "phrase2", "thing3", "time4")))
+
+ISSUE_PAGE = "pages/issue/detail/detail?id={issue_id}"
+
+register_event(
+    Event(
+        "issue_whistled",
+        "issue_assigned",
+        ISSUE_PAGE,
+        lambda p: (
+            "网格吹哨，请报到",
+            f"网格向{p['department']}吹哨（{p['urgency']}）：「{p['title']}」，请于{local_time(p['due'])}前响应。",
+        ),
+        lambda p: {"thing1": p["title"], "thing2": p["department"], "phrase3": p["urgency"], "time4": p["due"]},
+    )
+)
+register_event(
+    Event(
+        "issue_reopened",
+        "issue_assigned",
+        ISSUE_PAGE,
+        lambda p: (
+            "事件被重新打开",
+            f"网格未认可「{p['title']}」的办理结果，已退回{p['department']}重新办理，"
+            f"请于{local_time(p['due'])}前响应。原因：{p.get('note') or '无'}",
+        ),
+        lambda p: {
+            "thing1": p["title"],
+            "thing2": p.get("note") or "请重新办理",
+            "phrase3": "重新办理",
+            "time4": p["due"],
+        },
+    )
+)
+register_event(
+    Event(
+        "issue_deadline_near",
+        "issue_deadline",
+        ISSUE_PAGE,
+        lambda p: (
+            f"事件即将超过{p['clock']}时限",
+            f"「{p['title']}」将于{local_time(p['due'])}超过{p['clock']}时限，请尽快办理。",
+        ),
+        lambda p: {
+            "thing1": p["title"],
+            "phrase2": f"{p['clock']}将超时",
+            "time3": p["due"],
+            "thing4": "请尽快办理，超时将上报督办",
+        },
+    )
+)
+
+
+def _escalated_inbox(p: Params) -> tuple[str, str]:
+    who = "部门负责人" if p["level"] == 1 else "街道领导"
+    return (
+        f"事件超时督办（{who}）",
+        f"{p['department']}承办的「{p['title']}」{p.get('note') or '已超时'}，请{who}督办。",
+    )
+
+
+register_event(
+    Event(
+        "issue_escalated",
+        "issue_escalated",
+        ISSUE_PAGE,
+        _escalated_inbox,
+        lambda p: {
+            "thing1": p["title"],
+            "thing2": p["department"] or "承办部门",
+            "time3": p["at"],
+            "thing4": p.get("note") or "事件已超时，请督办",
+        },
+    )
+)
+register_event(
+    Event(
+        "issue_progress",
+        "issue_progress",
+        ISSUE_PAGE,
+        lambda p: (
+            f"事件{p['status']}",
+            f"{p['department']}：「{p['title']}」{p['status']}。{p.get('note') or ''}".rstrip(),
+        ),
+        lambda p: {"thing1": p["title"], "phrase2": p["status"], "thing3": p.get("note") or "无", "time4": p["at"]},
+    )
+)
+register_action("whistle", ("issue_progress", "issue_escalated"))
+register_action("department_work", ("issue_assigned", "issue_deadline", "issue_escalated"))

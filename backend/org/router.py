@@ -53,3 +53,21 @@ async def tree(session: SessionDep, principal: Admin) -> TreeOut:
     streets = principal.scope_ids("street_admin", "street")
     communities = principal.scope_ids("community_admin", "community")
     return TreeOut(streets=await service.tree(session, streets, communities))
+
+
+class DepartmentOut(BaseModel):
+    id: int
+    street_id: int
+    name: str
+    default_categories: list[str]
+
+
+@router.get(
+    "/departments",
+    response_model=list[DepartmentOut],
+    summary="Street departments that answer a grid's whistle, with the categories each takes by default",
+)
+async def departments(session: SessionDep, _: CurrentUser) -> list[DepartmentOut]:
+    from backend.issues import service as issues_service
+
+    return [DepartmentOut(**d) for d in await issues_service.departments(session)]

@@ -29,6 +29,15 @@ LONG_PARAMS = {
     "at": AT.isoformat(),
     "expires_at": AT.isoformat(),
     "since": AT.isoformat(),
+    # escalation events (backend/issues)
+    "issue_id": 9,
+    "title": LONG,
+    "department": LONG,
+    "urgency": "紧急",
+    "due": AT.isoformat(),
+    "clock": "响应",
+    "level": 2,
+    "status": "已办结",
 }
 
 

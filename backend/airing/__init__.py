@@ -1,0 +1,1 @@
+"""Quarterly airing (晾晒): frozen public snapshots of the wishes Party members fulfilled."""

@@ -1,0 +1,29 @@
+"""A published airing snapshot. `content` is a copy made at publication: later edits of the
+wishes under it never change it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from backend.clock import utcnow
+from backend.db import UTCDateTime
+
+
+class AiringSnapshot(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("scope_key", "period"),
+        Index("ix_airingsnapshot_community_id_id", "community_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    compound_id: int | None = Field(default=None, foreign_key="compound.id")
+    scope_key: str = Field(max_length=30)  # community:<id> | compound:<id>
+    period: str = Field(max_length=10)  # 2026-Q3
+    title: str = Field(max_length=80)
+    content: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    published_by: int = Field(foreign_key="user.id")
+    published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

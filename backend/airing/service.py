@@ -1,0 +1,179 @@
+"""Publishing and reading airing snapshots. A snapshot per compound and one for the community,
+built from the wishes closed in the quarter (Asia/Shanghai): what was done, by which members, for
+which work units, counts and ratings. Residents appear masked (王*兰), never with room or phone.
+Auto-closed wishes are counted apart and never as rated."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.airing.models import AiringSnapshot
+from backend.clock import SHANGHAI, utcnow
+from backend.dispatch.models import Order
+from backend.errors import Conflict, InvalidInput, NotFound
+from backend.org.models import Community, Compound
+from backend.people.models import MemberProfile, User
+from backend.people.service import mask_name
+from backend.stats.scope import parse_period, quarter_of
+from backend.wishes.categories import CATEGORY_LABELS
+from backend.wishes.models import Wish
+
+
+def _category_label(code: str) -> str:
+    return CATEGORY_LABELS.get(code, code)
+
+
+def _summary(items: list[dict], auto_closed: int) -> dict:
+    ratings = [w["rating"] for w in items if w["rating"] is not None]
+    members = Counter((w["member_name"], w["work_unit"]) for w in items)
+    units: dict[str, dict] = defaultdict(lambda: {"wishes": 0, "members": set()})
+    for w in items:
+        units[w["work_unit"]]["wishes"] += 1
+        units[w["work_unit"]]["members"].add(w["member_name"])
+    return {
+        "fulfilled": len(items) + auto_closed,
+        "rated": len(ratings),
+        "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
+        "satisfied": sum(1 for r in ratings if r >= 4),
+        "auto_closed": auto_closed,
+        "members": [
+            {"name": name, "work_unit": unit, "wishes": n}
+            for (name, unit), n in sorted(members.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "work_units": [
+            {"work_unit": unit, "wishes": v["wishes"], "members": len(v["members"])}
+            for unit, v in sorted(units.items(), key=lambda kv: (-kv[1]["wishes"], kv[0]))
+        ],
+        "wishes": items,
+    }
+
+
+async def build(session: AsyncSession, community_id: int, period_label: str) -> dict[int | None, dict]:
+    """The content of each snapshot: compound id -> content, and None -> the community's."""
+    period = parse_period(period_label)
+    compounds = {
+        c.id: c
+        for c in (await session.execute(select(Compound).where(Compound.community_id == community_id))).scalars()
+    }
+    rows = await session.execute(
+        select(Wish, Order, User.name, MemberProfile.work_unit)
+        .join(Order, (Order.wish_id == Wish.id) & (Order.status == "completed"))
+        .join(User, User.id == Order.member_id)
+        .outerjoin(MemberProfile, MemberProfile.user_id == Order.member_id)
+        .where(
+            Wish.compound_id.in_(compounds),
+            Wish.status == "closed",
+            Wish.closed_at >= period.start,
+            Wish.closed_at < period.end,
+        )
+        .order_by(Wish.closed_at, Wish.id)
+    )
+    rows = rows.all()
+    requesters = dict(
+        (await session.execute(select(User.id, User.name).where(User.id.in_({w.requester_id for w, *_ in rows})))).all()
+    )
+    per: dict[int, list[dict]] = defaultdict(list)
+    auto: Counter = Counter()
+    for wish, order, member_name, work_unit in rows:
+        if wish.auto_closed:
+            auto[wish.compound_id] += 1
+        per[wish.compound_id].append(
+            {
+                "title": wish.title,
+                "category": _category_label(wish.category),
+                "compound": compounds[wish.compound_id].name,
+                "resident": mask_name(requesters.get(wish.requester_id)),
+                "member_name": member_name or "党员",
+                "work_unit": work_unit or "未填写",
+                "completed_at": order.completed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+                if order.completed_at
+                else None,
+                "rating": None if wish.auto_closed else wish.rating,
+                "auto_closed": wish.auto_closed,
+            }
+        )
+    out: dict[int | None, dict] = {}
+    for cid in compounds:
+        items = [w for w in per[cid] if not w["auto_closed"]]
+        out[cid] = _summary(items, auto[cid])
+    everything = [w for cid in compounds for w in per[cid] if not w["auto_closed"]]
+    out[None] = _summary(everything, sum(auto.values()))
+    return out
+
+
+async def publish(session: AsyncSession, *, community_id: int, period: str, actor_id: int) -> list[AiringSnapshot]:
+    parsed = parse_period(period)
+    if not quarter_of(parsed):
+        raise InvalidInput("晾晒按季度发布，period 形如 2026-Q3", code="invalid_period")
+    if parsed.start > utcnow():
+        raise InvalidInput("该季度尚未开始，不能发布", code="period_in_future")
+    community = await session.get(Community, community_id)
+    if community is None:
+        raise NotFound(f"社区 {community_id} 不存在", code="community_not_found")
+    contents = await build(session, community_id, parsed.label)
+    names = await _compound_names(session, [c for c in contents if c is not None])
+    now = utcnow()
+    snapshots = []
+    for cid, content in contents.items():
+        scope_name = community.name if cid is None else names[cid]
+        snapshots.append(
+            AiringSnapshot(
+                community_id=community_id,
+                compound_id=cid,
+                scope_key=f"community:{community_id}" if cid is None else f"compound:{cid}",
+                period=parsed.label,
+                title=f"{scope_name}{parsed.label[:4]}年第{parsed.label[-1]}季度微心愿晾晒",
+                content={"scope_name": scope_name, "period": parsed.label, **content},
+                published_by=actor_id,
+                published_at=now,
+            )
+        )
+    try:
+        async with session.begin_nested():
+            session.add_all(snapshots)
+            await session.flush()
+    except IntegrityError:
+        detail = f"{community.name}{parsed.label}的晾晒已发布，发布后不可修改"
+        raise Conflict(detail, code="already_published") from None
+    return snapshots
+
+
+async def _compound_names(session: AsyncSession, ids) -> dict[int, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict((await session.execute(select(Compound.id, Compound.name).where(Compound.id.in_(ids)))).all())
+
+
+async def list_snapshots(
+    session: AsyncSession, community_ids: set[int], *, cursor: int | None, limit: int
+) -> list[AiringSnapshot]:
+    stmt = select(AiringSnapshot).where(AiringSnapshot.community_id.in_(community_ids))
+    if cursor is not None:
+        stmt = stmt.where(AiringSnapshot.id < cursor)
+    return list((await session.execute(stmt.order_by(AiringSnapshot.id.desc()).limit(limit + 1))).scalars())
+
+
+async def get_snapshot(session: AsyncSession, snapshot_id: int) -> AiringSnapshot:
+    snap = await session.get(AiringSnapshot, snapshot_id)
+    if snap is None:
+        raise NotFound(f"晾晒 {snapshot_id} 不存在", code="airing_not_found")
+    return snap
+
+
+async def communities_of(session: AsyncSession, principal) -> set[int]:
+    """Communities whose airing a user may read: where they live, serve, or administer."""
+    compound_ids = set(await principal.compound_ids(session, "dispatcher", "party_member", "community_admin"))
+    compound_ids |= await principal.compound_ids(session, "street_admin")
+    if principal.user.compound_id:
+        compound_ids.add(principal.user.compound_id)
+    out = principal.scope_ids("community_admin", "community")
+    if compound_ids:
+        out |= set(
+            (await session.execute(select(Compound.community_id).where(Compound.id.in_(compound_ids)))).scalars()
+        )
+    return out

@@ -1,0 +1,48 @@
+"""GET /api/v1/exports/ledger: a ledger as .xlsx for the admins of its scope."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from backend.auth.deps import Principal, require_role
+from backend.db import SessionDep
+from backend.exports import ledger
+from backend.stats.scope import parse_period, resolve_scope
+
+router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AdminReader = Annotated[Principal, require_role("community_admin", "street_admin")]
+
+
+@router.get(
+    "/ledger",
+    response_class=FileResponse,
+    responses={200: {"content": {XLSX: {}}, "description": "the ledger (.xlsx)"}},
+    summary="台账 (.xlsx, streamed): wishes, visits, issues or registrations of a scope over a period",
+)
+async def export_ledger(
+    session: SessionDep,
+    principal: AdminReader,
+    kind: Literal["wishes", "visits", "issues", "registrations"],
+    scope: Annotated[
+        str | None, Query(max_length=30, description="street:<id> | community:<id> | compound:<id>")
+    ] = None,
+    period: Annotated[str | None, Query(max_length=30)] = None,
+):
+    resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
+    parsed = parse_period(period)
+    path, _ = await ledger.write_ledger(session, kind, resolved, parsed)
+    name = f"{resolved.name}{ledger.LEDGERS[kind].title}{parsed.label}.xlsx"
+    return FileResponse(
+        path,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+        background=BackgroundTask(os.unlink, path),
+    )

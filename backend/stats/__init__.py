@@ -1,0 +1,1 @@
+"""Figures a community secretary reports upward: the three escalation rates, the overview."""
