@@ -142,10 +142,12 @@ MATRIX = [
     ("POST",  "/issues/{issue_id}/confirm",                       "issue_resolved",      ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("POST",  "/issues/{issue_id}/reopen",                        "issue_resolved",      ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("GET",   "/stats/escalation",                                None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      OK,        OK),
+    ("GET",   "/stats/overview",                                  None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("POST",  "/airing",                                          None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NO),
     ("GET",   "/airing",                                          None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/airing/{airing_id}",                              "airing_c1",           ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/work-units",                              "?half=2026H1",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 

@@ -12,7 +12,7 @@ from starlette.background import BackgroundTask
 
 from backend.auth.deps import Principal, require_role
 from backend.db import SessionDep
-from backend.exports import ledger
+from backend.exports import ledger, work_units
 from backend.stats.scope import parse_period, resolve_scope
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
@@ -40,6 +40,30 @@ async def export_ledger(
     parsed = parse_period(period)
     path, _ = await ledger.write_ledger(session, kind, resolved, parsed)
     name = f"{resolved.name}{ledger.LEDGERS[kind].title}{parsed.label}.xlsx"
+    return FileResponse(
+        path,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+        background=BackgroundTask(os.unlink, path),
+    )
+
+
+@router.get(
+    "/work-units",
+    response_class=FileResponse,
+    responses={200: {"content": {XLSX: {}}, "description": "the report (.xlsx)"}},
+    summary="向单位反馈 (.xlsx): per work unit, its members' reporting-in and wishes over a half year",
+)
+async def export_work_units(
+    session: SessionDep,
+    principal: AdminReader,
+    half: Annotated[str, Query(max_length=10, description="2026H1 | 2026H2")],
+    scope: Annotated[str | None, Query(max_length=30, description="street:<id> | community:<id>")] = None,
+):
+    resolved = await resolve_scope(session, principal, scope, ("street", "community"))
+    parsed = work_units.parse_half(half)
+    path, _ = await work_units.write_report(session, resolved, parsed)
+    name = f"{resolved.name}{work_units.TITLE}{parsed.label}.xlsx"
     return FileResponse(
         path,
         media_type=XLSX,

@@ -1,0 +1,45 @@
+"""向单位反馈 (.xlsx) over the fixture of tests/stats/fixture.py, 2024H1, cell by cell:
+
+李强 (区财政局): reported in 2月10日 (registration decided); accepted W1–W4, completed W1–W3, rated ★5
+and ★3 (W3 closed automatically, no rating) → 4, 3, 4.0.
+陈静 (区卫健委): no registration, member since 1月5日 (the grant); declined W5 → 0, 0, no rating.
+"""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from tests.stats.fixture import build
+
+
+async def test_work_unit_report_cell_by_cell(api, session):
+    ids = await build(session)
+    r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024H1", "ov-admin")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in r.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["向单位反馈"]
+    ws = wb["向单位反馈"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "测试社区 党员双报到向单位反馈（2024-H1）"
+    assert rows[1] == ("单位", "姓名", "小区", "报到日期", "接单数", "完成数", "平均评分")
+    assert rows[2:] == [
+        ("区卫健委", "陈静", "测试苑", "2024-01-05", 0, 0, None),
+        ("区财政局", "李强", "测试苑", "2024-02-10", 4, 3, 4),
+    ]
+    assert ws["A2"].font.bold and ws["E4"].value == 4 and ws["G4"].value == 4
+
+    # the second half holds no work; members who had reported in are still listed
+    r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024-H2", "ov-admin")
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert [row[4:] for row in rows[2:]] == [(0, 0, None), (0, 0, None)]
+
+    r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024Q1", "ov-admin")
+    assert r.status_code == 422 and r.json()["error"] == "invalid_period"
+    r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024H1", "demo-admin")
+    assert r.status_code == 403 and r.json()["error"] == "out_of_scope"
+    r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024H1", "demo-member")
+    assert r.status_code == 403 and r.json()["error"] == "role_required"
