@@ -319,6 +319,33 @@ function createClient(options = {}) {
     getVisitCoverage: (p = {}, opts) =>
       request('GET', '/api/v1/visits/coverage', { query: { grid_id: p.grid_id, period: p.period } }, opts),
 
+    // 晾晒台: published snapshots of what was done (residents masked by the API)
+    listAiring: (p = {}, opts) => request('GET', '/api/v1/airing', { query: page(p) }, opts),
+    getAiring: (id, opts) => request('GET', '/api/v1/airing/' + pathId(id), {}, opts),
+
+    // the three rates (呼叫应答率 事件处置率 居民满意率); scope defaults to the caller's own
+    getEscalationStats: (p = {}, opts) =>
+      request('GET', '/api/v1/stats/escalation', { query: { scope: p.scope, period: p.period } }, opts),
+
+    // grid issues (网格事件) and 吹哨报到
+    listIssues: (p = {}, opts) =>
+      request('GET', '/api/v1/issues', { query: Object.assign({ mine: p.mine, status: p.status }, page(p)) }, opts),
+    getIssue: (id, opts) => request('GET', '/api/v1/issues/' + pathId(id), {}, opts),
+    listDepartments: (opts) => request('GET', '/api/v1/org/departments', {}, opts),
+    whistleIssue: (id, departmentId, opts) =>
+      request(
+        'POST',
+        '/api/v1/issues/' + pathId(id) + '/whistle',
+        { data: { department_id: departmentId || null } },
+        opts
+      ),
+    respondIssue: (id, note, opts) =>
+      request('POST', '/api/v1/issues/' + pathId(id) + '/respond', { data: { note } }, opts),
+    resolveIssue: (id, note, photos, opts) =>
+      request('POST', '/api/v1/issues/' + pathId(id) + '/resolve', { data: { note, photos: photos || [] } }, opts),
+    returnIssue: (id, reason, opts) =>
+      request('POST', '/api/v1/issues/' + pathId(id) + '/return', { data: { reason } }, opts),
+
     // subscribe messages and the inbox
     listTemplates: (action, opts) =>
       request('GET', '/api/v1/notifications/templates', { query: { action } }, opts),

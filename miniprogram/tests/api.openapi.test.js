@@ -59,6 +59,16 @@ const SAMPLES = {
   ],
   listVisitTodo: [{ grid_id: 1, within_days: 7, cursor: '0.7.1794900275896624.22', limit: 50 }],
   getVisitCoverage: [{ grid_id: 1, period: '2026-11' }],
+  listAiring: [{ cursor: '3', limit: 20 }],
+  getAiring: [4],
+  getEscalationStats: [{ scope: 'community:1', period: '2026-Q4' }],
+  listIssues: [{ mine: true, status: 'whistled', cursor: '3', limit: 20 }],
+  getIssue: [12],
+  listDepartments: [],
+  whistleIssue: [12, 2],
+  respondIssue: [12, '已收到，马上到场'],
+  resolveIssue: [12, '已清理', ['/uploads/c.jpg']],
+  returnIssue: [12, '不属于本部门职责'],
 }
 // Exports that are not routes.
 const NOT_ROUTES = ['ApiError', 'logout', 'hasToken', 'createClient', 'TOKEN_KEY']

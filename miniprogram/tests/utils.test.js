@@ -44,16 +44,22 @@ describe('roles', () => {
     expect(roles.tabsFor(fixtures.me()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
     expect(roles.tabsFor(fixtures.memberMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'orders', 'me'])
     expect(roles.tabsFor(fixtures.dispatcherMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'dispatch', 'me'])
-    expect(roles.tabsFor(fixtures.gridWorkerMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'grid', 'me'])
-    expect(roles.tabsFor(fixtures.chiefMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'grid', 'me'])
+    expect(roles.tabsFor(fixtures.gridWorkerMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
+    expect(roles.tabsFor(fixtures.chiefMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
   })
 
   test('home entries per role', () => {
     const keys = (me) => roles.homeSections(me).reduce((all, s) => all.concat(s.entries.map((e) => e.key)), [])
-    expect(keys(fixtures.me())).toEqual(['new-wish', 'my-wishes', 'register'])
-    expect(keys(fixtures.memberMe())).toEqual(['new-wish', 'my-wishes', 'wall', 'orders', 'profile'])
-    expect(keys(fixtures.dispatcherMe())).toEqual(['new-wish', 'my-wishes', 'register', 'queue', 'followup', 'registrations'])
-    expect(keys(fixtures.me({ roles: ['resident', 'community_admin'] }))).toContain('registrations')
+    expect(keys(fixtures.me())).toEqual(['new-wish', 'my-wishes', 'airing', 'register'])
+    expect(keys(fixtures.memberMe())).toEqual(['new-wish', 'my-wishes', 'airing', 'wall', 'orders', 'profile'])
+    expect(keys(fixtures.dispatcherMe())).toEqual(['new-wish', 'my-wishes', 'airing', 'register', 'queue', 'followup', 'registrations'])
+    expect(keys(fixtures.me({ roles: ['resident', 'community_admin'] }))).toEqual(expect.arrayContaining(['registrations', 'rates']))
+    expect(keys(fixtures.me({ roles: ['street_admin'] }))).toContain('rates')
+    expect(keys(fixtures.me())).not.toContain('rates')
+    expect(keys(fixtures.me({ roles: ['grid_worker'] }))).toContain('my-issues')
+    expect(keys(fixtures.me({ roles: ['building_chief'] }))).not.toContain('my-issues')
+    expect(keys(fixtures.me({ roles: ['department_staff'] }))).toContain('dept-issues')
+    expect(keys(fixtures.me({ roles: ['department_head'] }))).toContain('dept-issues')
   })
 
   test('role labels are Chinese', () => {

@@ -15,11 +15,17 @@ const PAGES = [
   'pages/dispatch/candidates/candidates',
   'pages/dispatch/followup/followup',
   'pages/dispatch/registrations/registrations',
+  'pages/grid/todo/todo',
   'pages/grid/households/households',
   'pages/grid/household/household',
   'pages/grid/visit/visit',
   'pages/grid/queue/queue',
   'pages/grid/coverage/coverage',
+  'pages/airing/list/list',
+  'pages/airing/detail/detail',
+  'pages/stats/rates/rates',
+  'pages/issue/list/list',
+  'pages/issue/detail/detail',
 ]
 
 function splitPage(page) {
@@ -32,6 +38,7 @@ function pageFor(message) {
   const { path, query } = splitPage(message.page)
   if (path && PAGES.indexOf(path) >= 0) return '/' + path + query
   if (message.ref_type === 'wish' && message.ref_id) return '/pages/wish/detail/detail?id=' + message.ref_id
+  if (message.ref_type === 'issue' && message.ref_id) return '/pages/issue/detail/detail?id=' + message.ref_id
   if (message.ref_type === 'registration') return '/pages/member/register/register'
   return ''
 }

@@ -9,10 +9,15 @@ const ROLE_LABELS = {
   department_staff: '街道部门',
   street_admin: '街道管理员',
   building_chief: '楼栋长',
+  department_head: '部门负责人',
 }
 
 // Who does door-to-door visits (走访入户): grid workers and building chiefs.
 const GRID_ROLES = ['grid_worker', 'building_chief']
+// Who reads the three rates (三率) of their community / street.
+const ADMIN_ROLES = ['community_admin', 'street_admin']
+// A department's staff, who answer whistled grid issues.
+const DEPT_ROLES = ['department_staff', 'department_head']
 
 function hasAnyRole(me, list) {
   return list.some((r) => hasRole(me, r))
@@ -27,12 +32,12 @@ function roleLabels(me) {
 }
 
 // Tab pages, in app.json order; custom-tab-bar shows those the user's roles allow.
+// WeChat allows at most 5 tabs in app.json: 走访 is reached from 首页 instead of the tab bar.
 const TABS = [
   { key: 'home', text: '首页', icon: 'home', path: '/pages/home/home' },
   { key: 'wishes', text: '我的心愿', icon: 'heart', path: '/pages/wish/mine/mine' },
   { key: 'orders', text: '接单', icon: 'task', path: '/pages/member/orders/orders', role: 'party_member' },
   { key: 'dispatch', text: '派单', icon: 'assignment', path: '/pages/dispatch/queue/queue', role: 'dispatcher' },
-  { key: 'grid', text: '走访', icon: 'location', path: '/pages/grid/todo/todo', roles: GRID_ROLES },
   { key: 'me', text: '我的', icon: 'user', path: '/pages/me/me' },
 ]
 
@@ -48,6 +53,7 @@ function homeSections(me) {
       entries: [
         { key: 'new-wish', text: '我要点单', icon: 'edit', url: '/pages/wish/new/new' },
         { key: 'my-wishes', text: '我的心愿', icon: 'heart', url: '/pages/wish/mine/mine', tab: true },
+        { key: 'airing', text: '晾晒台', icon: 'sunny', url: '/pages/airing/list/list' },
       ],
     },
   ]
@@ -74,7 +80,7 @@ function homeSections(me) {
   if (staff.length) sections.push({ title: '小区工作', entries: staff })
   if (hasAnyRole(me, GRID_ROLES)) {
     const grid = [
-      { key: 'todo', text: '待走访', icon: 'location', url: '/pages/grid/todo/todo', tab: true },
+      { key: 'todo', text: '待走访', icon: 'location', url: '/pages/grid/todo/todo' },
       { key: 'households', text: '住户台账', icon: 'home', url: '/pages/grid/households/households' },
       { key: 'visit-queue', text: '走访同步', icon: 'cloud-upload', url: '/pages/grid/queue/queue' },
     ]
@@ -82,9 +88,24 @@ function homeSections(me) {
     if (hasRole(me, 'grid_worker')) {
       grid.push({ key: 'coverage', text: '走访覆盖', icon: 'chart-bar', url: '/pages/grid/coverage/coverage' })
     }
+    if (hasRole(me, 'grid_worker')) {
+      grid.push({ key: 'my-issues', text: '网格事件', icon: 'error-circle', url: '/pages/issue/list/list?mode=mine' })
+    }
     sections.push({ title: '网格走访', entries: grid })
+  }
+  if (hasAnyRole(me, DEPT_ROLES)) {
+    sections.push({
+      title: '部门工作',
+      entries: [{ key: 'dept-issues', text: '部门事件', icon: 'notification', url: '/pages/issue/list/list?mode=department' }],
+    })
+  }
+  if (hasAnyRole(me, ADMIN_ROLES)) {
+    sections.push({
+      title: '社区治理',
+      entries: [{ key: 'rates', text: '三率统计', icon: 'chart-bar', url: '/pages/stats/rates/rates' }],
+    })
   }
   return sections
 }
 
-module.exports = { ROLE_LABELS, TABS, GRID_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }
+module.exports = { ROLE_LABELS, TABS, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }

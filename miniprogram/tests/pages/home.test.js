@@ -80,7 +80,7 @@ test('a grid worker sees 网格走访 with coverage; a building chief without it
   expect(t).toContain('走访同步')
   expect(t).toContain('走访覆盖')
   await tap(page, '#entry-todo')
-  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/grid/todo/todo' })
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/grid/todo/todo' })
   await tap(page, '#entry-households')
   expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/grid/households/households' })
 

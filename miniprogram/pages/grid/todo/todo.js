@@ -7,7 +7,6 @@ const visits = require('../../../services/visits')
 const pagedList = require('../../../behaviors/paged-list')
 const roles = require('../../../utils/roles')
 const { todoItem } = require('../../../utils/grid')
-const { syncTabBar } = require('../../../utils/tabbar')
 
 Component({
   behaviors: [pagedList],
@@ -39,7 +38,6 @@ Component({
     },
 
     onShow() {
-      syncTabBar(this, 'grid')
       this.showQueue()
       if (this._shown) return this.reload()
       this._shown = true

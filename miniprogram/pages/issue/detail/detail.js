@@ -1,0 +1,104 @@
+// 事件详情 (GET /api/v1/issues/{id}): what, where, status, deadlines and the timeline; the buttons
+// are the `actions` the backend allows this viewer: a grid worker 吹哨 to a department (picked from
+// GET /api/v1/org/departments; none = let the backend route by category), a department's staff
+// 响应 / 办结 / 退回 with a note or reason.
+const api = require('../../../services/api')
+const time = require('../../../utils/time')
+
+const NOTE_ACTIONS = {
+  respond: { text: '响应报到', placeholder: '响应说明（如：已收到，今天下午到场）' },
+  resolve: { text: '办结', placeholder: '办结情况' },
+  return: { text: '退回', placeholder: '退回理由（如：不属于本部门职责）' },
+}
+
+Component({
+  data: {
+    loading: true,
+    error: '',
+    issue: null,
+    events: [],
+    actions: {},
+    departments: [],
+    departmentId: null,
+    note: '',
+    busy: false,
+  },
+  methods: {
+    onLoad(query = {}) {
+      this._id = query.id
+      return this.load()
+    },
+    onPullDownRefresh() {
+      return this.load().then(() => wx.stopPullDownRefresh())
+    },
+    load() {
+      this.setData({ loading: true, error: '' })
+      return api.getIssue(this._id, { silent: true }).then(
+        (issue) => this.show(issue),
+        (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
+      )
+    },
+    show(issue) {
+      const actions = {}
+      ;(issue.actions || []).forEach((a) => (actions[a] = true))
+      this.setData({
+        loading: false,
+        note: '',
+        issue: Object.assign({}, issue, {
+          createdText: time.formatDateTime(issue.created_at),
+          responseDueText: issue.response_due_at ? time.formatDateTime(issue.response_due_at) : '',
+          disposalDueText: issue.disposal_due_at ? time.formatDateTime(issue.disposal_due_at) : '',
+        }),
+        events: (issue.events || []).map((ev) => Object.assign({}, ev, { atText: time.formatDateTime(ev.at) })),
+        actions,
+      })
+      if (actions.whistle && !this.data.departments.length) {
+        return api.listDepartments({ silent: true }).then(
+          (list) => this.setData({ departments: list }),
+          () => this.setData({ departments: [] })
+        )
+      }
+    },
+    onRetry() {
+      return this.load()
+    },
+    onDepartment(e) {
+      const id = Number(e.currentTarget.dataset.id)
+      this.setData({ departmentId: this.data.departmentId === id ? null : id })
+    },
+    onNote(e) {
+      this.setData({ note: e.detail.value })
+    },
+    run(promise, done) {
+      this.setData({ busy: true })
+      return promise.then(
+        (issue) => {
+          this.setData({ busy: false })
+          wx.showToast({ title: done, icon: 'success' })
+          return this.show(issue)
+        },
+        () => this.setData({ busy: false }) // the API client has shown the detail
+      )
+    },
+    onWhistle() {
+      if (this.data.busy) return Promise.resolve()
+      return this.run(api.whistleIssue(this._id, this.data.departmentId), '已吹哨')
+    },
+    onNoteAction(e) {
+      const action = e.currentTarget.dataset.action
+      const note = (this.data.note || '').trim()
+      if (this.data.busy) return Promise.resolve()
+      if (!note) {
+        wx.showToast({ title: NOTE_ACTIONS[action].placeholder.replace(/（.*）/, '') + '不能为空', icon: 'none' })
+        return Promise.resolve()
+      }
+      const call =
+        action === 'respond'
+          ? api.respondIssue(this._id, note)
+          : action === 'resolve'
+            ? api.resolveIssue(this._id, note, [])
+            : api.returnIssue(this._id, note)
+      return this.run(call, '已' + NOTE_ACTIONS[action].text)
+    },
+  },
+})

@@ -1,0 +1,45 @@
+// 网格事件: a grid worker's own issues (?mode=mine → GET /api/v1/issues?mine=true) or a department's
+// (GET /api/v1/issues: what was whistled to my department), newest first, keyset pages.
+const api = require('../../../services/api')
+const pagedList = require('../../../behaviors/paged-list')
+const time = require('../../../utils/time')
+
+const THEMES = { open: 'warning', whistled: 'danger', responded: 'primary', returned: 'warning', resolved: 'success', reopened: 'danger', confirmed: 'default' }
+
+function issueItem(i) {
+  return Object.assign({}, i, {
+    theme: THEMES[i.status] || 'default',
+    createdText: time.formatDateTime(i.created_at),
+    overdue: i.response_overdue || i.disposal_overdue,
+  })
+}
+
+Component({
+  behaviors: [pagedList],
+  data: { mine: true },
+  methods: {
+    onLoad(query = {}) {
+      this.setData({ mine: query.mode !== 'department' })
+      wx.setNavigationBarTitle({ title: query.mode === 'department' ? '部门事件' : '我的事件' })
+      return this.reload()
+    },
+    onShow() {
+      if (this._shown) return this.reload()
+      this._shown = true
+    },
+    onPullDownRefresh() {
+      return this.refresh()
+    },
+    onReachBottom() {
+      return this.loadMore()
+    },
+    fetchPage(cursor) {
+      return api
+        .listIssues({ mine: this.data.mine ? true : undefined, cursor, limit: 20 }, { silent: true })
+        .then((page) => ({ items: page.items.map(issueItem), next_cursor: page.next_cursor }))
+    },
+    onOpen(e) {
+      wx.navigateTo({ url: '/pages/issue/detail/detail?id=' + e.currentTarget.dataset.id })
+    },
+  },
+})

@@ -1,0 +1,112 @@
+// 三率统计 and 网格事件 (list, detail, 吹哨, 部门响应 / 办结 / 退回).
+const { setup, openPage, text, tap, event } = require('../helpers/page')
+const { fail } = require('../helpers/wx')
+const fixtures = require('../helpers/fixtures')
+
+let wx, api
+
+beforeEach(() => {
+  ;({ wx, api } = setup())
+})
+
+const fig = (n, d) => ({ numerator: n, denominator: d, rate: d ? n / d : null, issues: {} })
+const stats = (o = {}) =>
+  Object.assign(
+    {
+      scope: { kind: 'community', id: 1, name: '和谐社区' },
+      period: { label: '2026-Q4' },
+      whistled: 4,
+      response_rate: fig(3, 4),
+      disposal_rate: fig(2, 4),
+      satisfaction_rate: fig(1, 2),
+      auto_confirmed: { count: 1, issues: [] },
+      awaiting_rating: { count: 0, issues: [] },
+      by_department: [Object.assign({ department_id: 2, department_name: '城管科', whistled: 4, response_rate: fig(3, 4), disposal_rate: fig(2, 4), satisfaction_rate: fig(1, 2) })],
+    },
+    o
+  )
+
+test('rates: the three rates and per department; the period selector reloads', async () => {
+  api.on('GET /api/v1/stats/escalation', stats())
+  const page = await openPage('pages/stats/rates/rates')
+  const t = text(page)
+  expect(t).toContain('和谐社区')
+  expect(t).toContain('75%')
+  expect(t).toContain('呼叫应答率')
+  expect(t).toContain('事件处置率')
+  expect(t).toContain('居民满意率')
+  expect(t).toContain('城管科')
+  expect(api.callsTo('GET /api/v1/stats/escalation')[0].query.period).toMatch(/^\d{4}-Q[1-4]$/)
+  await tap(page, '#period-year')
+  expect(api.callsTo('GET /api/v1/stats/escalation')[1].query.period).toMatch(/^\d{4}$/)
+})
+
+test('rates: error state with retry', async () => {
+  api.on('GET /api/v1/stats/escalation', fail(403, 'role_required', '您没有可查看的范围'))
+  const page = await openPage('pages/stats/rates/rates')
+  expect(text(page)).toContain('您没有可查看的范围')
+  api.on('GET /api/v1/stats/escalation', stats())
+  await tap(page, '#retry')
+  expect(text(page)).toContain('和谐社区')
+})
+
+const issue = (o = {}) =>
+  Object.assign(
+    {
+      id: 12, status: 'open', status_label: '待处理', category: 'environment', category_label: '环境卫生', urgency: 'normal',
+      description: '楼道堆放杂物', location: '3号楼1单元', photos: [], source: 'visit', grid_id: 1, compound_id: 1,
+      community_id: 1, household_id: null, raised_by: 5, department_id: null, department_name: null,
+      created_at: '2026-11-19T02:00:00Z', whistled_at: null, response_due_at: null, disposal_due_at: null,
+      responded_at: null, resolved_at: null, confirmed_at: null, response_overdue: false, disposal_overdue: false,
+      escalation_level: 0, resolution_note: null, resolution_photos: [], return_reason: null, satisfied: null,
+      auto_confirmed: false, comment: null, reopen_count: 0, actions: ['whistle', 'resolve'], events: [],
+    },
+    o
+  )
+
+test('issues: a grid worker lists mine and opens one', async () => {
+  api.on('GET /api/v1/issues', fixtures.page([issue()]))
+  const page = await openPage('pages/issue/list/list', { mode: 'mine' })
+  expect(text(page)).toContain('楼道堆放杂物')
+  expect(api.callsTo('GET /api/v1/issues')[0].query).toMatchObject({ mine: 'true' })
+  await tap(page, '#issue-12')
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/issue/detail/detail?id=12' })
+})
+
+test('issues: the list error state', async () => {
+  api.on('GET /api/v1/issues', fail(500, 'internal', '服务器开小差了'))
+  const page = await openPage('pages/issue/list/list', { mode: 'department' })
+  expect(text(page)).toContain('服务器开小差了')
+  expect(api.callsTo('GET /api/v1/issues')[0].query.mine).toBeUndefined()
+})
+
+test('issue detail: whistle to a picked department', async () => {
+  api.on('GET /api/v1/issues/:id', issue())
+  api.on('GET /api/v1/org/departments', [{ id: 2, street_id: 1, name: '城管科', default_categories: ['environment'] }])
+  api.on('POST /api/v1/issues/12/whistle', issue({ status: 'whistled', status_label: '已吹哨', department_id: 2, department_name: '城管科', actions: [] }))
+  const page = await openPage('pages/issue/detail/detail', { id: '12' })
+  expect(text(page)).toContain('城管科')
+  await tap(page, '#dept-2')
+  await tap(page, '#whistle')
+  expect(api.callsTo('POST /api/v1/issues/12/whistle')[0].data).toEqual({ department_id: 2 })
+  expect(text(page)).toContain('已吹哨')
+  expect(text(page)).toContain('承办部门：城管科')
+})
+
+test('issue detail: department responds, needs a note, then returns with a reason', async () => {
+  const whistled = issue({ status: 'whistled', status_label: '已吹哨', department_id: 2, department_name: '城管科', actions: ['respond', 'resolve', 'return'] })
+  api.on('GET /api/v1/issues/:id', whistled)
+  api.on('POST /api/v1/issues/12/respond', issue({ status: 'responded', status_label: '已响应', department_id: 2, actions: ['resolve', 'return'] }))
+  api.on('POST /api/v1/issues/12/return', fail(409, 'invalid_state', '事件当前状态为「已办结」，不能退回'))
+  const page = await openPage('pages/issue/detail/detail', { id: '12' })
+  await page.instance.onNoteAction(event({ action: 'respond' }))
+  expect(api.callsTo('POST /api/v1/issues/12/respond')).toHaveLength(0)
+  page.instance.onNote(event({}, { value: '下午到场' }))
+  await page.instance.onNoteAction(event({ action: 'respond' }))
+  expect(api.callsTo('POST /api/v1/issues/12/respond')[0].data).toEqual({ note: '下午到场' })
+  expect(text(page)).toContain('已响应')
+  page.instance.onNote(event({}, { value: '不属于本部门' }))
+  await page.instance.onNoteAction(event({ action: 'return' }))
+  expect(api.callsTo('POST /api/v1/issues/12/return')[0].data).toEqual({ reason: '不属于本部门' })
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '事件当前状态为「已办结」，不能退回' }))
+})
