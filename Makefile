@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run prod test test-backend test-miniprogram seed-district bench-notify bench-ledger lint format openapi migrate worker bench clean
+.PHONY: install run prod test test-backend test-miniprogram seed-district bench bench-scale bench-notify bench-ledger lint format openapi migrate worker clean
 
 install: $(STAMP)
 
@@ -60,6 +60,16 @@ worker: install
 SCALE ?= 1
 seed-district: install
 	$(BIN)/python -m backend.scale.seed --scale $(SCALE) $(if $(RESET),--reset,)
+
+## Mixed load on PostgreSQL against a bare Starlette + asyncpg baseline (bench/README.md)
+BENCH_WORKERS ?= 2
+bench: install
+	$(BIN)/python bench/load.py --workers $(BENCH_WORKERS) $(BENCH_ARGS)
+
+## Wall, my wishes and detail at 10k, 100k and 1M wishes; candidate ranking at 20, 200, 2,000 members
+SCALES ?= 0.01,0.1,1
+bench-scale: install
+	$(BIN)/python bench/scale_curve.py --scales $(SCALES) $(BENCH_ARGS)
 
 ## Notification delivery rate, 1 and 2 workers, fake WeChat at 0 and 50 ms
 bench-notify: install
