@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     # NOTIFY_TEMPLATE_IDS='{"wish_review": "<WeChat template id>", ...}' (names in backend/notify/templates.py);
     # an unset name uses "dev-<name>" while the fake WeChat is on, and is sent to the inbox only otherwise.
     notify_template_ids: dict[str, str] = Field(default_factory=dict)
-    notify_pages: dict[str, str] = Field(default_factory=dict)  # event -> page, e.g. "pages/wish/detail/detail?id={wish_id}"
+    # event -> page, e.g. "pages/wish/detail/detail?id={wish_id}"
+    notify_pages: dict[str, str] = Field(default_factory=dict)
     notify_miniprogram_state: Literal["developer", "trial", "formal"] = "formal"
     notify_max_attempts: int = Field(5, ge=1)
     notify_backoff_base_seconds: float = Field(10.0, ge=0)

@@ -27,6 +27,7 @@ class Order(SQLModel, table=True):
         Index("ix_wish_order_member_status_id", "member_id", "status", "id"),
         Index("ix_wish_order_status_expires_at", "status", "expires_at"),
         Index("ix_wish_order_wish_id", "wish_id", "id"),
+        Index("ix_wish_order_member_id_created_at", "member_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -105,6 +105,7 @@ async def dispatch(
         expires_at=now + offer_ttl,
     )
     await _insert_order(session, order)
+    await people_service.add_to_member_totals(session, member_id, offers_total=1)
     await notify_service.order_dispatched(session, wish, order)
     return order
 
@@ -168,6 +169,8 @@ async def accept(session: AsyncSession, order: Order, *, member_id: int) -> Orde
     wish = await wishes_service.get_wish(session, order.wish_id)
     now = utcnow()
     await _set_order_status(session, order, "offered", "accepted", responded_at=now)
+    if order.kind == "dispatch":
+        await people_service.add_to_member_totals(session, member_id, offers_taken_total=1)
     await wishes_service.transition(
         session, wish, "accepted", "accepted", actor_id=member_id, values={"accepted_at": now}
     )
@@ -207,7 +210,11 @@ async def complete(session: AsyncSession, wish: Wish, *, member_id: int, note: s
 async def end_live_order(session: AsyncSession, wish_id: int, status: str) -> None:
     order = await live_order(session, wish_id)
     if order is not None:
-        await _set_order_status(session, order, order.status, status, responded_at=order.responded_at or utcnow())
+        was = order.status
+        await _set_order_status(session, order, was, status, responded_at=order.responded_at or utcnow())
+        if was == "accepted" and order.kind == "dispatch":
+            # the acceptance rate counts offers that stand accepted or completed, as MEMBER_TOTALS_SQL does
+            await people_service.add_to_member_totals(session, order.member_id, offers_taken_total=-1)
 
 
 async def expire_due_offers(session: AsyncSession, limit: int = 500) -> int:
@@ -285,8 +292,8 @@ def _month_start(now: datetime) -> datetime:
 
 
 async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> list[dict]:
-    """Rank the compound's members for this wish. A constant number of queries: members, then one
-    grouped query for order statistics and one for ratings."""
+    """Rank the compound's members for this wish. A constant number of queries: members with their
+    profiles, live orders, this month's orders, the requester and the households' buildings."""
     members = [
         (u, p)
         for u, p in await people_service.members_of_compound(session, wish.compound_id)
@@ -295,26 +302,21 @@ async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> lis
     if not members:
         return []
     ids = [u.id for u, _ in members]
-    month_start = _month_start(utcnow())
-    stats_rows = await session.execute(
-        select(
-            Order.member_id,
-            func.sum(case((Order.status.in_(LIVE_ORDER_STATUSES), 1), else_=0)),
-            func.sum(case((Order.created_at >= month_start, 1), else_=0)),
-            func.sum(case((Order.kind == "dispatch", 1), else_=0)),
-            func.sum(case(((Order.kind == "dispatch") & Order.status.in_(("accepted", "completed")), 1), else_=0)),
-        )
-        .where(Order.member_id.in_(ids))
+    # Offers, acceptances and ratings are running totals on the profile; only the live orders and
+    # this month's orders are counted here, each through its own index, so the cost follows the
+    # members' current load and not their whole history.
+    live_rows = await session.execute(
+        select(Order.member_id, func.count())
+        .where(Order.member_id.in_(ids), Order.status.in_(LIVE_ORDER_STATUSES))
         .group_by(Order.member_id)
     )
-    stats = {row[0]: [int(v or 0) for v in row[1:]] for row in stats_rows.all()}
-    rating_rows = await session.execute(
-        select(Order.member_id, func.avg(Wish.rating), func.count(Wish.rating))
-        .join(Wish, Wish.id == Order.wish_id)
-        .where(Order.member_id.in_(ids), Order.status == "completed", Wish.rating.is_not(None))
+    live = dict(live_rows.all())
+    month_rows = await session.execute(
+        select(Order.member_id, func.count())
+        .where(Order.member_id.in_(ids), Order.created_at >= _month_start(utcnow()))
         .group_by(Order.member_id)
     )
-    ratings = {m: (float(a), int(c)) for m, a, c in rating_rows.all() if c}
+    month = dict(month_rows.all())
     requester = (await people_service.users_by_id(session, [wish.requester_id]))[wish.requester_id]
     household_ids = [u.household_id for u, _ in members if u.household_id] + (
         [requester.household_id] if requester.household_id else []
@@ -325,7 +327,8 @@ async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> lis
 
     ranked = []
     for user, profile in members:
-        open_orders, this_month, offers, offers_taken = stats.get(user.id, [0, 0, 0, 0])
+        open_orders, this_month = int(live.get(user.id, 0)), int(month.get(user.id, 0))
+        offers, offers_taken = profile.offers_total, profile.offers_taken_total
         score = 50.0
         reasons: list[str] = []
         matched = [s for s in profile.skills if s in wanted]
@@ -354,8 +357,8 @@ async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> lis
             rate = offers_taken / offers
             score += 10 * rate
             reasons.append(f"接单率{round(rate * 100)}%")
-        if user.id in ratings:
-            avg, count = ratings[user.id]
+        if profile.rating_count:
+            avg = profile.rating_sum / profile.rating_count
             score += 4 * (avg - 3)
             reasons.append(f"平均评分{avg:.1f}")
         blocked = False

@@ -47,6 +47,29 @@ class MemberProfile(SQLModel, table=True):
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     available: bool = True
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Running totals for candidate ranking, kept in the same transaction as the change that moves
+    # them (dispatch, accept, confirm), so ranking never re-reads a member's whole order history.
+    offers_total: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    offers_taken_total: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    rating_sum: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    rating_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+# Recomputes the running totals above from the order history: the migration that added them and
+# the district seeder (which bulk-loads history with COPY) both run it.
+MEMBER_TOTALS_SQL = """
+UPDATE memberprofile SET
+  offers_total = (SELECT count(*) FROM wish_order o
+                  WHERE o.member_id = memberprofile.user_id AND o.kind = 'dispatch'),
+  offers_taken_total = (SELECT count(*) FROM wish_order o
+                        WHERE o.member_id = memberprofile.user_id AND o.kind = 'dispatch'
+                          AND o.status IN ('accepted', 'completed')),
+  rating_sum = (SELECT coalesce(sum(w.rating), 0) FROM wish_order o JOIN wish w ON w.id = o.wish_id
+                WHERE o.member_id = memberprofile.user_id AND o.status = 'completed'
+                  AND w.rating IS NOT NULL),
+  rating_count = (SELECT count(w.rating) FROM wish_order o JOIN wish w ON w.id = o.wish_id
+                  WHERE o.member_id = memberprofile.user_id AND o.status = 'completed')
+"""
 
 
 class MemberRegistration(SQLModel, table=True):

@@ -122,6 +122,13 @@ async def get_profile(session: AsyncSession, user_id: int) -> MemberProfile:
     return profile
 
 
+async def add_to_member_totals(session: AsyncSession, member_id: int, **deltas: int) -> None:
+    """Move a member's running totals (offers_total, offers_taken_total, rating_sum, rating_count)
+    in the caller's transaction. A member without a profile has no totals to move."""
+    values = {name: getattr(MemberProfile, name) + delta for name, delta in deltas.items()}
+    await session.execute(update(MemberProfile).where(MemberProfile.user_id == member_id).values(values))
+
+
 async def register(
     session: AsyncSession, user: User, *, compound_id: int, work_unit: str, skills: list[str]
 ) -> MemberRegistration:

@@ -23,6 +23,7 @@ import asyncpg
 
 from backend import demo
 from backend.migrate import upgrade_head
+from backend.people.models import MEMBER_TOTALS_SQL
 from backend.wishes.categories import CATEGORIES
 
 # names and work units as in the demo data, plus a few more units for a whole district
@@ -174,8 +175,12 @@ async def seed(
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                     f'(SELECT COALESCE(max(id), 0) + 1 FROM "{table}"), false)'
                 )
-        log("ANALYZE")
-        await conn.execute("ANALYZE")
+            log("member totals from the order history")
+            await conn.execute(MEMBER_TOTALS_SQL)
+        # VACUUM, not only ANALYZE: the visibility map lets index-only scans skip the heap, and
+        # autovacuum does not start on the fresh tables in the middle of the first measurements.
+        log("VACUUM (ANALYZE)")
+        await conn.execute("VACUUM (ANALYZE)")
         return loader.counts
     finally:
         await conn.close()
@@ -296,9 +301,13 @@ async def _load(loader: Loader, rng: random.Random, scale: float, now: datetime)
             workers_by_grid[gid].append(uid)
             grants.append((len(grants) + 1, uid, "grid_worker", "grid", gid, joined))
     chiefs_needed = max(0, n_chiefs - 2 * len(grids))
+    chiefs: set[tuple[int, int]] = set()
     for i in range(chiefs_needed):
         b = buildings[i % len(buildings)]
         uid = rng.choice(residents_by_compound[b[1]])
+        while (uid, b[0]) in chiefs:  # one grant per person and building; no repeat, same stream
+            uid = rng.choice(residents_by_compound[b[1]])
+        chiefs.add((uid, b[0]))
         grants.append((len(grants) + 1, uid, "building_chief", "building", b[0], joined))
     for community_id, *_ in communities:
         uid = residents_by_compound[compound_ids[(community_id - 1) % n_compounds]][5]

@@ -23,7 +23,8 @@ class Visit(SQLModel, table=True):
     grid_id and compound_id copy the household's at the time of the visit."""
 
     __table_args__ = (
-        Index("ix_visit_household_id_visited_at", "household_id", "visited_at"),
+        # outcome rides along so "last visit that reached the household" is read from the index alone
+        Index("ix_visit_household_id_visited_at_outcome", "household_id", "visited_at", "outcome"),
         Index("ix_visit_grid_id_visited_at", "grid_id", "visited_at"),
         Index("ix_visit_worker_id_visited_at", "worker_id", "visited_at"),
     )

@@ -31,6 +31,8 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from backend.clock import SHANGHAI, utcnow
 from backend.deliberation import service as deliberation_service
@@ -425,13 +427,24 @@ async def set_cycle(session: AsyncSession, grid_id: int, cycle_days: int, actor_
 
 async def _last_visits(session: AsyncSession, households, as_of: datetime) -> tuple[dict, dict]:
     """(last visit that reached the household, last visit of any outcome) per household, up to as_of;
-    `households` is a subquery of household ids."""
-    base = select(Visit.household_id, func.max(Visit.visited_at)).where(
-        Visit.household_id.in_(households), Visit.visited_at <= as_of
-    )
-    reached = await session.execute(base.where(Visit.outcome != "not_home").group_by(Visit.household_id))
-    attempted = await session.execute(base.group_by(Visit.household_id))
-    return dict(reached.all()), dict(attempted.all())
+    `households` is a subquery of household ids. One statement: for each household two correlated
+    max() lookups, each a backward probe of ix_visit_household_id_visited_at_outcome, so the cost follows
+    the number of households and not the years of visits behind them."""
+    h = aliased(Household)
+
+    def last(*where) -> ScalarSelect:
+        return (
+            select(func.max(Visit.visited_at))
+            .where(Visit.household_id == h.id, Visit.visited_at <= as_of, *where)
+            .scalar_subquery()
+        )
+
+    rows = (
+        await session.execute(select(h.id, last(Visit.outcome != "not_home"), last()).where(h.id.in_(households)))
+    ).all()
+    reached = {hid: at for hid, at, _ in rows if at is not None}
+    attempted = {hid: at for hid, _, at in rows if at is not None}
+    return reached, attempted
 
 
 async def _tags(session: AsyncSession, households) -> dict[int, set[str]]:

@@ -15,6 +15,7 @@ class Wish(SQLModel, table=True):
     __table_args__ = (
         Index("ix_wish_compound_status_id", "compound_id", "status", "id"),
         Index("ix_wish_requester_id", "requester_id", "id"),
+        Index("ix_wish_compound_id_id", "compound_id", "id"),  # a compound's list, newest first, any status
         Index("ix_wish_status_completed_at", "status", "completed_at"),
     )
 

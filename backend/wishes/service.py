@@ -172,6 +172,11 @@ async def confirm(session: AsyncSession, wish: Wish, *, actor_id: int, rating: i
         note=comment,
         values={"rating": rating, "comment": comment, "closed_at": utcnow()},
     )
+    from backend.dispatch import service as dispatch_service
+
+    done = await dispatch_service.latest_order(session, wish.id)
+    if done is not None and done.status == "completed":
+        await people_service.add_to_member_totals(session, done.member_id, rating_sum=rating, rating_count=1)
     return wish
 
 

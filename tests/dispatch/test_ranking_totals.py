@@ -1,0 +1,83 @@
+"""Candidate ranking reads running totals kept on the member's profile. They must always equal
+what the order history says, whatever path a wish took (dispatch, decline, claim, cancel, rating)."""
+
+from sqlalchemy import select, text
+
+from backend.people.models import MEMBER_TOTALS_SQL, MemberProfile
+
+COLUMNS = ("offers_total", "offers_taken_total", "rating_sum", "rating_count")
+
+
+async def totals(session) -> dict[int, tuple[int, ...]]:
+    rows = await session.execute(select(MemberProfile).execution_options(populate_existing=True))
+    return {p.user_id: tuple(getattr(p, c) for c in COLUMNS) for p in rows.scalars()}
+
+
+async def assert_totals_match_history(session):
+    kept = await totals(session)
+    await session.execute(text(MEMBER_TOTALS_SQL))
+    assert kept == await totals(session)
+
+
+async def new_open_wish(api, title="帮忙修理漏水的水龙头") -> int:
+    wish = await api.ok(
+        "POST",
+        "/api/v1/wishes",
+        "demo-resident",
+        status=201,
+        json={"title": title, "category": "repair", "description": "厨房水龙头一直滴水"},
+    )
+    await api.ok("POST", f"/api/v1/wishes/{wish['id']}/review", "demo-dispatcher", json={"decision": "approve"})
+    return wish["id"]
+
+
+async def member_id(api, who) -> int:
+    return (await api.ok("GET", "/api/v1/me", who))["id"]
+
+
+async def dispatch(api, wish_id, member) -> int:
+    wish = await api.ok("POST", f"/api/v1/wishes/{wish_id}/dispatch", "demo-dispatcher", json={"member_id": member})
+    return wish["order"]["id"]
+
+
+def candidate(cands, member) -> dict:
+    return next(c for c in cands["items"] if c["member_id"] == member)
+
+
+async def test_totals_follow_every_path_and_drive_the_ranking(api, session):
+    await assert_totals_match_history(session)  # the demo history, made through the services
+
+    m2 = await member_id(api, "demo-member2")
+    before = (await totals(session))[m2]
+
+    # dispatched and declined: one more offer, none taken
+    w1 = await new_open_wish(api)
+    o1 = await dispatch(api, w1, m2)
+    await api.ok("POST", f"/api/v1/orders/{o1}/decline", "demo-member2", json={"reason": "这周出差"})
+    # dispatched, accepted, then cancelled by the resident: the acceptance no longer stands
+    o2 = await dispatch(api, w1, m2)
+    await api.ok("POST", f"/api/v1/orders/{o2}/accept", "demo-member2")
+    await api.ok("POST", f"/api/v1/wishes/{w1}/cancel", "demo-resident", json={"reason": "已自行解决"})
+    # dispatched, accepted, completed and rated 2
+    w2 = await new_open_wish(api, "帮忙换灯泡")
+    o3 = await dispatch(api, w2, m2)
+    await api.ok("POST", f"/api/v1/orders/{o3}/accept", "demo-member2")
+    await api.ok("POST", f"/api/v1/wishes/{w2}/complete", "demo-member2", json={"note": "已更换", "photos": []})
+    await api.ok("POST", f"/api/v1/wishes/{w2}/confirm", "demo-resident", json={"rating": 2, "comment": "来晚了"})
+    # claimed from the wall, completed and rated 5: a rating, but no offer
+    w3 = await new_open_wish(api, "陪老人去医院复查")
+    await api.ok("POST", f"/api/v1/wishes/{w3}/claim", "demo-member2")
+    await api.ok("POST", f"/api/v1/wishes/{w3}/complete", "demo-member2", json={"note": "已陪同", "photos": []})
+    await api.ok("POST", f"/api/v1/wishes/{w3}/confirm", "demo-resident", json={"rating": 5})
+
+    after = (await totals(session))[m2]
+    assert tuple(a - b for a, b in zip(after, before, strict=True)) == (3, 1, 7, 2)
+    await assert_totals_match_history(session)
+
+    offers, taken, rating_sum, rating_count = after
+    cands = await api.ok(
+        "GET", f"/api/v1/wishes/{await new_open_wish(api, '帮忙搬书柜')}/candidates", "demo-dispatcher"
+    )
+    reasons = candidate(cands, m2)["reasons"]
+    assert f"接单率{round(taken / offers * 100)}%" in reasons
+    assert f"平均评分{rating_sum / rating_count:.1f}" in reasons
