@@ -149,7 +149,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = create_engine(settings.database_url, echo=settings.sql_echo)
+    app.state.engine = create_engine(
+        settings.database_url,
+        echo=settings.sql_echo,
+        **(
+            {}
+            if settings.database_url.startswith("sqlite")
+            else {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
+        ),
+    )
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.wechat = WeChatGateway(
         settings.wechat_appid,

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'happyhome.db'}"
+    # PostgreSQL connections per worker process: keep db_pool_size at the concurrency one worker
+    # serves (overflow connections are opened and closed per burst), and
+    # (db_pool_size + db_max_overflow) × workers below the server's max_connections.
+    db_pool_size: int = Field(10, ge=1, le=200)
+    db_max_overflow: int = Field(10, ge=0, le=200)
     sql_echo: bool = False
 
     jwt_secret: str = DEV_JWT_SECRET
