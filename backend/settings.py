@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     offer_ttl_hours: float = Field(24.0, gt=0)
     confirm_ttl_days: float = Field(7.0, gt=0)
     max_open_orders: int = 3
+    order_due_days: float = Field(7.0, gt=0)  # accepted → completed within this, else the branch is told
     worker_interval_seconds: float = 30.0
     run_worker: bool | None = None  # default: on in dev
     demo_data: bool | None = None  # default: on in dev (only loads into an empty database)

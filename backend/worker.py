@@ -24,6 +24,7 @@ async def sweep_once(session_factory: SessionFactory, settings: Settings) -> dic
             session, timedelta(hours=settings.notify_offer_reminder_hours)
         )
         expired = await dispatch_service.expire_due_offers(session)
+        overdue = await dispatch_service.flag_overdue_orders(session)
         closed = await wishes_service.auto_close_due(session, timedelta(days=settings.confirm_ttl_days))
         from backend.issues import service as issues_service  # escalation clocks
 
@@ -32,6 +33,7 @@ async def sweep_once(session_factory: SessionFactory, settings: Settings) -> dic
     return {
         "offers_reminded": reminded,
         "offers_expired": expired,
+        "orders_overdue": overdue,
         "wishes_auto_closed": closed,
         **{f"issues_{k}": v for k, v in issues.items()},
     }

@@ -132,32 +132,6 @@ async def ensure_database(url: str, *, recreate: bool = False) -> None:
         await conn.close()
 
 
-def _patch_seed_duplicate_grants(seed_module) -> None:
-    """backend/scale/seed.py can draw the same resident twice as building chief of the same
-    building at SCALE=1 (UniqueViolation on uq_rolegrant_user_id_role_scope_type_scope_id).
-    Until the seeder de-duplicates, drop the repeats before COPY; harmless when there are none."""
-    if getattr(seed_module.Loader.copy, "_bench_patched", False):
-        return
-    original = seed_module.Loader.copy
-
-    async def copy(self, table: str, rows: list[tuple]) -> None:
-        if table == "rolegrant":
-            seen: set[tuple] = set()
-            kept = []
-            for row in rows:
-                key = tuple(row[1:5])
-                if key not in seen:
-                    seen.add(key)
-                    kept.append(row)
-            if len(kept) != len(rows):
-                seed_module.log(f"rolegrant: skipped {len(rows) - len(kept)} duplicate grants (seed.py draws them)")
-            rows = kept
-        await original(self, table, rows)
-
-    copy._bench_patched = True
-    seed_module.Loader.copy = copy
-
-
 async def ensure_seeded(url: str, scale: float, *, reset: bool = False) -> dict:
     """Create, migrate and (when empty) seed the database; with reset, drop it and start again (the
     way out when it was migrated by a revision that has since been rewritten). Returns table sizes."""
@@ -177,18 +151,10 @@ async def ensure_seeded(url: str, scale: float, *, reset: bool = False) -> dict:
     finally:
         await conn.close()
     if empty or reset:
-        _patch_seed_duplicate_grants(seed_module)
-        log(f"seeding {url.rsplit('/', 1)[-1]} at scale {scale} (backend.scale.seed)")
+        log(f"seeding {url.rsplit('/', 1)[-1]} at scale {scale} (backend.scale.seed, which ends with VACUUM (ANALYZE))")
         started = time.monotonic()
         await seed_module.seed(url, scale=scale, seed_value=42, reset=True)
-        # the seeder ANALYZEs; VACUUM too, so that the visibility map is set (index-only scans)
-        # and autovacuum does not start on the fresh tables in the middle of a measurement
-        conn = await asyncpg.connect(pg_dsn(url))
-        try:
-            await conn.execute("VACUUM (ANALYZE)")
-        finally:
-            await conn.close()
-        log(f"seeded and vacuumed in {time.monotonic() - started:.0f}s")
+        log(f"seeded in {time.monotonic() - started:.0f}s")
     return await table_sizes(url)
 
 

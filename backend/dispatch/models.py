@@ -28,6 +28,7 @@ class Order(SQLModel, table=True):
         Index("ix_wish_order_status_expires_at", "status", "expires_at"),
         Index("ix_wish_order_wish_id", "wish_id", "id"),
         Index("ix_wish_order_member_id_created_at", "member_id", "created_at"),
+        Index("ix_wish_order_status_due_at", "status", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -45,3 +46,7 @@ class Order(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # once accepted, the member has until due_at to complete; past it the sweep sets overdue_at
+    # and tells the compound's Party branch (once)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    overdue_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

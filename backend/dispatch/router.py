@@ -67,7 +67,14 @@ async def dispatch(
 )
 async def claim(wish_id: IdPath, request: Request, session: SessionDep, principal: Member) -> schemas.WishDetail:
     wish = await wishes_service.get_wish(session, wish_id)
-    await service.claim(session, wish, member_id=principal.id, max_open=request.app.state.settings.max_open_orders)
+    settings = request.app.state.settings
+    await service.claim(
+        session,
+        wish,
+        member_id=principal.id,
+        max_open=settings.max_open_orders,
+        due_in=timedelta(days=settings.order_due_days),
+    )
     return await detail(session, principal, wish, reveal=True)
 
 
@@ -136,9 +143,10 @@ async def list_orders(
     response_model=schemas.WishDetail,
     summary="Accept a dispatched order (the member it was sent to)",
 )
-async def accept(order_id: IdPath, session: SessionDep, principal: Member) -> schemas.WishDetail:
+async def accept(order_id: IdPath, request: Request, session: SessionDep, principal: Member) -> schemas.WishDetail:
     order = await service.get_order(session, order_id)
-    await service.accept(session, order, member_id=principal.id)
+    due_in = timedelta(days=request.app.state.settings.order_due_days)
+    await service.accept(session, order, member_id=principal.id, due_in=due_in)
     wish = await wishes_service.get_wish(session, order.wish_id)
     return await detail(session, principal, wish, reveal=True)
 

@@ -110,7 +110,12 @@ async def dispatch(
     return order
 
 
-async def claim(session: AsyncSession, wish: Wish, *, member_id: int, max_open: int) -> Order:
+DEFAULT_ORDER_DUE = timedelta(days=7)
+
+
+async def claim(
+    session: AsyncSession, wish: Wish, *, member_id: int, max_open: int, due_in: timedelta = DEFAULT_ORDER_DUE
+) -> Order:
     if wish.compound_id not in await people_service.member_compounds(session, member_id):
         raise Forbidden("只能认领您报到小区的心愿", code="out_of_scope")
     if member_id == wish.requester_id:
@@ -138,6 +143,7 @@ async def claim(session: AsyncSession, wish: Wish, *, member_id: int, max_open: 
         status="accepted",
         created_at=now,
         responded_at=now,
+        due_at=now + due_in,
     )
     await _insert_order(session, order)
     await _disclose(session, wish, member_id)
@@ -160,7 +166,9 @@ def _own_order(order: Order, member_id: int) -> None:
         raise Forbidden("这不是派给您的订单", code="not_your_order")
 
 
-async def accept(session: AsyncSession, order: Order, *, member_id: int) -> Order:
+async def accept(
+    session: AsyncSession, order: Order, *, member_id: int, due_in: timedelta = DEFAULT_ORDER_DUE
+) -> Order:
     _own_order(order, member_id)
     if order.status != "offered":
         raise Conflict(f"订单当前状态为「{ORDER_LABELS[order.status]}」，不能接单", code="invalid_state")
@@ -168,7 +176,7 @@ async def accept(session: AsyncSession, order: Order, *, member_id: int) -> Orde
         raise Conflict("该派单已超时，已退回小区重新派单", code="offer_expired")
     wish = await wishes_service.get_wish(session, order.wish_id)
     now = utcnow()
-    await _set_order_status(session, order, "offered", "accepted", responded_at=now)
+    await _set_order_status(session, order, "offered", "accepted", responded_at=now, due_at=now + due_in)
     if order.kind == "dispatch":
         await people_service.add_to_member_totals(session, member_id, offers_taken_total=1)
     await wishes_service.transition(
@@ -237,6 +245,37 @@ async def expire_due_offers(session: AsyncSession, limit: int = 500) -> int:
             continue
         expired += 1
     return expired
+
+
+async def flag_overdue_orders(session: AsyncSession, limit: int = 500) -> int:
+    """Accepted orders not completed by their due time: mark each overdue once and tell whoever
+    dispatched it, or for a claim the compound's dispatchers, so the Party branch follows up."""
+    now = utcnow()
+    rows = await session.execute(
+        select(Order)
+        .where(Order.status == "accepted", Order.due_at <= now, Order.overdue_at.is_(None))
+        .order_by(Order.due_at)
+        .limit(limit)
+    )
+    flagged = 0
+    for order in rows.scalars().all():
+        done = await session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.status == "accepted", Order.overdue_at.is_(None))
+            .values(overdue_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:  # completed or flagged by another sweeper meanwhile
+            continue
+        await session.refresh(order)
+        wish = await wishes_service.get_wish(session, order.wish_id)
+        if order.dispatched_by is not None:
+            recipients = [order.dispatched_by]
+        else:
+            recipients = await people_service.holders_of(session, ["dispatcher"], "compound", order.compound_id)
+        await notify_service.order_overdue(session, wish, order, recipients)
+        flagged += 1
+    return flagged
 
 
 async def offers_expiring_before(session: AsyncSession, before: datetime, limit: int = 500) -> list[Order]:

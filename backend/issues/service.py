@@ -21,7 +21,8 @@ from backend.issues import state
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.notify import service as notify_service
 from backend.org.models import Building, Community, Department, Grid, Household
-from backend.people.models import RoleGrant, User
+from backend.people import service as people_service
+from backend.people.models import User
 from backend.workcal import service as workcal
 
 CATEGORIES = state.CATEGORIES
@@ -157,19 +158,8 @@ async def transition(
 # ---- recipients and notifications -----------------------------------------------------------
 
 
-async def _grant_users(session: AsyncSession, roles: Iterable[str], scope_type: str, scope_id: int | None) -> list[int]:
-    if scope_id is None:
-        return []
-    rows = await session.execute(
-        select(RoleGrant.user_id).where(
-            RoleGrant.role.in_(list(roles)), RoleGrant.scope_type == scope_type, RoleGrant.scope_id == scope_id
-        )
-    )
-    return sorted(set(rows.scalars()))
-
-
 async def _grid_people(session: AsyncSession, issue: GridIssue) -> list[int]:
-    return sorted({issue.raised_by, *await _grant_users(session, ["grid_worker"], "grid", issue.grid_id)})
+    return sorted({issue.raised_by, *await people_service.holders_of(session, ["grid_worker"], "grid", issue.grid_id)})
 
 
 async def _department(session: AsyncSession, department_id: int | None) -> Department | None:
@@ -182,10 +172,10 @@ async def escalation_recipients(session: AsyncSession, issue: GridIssue, level: 
     if dept is None:
         return []
     if level == 1:
-        heads = await _grant_users(session, ["department_head"], "department", dept.id)
+        heads = await people_service.holders_of(session, ["department_head"], "department", dept.id)
         if heads:
             return heads
-    return await _grant_users(session, ["street_admin"], "street", dept.street_id)
+    return await people_service.holders_of(session, ["street_admin"], "street", dept.street_id)
 
 
 async def _notify(session: AsyncSession, issue: GridIssue, event: str, note: str | None, at: datetime) -> None:
@@ -198,7 +188,7 @@ async def _notify(session: AsyncSession, issue: GridIssue, event: str, note: str
         "note": note or "",
     }
     ref = ("issue", issue.id)
-    to_department = await _grant_users(session, DEPARTMENT_ROLES, "department", issue.department_id)
+    to_department = await people_service.holders_of(session, DEPARTMENT_ROLES, "department", issue.department_id)
     if event == "whistled":
         await notify_service.emit(
             session,

@@ -364,6 +364,12 @@ async def offer_expired(session: AsyncSession, wish: Any, order: Any) -> None:
     await emit(session, "offer_expired", [order.dispatched_by], params, **_wish_ref(wish))
 
 
+async def order_overdue(session: AsyncSession, wish: Any, order: Any, recipients: list[int]) -> None:
+    names = await _names(session, order.member_id)
+    params = _order_params(wish, order, member_name=names.get(order.member_id), since=order.due_at or utcnow())
+    await emit(session, "order_overdue", recipients, params, **_wish_ref(wish))
+
+
 async def wish_completed(session: AsyncSession, wish: Any, order: Any) -> None:
     names = await _names(session, order.member_id)
     params = _order_params(wish, order, member_name=names.get(order.member_id), at=order.completed_at or utcnow())

@@ -393,7 +393,7 @@ register_event(
 
 register_event(
     Event(
-        "order_overdue",  # emitted by the overdue follow-up (escalation feature)
+        "order_overdue",  # emitted by the sweep when an accepted order passes its due time
         "overdue_alert",
         WISH_PAGE,
         lambda p: (

@@ -32,6 +32,18 @@ async def grants_of(session: AsyncSession, user_id: int) -> list[RoleGrant]:
     return list(rows.scalars())
 
 
+async def holders_of(session: AsyncSession, roles: Iterable[str], scope_type: str, scope_id: int | None) -> list[int]:
+    """The users holding any of `roles` on one node of the tree, in id order."""
+    if scope_id is None:
+        return []
+    rows = await session.execute(
+        select(RoleGrant.user_id).where(
+            RoleGrant.role.in_(list(roles)), RoleGrant.scope_type == scope_type, RoleGrant.scope_id == scope_id
+        )
+    )
+    return sorted(set(rows.scalars()))
+
+
 async def grant(session: AsyncSession, user_id: int, role: str, scope_type: str, scope_id: int) -> None:
     exists = await session.execute(
         select(RoleGrant.id).where(

@@ -94,6 +94,8 @@ class OrderOut(BaseModel):
     expires_at: datetime | None
     responded_at: datetime | None
     completed_at: datetime | None
+    due_at: datetime | None = Field(description="accepted orders: complete by this time")
+    overdue_at: datetime | None = Field(description="when the order was found past due_at (the branch was told)")
 
 
 class WishDetail(WishSummary):

@@ -40,13 +40,22 @@ function wishItem(w) {
   })
 }
 
+// An offer must be answered by expires_at; an accepted order completed by due_at.
+function deadlineText(o) {
+  if (o.status === 'offered' && o.expires_at) return time.formatRemaining(o.expires_at)
+  if (o.status === 'accepted' && o.due_at) {
+    return time.isPast(o.due_at) ? '已逾期未完成' : '完成期限' + time.formatRemaining(o.due_at)
+  }
+  return ''
+}
+
 function orderItem(o) {
   return Object.assign({}, o, {
     theme: ORDER_THEMES[o.status] || 'default',
     wishTheme: WISH_THEMES[o.wish_status] || 'default',
     createdText: time.formatRelative(o.created_at),
-    expiresText: o.status === 'offered' && o.expires_at ? time.formatRemaining(o.expires_at) : '',
-    overdue: o.status === 'offered' && time.isPast(o.expires_at),
+    expiresText: deadlineText(o),
+    overdue: (o.status === 'offered' && time.isPast(o.expires_at)) || (o.status === 'accepted' && time.isPast(o.due_at)),
   })
 }
 

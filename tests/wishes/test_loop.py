@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -291,3 +291,50 @@ async def test_my_wishes_paginate_by_keyset(api):
             break
     assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen))
     assert set(ids) <= set(seen)
+
+
+async def overdue_alerts(api, who: str, wish_id: int) -> list[dict]:
+    api.tokens.pop(who, None)  # the clock moved past the token's lifetime: log in again
+    inbox = await api.ok("GET", "/api/v1/inbox?limit=100", who)
+    return [n for n in inbox["items"] if n["event"] == "order_overdue" and f"/detail?id={wish_id}" in (n["page"] or "")]
+
+
+async def test_accepted_order_past_its_due_time_is_flagged_once_to_the_branch(api, app):
+    claimed = await approve(api, (await place(api, title="帮忙组装书架"))["id"])
+    claimed = await api.ok("POST", f"/api/v1/wishes/{claimed['id']}/claim", "demo-member3")
+    due = datetime.fromisoformat(claimed["order"]["due_at"])
+    assert claimed["order"]["overdue_at"] is None
+    assert due - datetime.fromisoformat(claimed["order"]["responded_at"]) == timedelta(days=7)
+
+    dispatched = await approve(api, (await place(api, title="帮忙疏通下水道"))["id"])
+    m1 = await member_id(api, "demo-member")
+    d = await api.ok("POST", f"/api/v1/wishes/{dispatched['id']}/dispatch", "demo-dispatcher", json={"member_id": m1})
+    await api.ok("POST", f"/api/v1/orders/{d['order']['id']}/accept", "demo-member")
+
+    clock.advance(timedelta(days=6, hours=23))
+    await sweep_once(app.state.session_factory, app.state.settings)
+    assert not await overdue_alerts(api, "demo-dispatcher", claimed["id"])
+
+    clock.advance(timedelta(hours=2))
+    first = await sweep_once(app.state.session_factory, app.state.settings)
+    assert first["orders_overdue"] >= 2
+    again = await sweep_once(app.state.session_factory, app.state.settings)
+    assert again["orders_overdue"] == 0
+    # a claim has no dispatcher of its own: the compound's dispatchers are told; a dispatched order
+    # tells the dispatcher who sent it; each once
+    for wish in (claimed, dispatched):
+        alerts = await overdue_alerts(api, "demo-dispatcher", wish["id"])
+        assert len(alerts) == 1 and "逾期" in alerts[0]["title"]
+        detail = await api.ok("GET", f"/api/v1/wishes/{wish['id']}", "demo-dispatcher")  # logged in again above
+        assert detail["order"]["overdue_at"] is not None and detail["status"] == "accepted"
+
+
+async def test_completed_in_time_is_never_overdue(api, app):
+    wish = await approve(api, (await place(api, title="帮忙换门锁"))["id"])
+    await api.ok("POST", f"/api/v1/wishes/{wish['id']}/claim", "demo-member3")
+    clock.advance(timedelta(days=3))
+    api.tokens.clear()
+    await api.ok("POST", f"/api/v1/wishes/{wish['id']}/complete", "demo-member3", json={"note": "已换好", "photos": []})
+    clock.advance(timedelta(days=10))
+    await sweep_once(app.state.session_factory, app.state.settings)
+    assert not await overdue_alerts(api, "demo-dispatcher", wish["id"])

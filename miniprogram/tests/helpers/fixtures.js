@@ -112,6 +112,8 @@ function order(overrides = {}) {
       expires_at: '2099-01-01T00:00:00Z',
       responded_at: null,
       completed_at: null,
+      due_at: null,
+      overdue_at: null,
     },
     overrides
   )

@@ -40,6 +40,24 @@ test('declined or expired offers can be dispatched again', async () => {
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/dispatch/candidates/candidates?id=9' })
 })
 
+test('orders being served: past their due time marked for follow-up', async () => {
+  api.on('GET /api/v1/orders', (req) =>
+    fixtures.page(req.query.status === 'accepted'
+      ? [
+          fixtures.orderWithWish({ id: 4, wish_id: 10, status: 'accepted', status_label: '服务中', wish_title: '组装书架', due_at: '2099-01-01T00:00:00Z' }),
+          fixtures.orderWithWish({ id: 5, wish_id: 11, status: 'accepted', status_label: '服务中', wish_title: '疏通下水道', due_at: '2020-01-01T00:00:00Z', overdue_at: '2020-01-01T00:05:00Z' }),
+        ]
+      : [])
+  )
+  const page = await openPage('pages/dispatch/followup/followup')
+  await tap(page, '#filter-serving')
+  expect(api.callsTo('GET /api/v1/orders').pop().query).toMatchObject({ mine: 'false', status: 'accepted' })
+  const t = text(page)
+  expect(t).toContain('完成期限还剩')
+  expect(t).toContain('已逾期未完成')
+  expect(page.data.items.map((i) => i.overdue)).toEqual([false, true])
+})
+
 test('error state', async () => {
   api.on('GET /api/v1/orders', fail(403, 'role_required', '您没有执行此操作的角色权限'))
   const page = await openPage('pages/dispatch/followup/followup')

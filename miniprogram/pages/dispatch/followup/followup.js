@@ -1,6 +1,7 @@
 // 派单跟进: offers the compound sent that members have not answered yet
-// (GET /api/v1/orders?mine=false&status=offered), overdue ones marked; and offers that were
-// declined or expired, whose wishes wait to be dispatched again.
+// (GET /api/v1/orders?mine=false&status=offered), overdue ones marked; orders being served,
+// marked when past their due time; and offers that were declined or expired, whose wishes wait
+// to be dispatched again.
 const api = require('../../../services/api')
 const pagedList = require('../../../behaviors/paged-list')
 const { orderItem } = require('../../../utils/format')
@@ -12,6 +13,13 @@ const FILTERS = [
     status: 'offered',
     empty: '没有等待党员响应的派单',
     intro: '党员须在期限内接单或婉拒，超时未响应的派单会自动退回待派单。',
+  },
+  {
+    key: 'serving',
+    text: '服务中',
+    status: 'accepted',
+    empty: '没有服务中的订单',
+    intro: '党员接单后须在期限内完成；逾期未完成的订单标红，系统已提醒派单人跟进。',
   },
   {
     key: 'returned',
