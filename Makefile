@@ -38,12 +38,12 @@ test-miniprogram:
 	cd miniprogram && npm ci --no-audit --no-fund && npm test
 
 lint: install
-	$(BIN)/ruff check backend tests migrations/env.py
-	$(BIN)/ruff format --check backend tests migrations/env.py
+	$(BIN)/ruff check backend tests bench migrations/env.py
+	$(BIN)/ruff format --check backend tests bench migrations/env.py
 
 format: install
-	$(BIN)/ruff format backend tests migrations/env.py
-	$(BIN)/ruff check --fix backend tests migrations/env.py
+	$(BIN)/ruff format backend tests bench migrations/env.py
+	$(BIN)/ruff check --fix backend tests bench migrations/env.py
 
 ## Write openapi/openapi.json from the app (a test fails when it drifts)
 openapi: install

@@ -40,9 +40,7 @@ class WishLifecycle(RuleBasedStateMachine):
 
     def ids(self) -> dict[str, int]:
         if not hasattr(type(self), "_ids"):
-            type(self)._ids = {
-                who: self.call("GET", "/api/v1/me", who).json()["id"] for who in REQUESTERS + MEMBERS
-            }
+            type(self)._ids = {who: self.call("GET", "/api/v1/me", who).json()["id"] for who in REQUESTERS + MEMBERS}
         return type(self)._ids
 
     def open_orders(self, member: str) -> int:
@@ -81,8 +79,13 @@ class WishLifecycle(RuleBasedStateMachine):
         for member in MEMBERS:
             page = self.call("GET", "/api/v1/orders?mine=true&status=offered,accepted&limit=100", member).json()
             self.base_open[member] = len(page["items"])
-        plan = [("demo-resident", []), ("demo-resident2", ["approve"]), ("demo-resident", ["approve", "claim"]),
-                ("demo-resident2", ["approve", "claim", "complete"]), ("demo-resident", ["approve", "dispatch"])]
+        plan = [
+            ("demo-resident", []),
+            ("demo-resident2", ["approve"]),
+            ("demo-resident", ["approve", "claim"]),
+            ("demo-resident2", ["approve", "claim", "complete"]),
+            ("demo-resident", ["approve", "dispatch"]),
+        ]
         for who, steps in plan:
             wid = self.call("POST", "/api/v1/wishes", who, json={"title": "预置心愿", "category": "other"}).json()["id"]
             self.model[wid] = {"status": "pending_review", "holder": None, "requester": who}
@@ -239,6 +242,12 @@ def test_wish_lifecycle_state_machine(live):
     if hasattr(WishLifecycle, "_ids"):
         del WishLifecycle._ids
     test = WishLifecycle.TestCase
-    test.settings = settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, derandomize=True,
-                             database=None, suppress_health_check=list(HealthCheck))
+    test.settings = settings(
+        max_examples=EXAMPLES,
+        stateful_step_count=STEPS,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     test().runTest()
