@@ -25,6 +25,13 @@ class Order(SQLModel, table=True):
             postgresql_where=text("status IN ('offered', 'accepted')"),
         ),
         Index("ix_wish_order_member_status_id", "member_id", "status", "id"),
+        # a member's live orders (candidate ranking, the open-order cap) without touching history
+        Index(
+            "ix_wish_order_member_live",
+            "member_id",
+            sqlite_where=text("status IN ('offered', 'accepted')"),
+            postgresql_where=text("status IN ('offered', 'accepted')"),
+        ),
         Index("ix_wish_order_status_expires_at", "status", "expires_at"),
         Index("ix_wish_order_wish_id", "wish_id", "id"),
         Index("ix_wish_order_member_id_created_at", "member_id", "created_at"),

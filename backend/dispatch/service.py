@@ -13,7 +13,6 @@ from backend.clock import SHANGHAI, utcnow
 from backend.dispatch.models import LIVE_ORDER_STATUSES, Order
 from backend.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.notify import service as notify_service
-from backend.org import service as org_service
 from backend.people import service as people_service
 from backend.wishes import service as wishes_service
 from backend.wishes.categories import CATEGORY_SKILLS
@@ -331,16 +330,17 @@ def _month_start(now: datetime) -> datetime:
 
 
 async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> list[dict]:
-    """Rank the compound's members for this wish. A constant number of queries: members with their
-    profiles, live orders, this month's orders, the requester and the households' buildings."""
+    """Rank the compound's members for this wish. Four statements whatever the compound's size:
+    members with their profiles and buildings, live orders, this month's orders, the requester's
+    building."""
     members = [
-        (u, p)
-        for u, p in await people_service.members_of_compound(session, wish.compound_id)
-        if u.id != wish.requester_id  # nobody fulfils their own wish
+        m
+        for m in await people_service.members_of_compound(session, wish.compound_id)
+        if m.id != wish.requester_id  # nobody fulfils their own wish
     ]
     if not members:
         return []
-    ids = [u.id for u, _ in members]
+    ids = [m.id for m in members]
     # Offers, acceptances and ratings are running totals on the profile; only the live orders and
     # this month's orders are counted here, each through its own index, so the cost follows the
     # members' current load and not their whole history.
@@ -356,26 +356,20 @@ async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> lis
         .group_by(Order.member_id)
     )
     month = dict(month_rows.all())
-    requester = (await people_service.users_by_id(session, [wish.requester_id]))[wish.requester_id]
-    household_ids = [u.household_id for u, _ in members if u.household_id] + (
-        [requester.household_id] if requester.household_id else []
-    )
-    labels = await org_service.household_labels(session, household_ids)
-    requester_building = labels.get(requester.household_id, {}).get("building_id") if requester.household_id else None
+    requester_building = await people_service.building_of(session, wish.requester_id)
     wanted = CATEGORY_SKILLS.get(wish.category, set())
 
     ranked = []
-    for user, profile in members:
-        open_orders, this_month = int(live.get(user.id, 0)), int(month.get(user.id, 0))
-        offers, offers_taken = profile.offers_total, profile.offers_taken_total
+    for m in members:
+        open_orders, this_month = int(live.get(m.id, 0)), int(month.get(m.id, 0))
+        offers, offers_taken = m.offers_total, m.offers_taken_total
         score = 50.0
         reasons: list[str] = []
-        matched = [s for s in profile.skills if s in wanted]
+        matched = [s for s in m.skills if s in wanted]
         if matched:
             score += 30
             reasons.append(f"擅长{'、'.join(matched[:2])}")
-        building = labels.get(user.household_id, {}).get("building_id") if user.household_id else None
-        if requester_building is not None and building == requester_building:
+        if requester_building is not None and m.building_id == requester_building:
             score += 15
             reasons.append("与居民同楼栋")
         else:
@@ -396,12 +390,12 @@ async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> lis
             rate = offers_taken / offers
             score += 10 * rate
             reasons.append(f"接单率{round(rate * 100)}%")
-        if profile.rating_count:
-            avg = profile.rating_sum / profile.rating_count
+        if m.rating_count:
+            avg = m.rating_sum / m.rating_count
             score += 4 * (avg - 3)
             reasons.append(f"平均评分{avg:.1f}")
         blocked = False
-        if not profile.available:
+        if not m.available:
             blocked = True
             reasons.insert(0, "本人设置暂不接单")
         if open_orders >= max_open:
@@ -409,11 +403,11 @@ async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> lis
             reasons.insert(0, f"在办订单已达{open_orders}单")
         ranked.append(
             {
-                "member_id": user.id,
-                "name": user.name,
-                "work_unit": profile.work_unit,
-                "skills": profile.skills,
-                "available": profile.available and open_orders < max_open,
+                "member_id": m.id,
+                "name": m.name,
+                "work_unit": m.work_unit,
+                "skills": m.skills,
+                "available": m.available and open_orders < max_open,
                 "open_orders": open_orders,
                 "score": round(score if not blocked else score - 100, 1),
                 "reasons": reasons,

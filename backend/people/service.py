@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from backend.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
+from backend.org.models import Household
 from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
 
 
@@ -246,11 +247,26 @@ async def update_member(
     return profile
 
 
-async def members_of_compound(session: AsyncSession, compound_id: int) -> list[tuple[User, MemberProfile]]:
+async def members_of_compound(session: AsyncSession, compound_id: int) -> list[Row]:
+    """The compound's Party members as plain rows, for ranking: id, name, building_id (of their
+    household, or None), work_unit, skills, available and the running totals. Columns, not ORM
+    objects, because a large compound has thousands of members and this runs on every ranking."""
     stmt = (
-        select(User, MemberProfile)
+        select(
+            User.id,
+            User.name,
+            Household.building_id,
+            MemberProfile.work_unit,
+            MemberProfile.skills,
+            MemberProfile.available,
+            MemberProfile.offers_total,
+            MemberProfile.offers_taken_total,
+            MemberProfile.rating_sum,
+            MemberProfile.rating_count,
+        )
         .join(RoleGrant, RoleGrant.user_id == User.id)
         .join(MemberProfile, MemberProfile.user_id == User.id)
+        .outerjoin(Household, Household.id == User.household_id)
         .where(
             RoleGrant.role == "party_member",
             RoleGrant.scope_type == "compound",
@@ -258,4 +274,10 @@ async def members_of_compound(session: AsyncSession, compound_id: int) -> list[t
         )
         .order_by(User.id)
     )
-    return [(u, p) for u, p in (await session.execute(stmt)).all()]
+    return list((await session.execute(stmt)).all())
+
+
+async def building_of(session: AsyncSession, user_id: int) -> int | None:
+    """The building of the user's household, if they are bound to one."""
+    stmt = select(Household.building_id).join(User, User.household_id == Household.id).where(User.id == user_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
