@@ -598,20 +598,24 @@ def server_env(database_url: str, secret: str, extra: dict | None = None) -> dic
     return env
 
 
-def app_server(database_url: str, secret: str, workers: int, logdir: Path, port: int | None = None) -> Server:
+def app_server(
+    database_url: str, secret: str, workers: int, logdir: Path, port: int | None = None, pool_size: int = 20
+) -> Server:
     port = port or free_port()
     py = sys.executable
     cmd = [py, "-m", "uvicorn", "backend.app:create_app", "--factory", "--workers", str(workers)]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"]
-    return Server("app", cmd, server_env(database_url, secret), port, logdir)
+    # a fixed pool of the baseline's size, so neither side opens and closes connections per burst
+    pool = {"DB_POOL_SIZE": str(pool_size), "DB_MAX_OVERFLOW": "0"}
+    return Server("app", cmd, server_env(database_url, secret, pool), port, logdir)
 
 
-def baseline_server(database_url: str, secret: str, workers: int, logdir: Path) -> Server:
+def baseline_server(database_url: str, secret: str, workers: int, logdir: Path, pool_size: int = 20) -> Server:
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "baseline:app"]
     cmd += ["--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--no-access-log", "--log-level", "warning"]
-    return Server("baseline", cmd, server_env(database_url, secret), port, logdir)
+    return Server("baseline", cmd, server_env(database_url, secret, {"POOL_SIZE": str(pool_size)}), port, logdir)
 
 
 # ---- CPU accounting ------------------------------------------------------------------------------
@@ -962,13 +966,13 @@ async def main_async(args: argparse.Namespace) -> dict:
     if args.app_url:
         app_url = args.app_url
     else:
-        app = app_server(args.database_url, secret, args.workers, logdir)
+        app = app_server(args.database_url, secret, args.workers, logdir, pool_size=args.pool_size)
         app.start()
         app_url = app.url
     if args.baseline_url:
         base_url = args.baseline_url
     else:
-        base = baseline_server(args.database_url, secret, args.workers, logdir)
+        base = baseline_server(args.database_url, secret, args.workers, logdir, pool_size=args.pool_size)
         base.start()
         base_url = base.url
     meter_pg = await asyncpg.connect(pg_dsn(args.database_url))
@@ -1155,6 +1159,7 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=15.0, help="seconds per phase (upper bound)")
     p.add_argument("--max-requests", type=int, default=30_000, help="requests per phase (upper bound)")
     p.add_argument("--paced", default="0.25,0.5,0.75", help="paced levels as fractions of the saturated mixed rate")
+    p.add_argument("--pool-size", type=int, default=20, help="database connections per worker, app and baseline alike")
     p.add_argument("--max-inflight", type=int, default=256, help="paced: arrivals beyond this are dropped")
     p.add_argument("--rounds", type=int, default=2, help="wall-only baseline/app alternations")
     p.add_argument("--max-open-top-up", type=int, default=2000, help="keep at most this many open wishes for flows")

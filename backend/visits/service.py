@@ -425,11 +425,14 @@ async def set_cycle(session: AsyncSession, grid_id: int, cycle_days: int, actor_
     return row
 
 
-async def _last_visits(session: AsyncSession, households, as_of: datetime) -> tuple[dict, dict]:
-    """(last visit that reached the household, last visit of any outcome) per household, up to as_of;
-    `households` is a subquery of household ids. One statement: for each household two correlated
-    max() lookups, each a backward probe of ix_visit_household_id_visited_at_outcome, so the cost follows
-    the number of households and not the years of visits behind them."""
+async def _last_visits(
+    session: AsyncSession, households, as_of: datetime, *, attempts: bool = True
+) -> tuple[dict, dict]:
+    """(last visit that reached the household, last visit of any outcome) per household, up to
+    as_of; `households` is a subquery of household ids; without `attempts` the second is left out.
+    One statement: per household, correlated max() lookups, each a backward probe of
+    ix_visit_household_id_visited_at_outcome, so the cost follows the number of households and
+    not the years of visits behind them."""
     h = aliased(Household)
 
     def last(*where) -> ScalarSelect:
@@ -439,11 +442,10 @@ async def _last_visits(session: AsyncSession, households, as_of: datetime) -> tu
             .scalar_subquery()
         )
 
-    rows = (
-        await session.execute(select(h.id, last(Visit.outcome != "not_home"), last()).where(h.id.in_(households)))
-    ).all()
-    reached = {hid: at for hid, at, _ in rows if at is not None}
-    attempted = {hid: at for hid, _, at in rows if at is not None}
+    columns = [h.id, last(Visit.outcome != "not_home")] + ([last()] if attempts else [])
+    rows = (await session.execute(select(*columns).where(h.id.in_(households)))).all()
+    reached = {row[0]: row[1] for row in rows if row[1] is not None}
+    attempted = {row[0]: row[2] for row in rows if attempts and row[2] is not None}
     return reached, attempted
 
 
@@ -586,7 +588,7 @@ async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None
     ).all()
     tags = await _tags(session, ids)
     cycles = await grid_cycles(session, grid_ids, policy.default_days)
-    reached, _ = await _last_visits(session, ids, as_of)
+    reached, _ = await _last_visits(session, ids, as_of, attempts=False)
     visit_rows = await session.execute(
         select(Visit.household_id, Visit.worker_id, Visit.outcome)
         .where(Visit.household_id.in_(ids), Visit.visited_at >= start, Visit.visited_at < end)
