@@ -331,6 +331,8 @@ function createClient(options = {}) {
     listIssues: (p = {}, opts) =>
       request('GET', '/api/v1/issues', { query: Object.assign({ mine: p.mine, status: p.status }, page(p)) }, opts),
     getIssue: (id, opts) => request('GET', '/api/v1/issues/' + pathId(id), {}, opts),
+    // a grid worker raises one: {household_id | grid_id + compound_id, category, urgency, description, location, photos}
+    raiseIssue: (data, opts) => request('POST', '/api/v1/issues', { data }, opts),
     listDepartments: (opts) => request('GET', '/api/v1/org/departments', {}, opts),
     whistleIssue: (id, departmentId, opts) =>
       request(
@@ -345,6 +347,11 @@ function createClient(options = {}) {
       request('POST', '/api/v1/issues/' + pathId(id) + '/resolve', { data: { note, photos: photos || [] } }, opts),
     returnIssue: (id, reason, opts) =>
       request('POST', '/api/v1/issues/' + pathId(id) + '/return', { data: { reason } }, opts),
+    // the grid's word on a resolved issue: satisfied or not (居民满意率), or reopen with a reason
+    confirmIssue: (id, satisfied, comment, opts) =>
+      request('POST', '/api/v1/issues/' + pathId(id) + '/confirm', { data: { satisfied, comment: comment || null } }, opts),
+    reopenIssue: (id, reason, opts) =>
+      request('POST', '/api/v1/issues/' + pathId(id) + '/reopen', { data: { reason } }, opts),
 
     // subscribe messages and the inbox
     listTemplates: (action, opts) =>

@@ -69,6 +69,9 @@ const SAMPLES = {
   respondIssue: [12, '已收到，马上到场'],
   resolveIssue: [12, '已清理', ['/uploads/c.jpg']],
   returnIssue: [12, '不属于本部门职责'],
+  raiseIssue: [{ household_id: 3, category: 'hazard', urgency: 'urgent', description: '楼道电线裸露', location: '3号楼1单元', photos: ['/uploads/d.jpg'] }],
+  confirmIssue: [12, false, '还有异味'],
+  reopenIssue: [12, '问题又出现了'],
 }
 // Exports that are not routes.
 const NOT_ROUTES = ['ApiError', 'logout', 'hasToken', 'createClient', 'TOKEN_KEY']

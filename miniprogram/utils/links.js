@@ -26,6 +26,7 @@ const PAGES = [
   'pages/stats/rates/rates',
   'pages/issue/list/list',
   'pages/issue/detail/detail',
+  'pages/issue/new/new',
 ]
 
 function splitPage(page) {

@@ -38,6 +38,8 @@ test('shows residents, care tags and the visits with findings and what they beca
 
   await tap(page, '#visit')
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/grid/visit/visit?id=58&label=' + encodeURIComponent('3号楼1单元502') })
+  await tap(page, '#raise-issue')
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/issue/new/new?household_id=58&label=' + encodeURIComponent('3号楼1单元502') })
 })
 
 test('visits still on the phone are shown with their sync state', async () => {

@@ -110,3 +110,85 @@ test('issue detail: department responds, needs a note, then returns with a reaso
   expect(api.callsTo('POST /api/v1/issues/12/return')[0].data).toEqual({ reason: '不属于本部门' })
   expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '事件当前状态为「已办结」，不能退回' }))
 })
+
+test('issue detail: the grid closes an open issue it handled itself', async () => {
+  api.on('GET /api/v1/issues/:id', issue())
+  api.on('GET /api/v1/org/departments', [])
+  api.on('POST /api/v1/issues/12/resolve', issue({ status: 'resolved', status_label: '已办结', resolution_note: '已联系物业清理', actions: ['confirm'] }))
+  const page = await openPage('pages/issue/detail/detail', { id: '12' })
+  expect(text(page)).toContain('网格自行处理')
+  page.instance.onNote(event({}, { value: '已联系物业清理' }))
+  await tap(page, '#resolve')
+  expect(api.callsTo('POST /api/v1/issues/12/resolve')[0].data).toEqual({ note: '已联系物业清理', photos: [] })
+  expect(text(page)).toContain('确认处理结果')
+})
+
+test('issue detail: the grid rates a resolved issue, or reopens it only with a reason', async () => {
+  const resolved = issue({ status: 'resolved', status_label: '已办结', department_id: 2, department_name: '城管科', resolution_note: '已清理', actions: ['confirm', 'reopen'] })
+  api.on('GET /api/v1/issues/:id', resolved)
+  api.on('POST /api/v1/issues/12/reopen', issue({ status: 'reopened', status_label: '已重新打开', department_id: 2, actions: [] }))
+  api.on('POST /api/v1/issues/12/confirm', issue({ status: 'confirmed', status_label: '已确认', department_id: 2, confirmed_at: '2026-11-20T02:00:00Z', satisfied: false, comment: '还有异味', actions: [] }))
+  const page = await openPage('pages/issue/detail/detail', { id: '12' })
+  expect(text(page)).toContain('确认处理结果')
+  await tap(page, '#reopen')
+  expect(api.callsTo('POST /api/v1/issues/12/reopen')).toHaveLength(0)
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '重新打开的理由不能为空' }))
+
+  page.instance.onNote(event({}, { value: '还有异味' }))
+  await tap(page, '#unsatisfied')
+  expect(api.callsTo('POST /api/v1/issues/12/confirm')[0].data).toEqual({ satisfied: false, comment: '还有异味' })
+  expect(text(page)).toContain('居民不满意：还有异味')
+  expect(page.data.actions).toEqual({})
+})
+
+test('issue detail: reopen with a reason', async () => {
+  api.on('GET /api/v1/issues/:id', issue({ status: 'resolved', status_label: '已办结', department_id: 2, actions: ['confirm', 'reopen'] }))
+  api.on('POST /api/v1/issues/12/reopen', issue({ status: 'reopened', status_label: '已重新打开', department_id: 2, actions: [] }))
+  const page = await openPage('pages/issue/detail/detail', { id: '12' })
+  page.instance.onNote(event({}, { value: '问题又出现了' }))
+  await tap(page, '#reopen')
+  expect(api.callsTo('POST /api/v1/issues/12/reopen')[0].data).toEqual({ reason: '问题又出现了' })
+  expect(text(page)).toContain('已重新打开')
+})
+
+test('raise an issue from a household: validation, the body sent, then its page', async () => {
+  api.on('POST /api/v1/issues', issue({ id: 31, category: 'hazard', urgency: 'urgent' }))
+  const page = await openPage('pages/issue/new/new', { household_id: '3', label: encodeURIComponent('3号楼1单元101') })
+  expect(text(page)).toContain('3号楼1单元101')
+  await tap(page, '#submit')
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请选择事件类别' }))
+  await tap(page, '#cat-hazard')
+  await tap(page, '#urgency-urgent')
+  expect(text(page)).toContain('30 个工作分钟内响应')
+  page.instance.onDescription(event({}, { value: ' 楼道电线裸露 ' }))
+  await tap(page, '#submit')
+  expect(api.callsTo('POST /api/v1/issues')[0].data).toEqual({
+    household_id: 3,
+    category: 'hazard',
+    urgency: 'urgent',
+    description: '楼道电线裸露',
+    location: '3号楼1单元101',
+    photos: [],
+  })
+  expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/issue/detail/detail?id=31' })
+})
+
+test('raise an issue: a refusal keeps the form', async () => {
+  api.on('POST /api/v1/issues', fail(403, 'out_of_scope', '只能上报您所在网格的事件'))
+  const page = await openPage('pages/issue/new/new', { household_id: '9' })
+  await tap(page, '#cat-environment')
+  page.instance.onDescription(event({}, { value: '垃圾堆积' }))
+  await tap(page, '#submit')
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '只能上报您所在网格的事件' }))
+  expect(wx.redirectTo).not.toHaveBeenCalled()
+  expect(page.data.description).toBe('垃圾堆积')
+  expect(page.data.submitting).toBe(false)
+})
+
+test('the issue form offers exactly the categories and urgencies the API accepts', () => {
+  const spec = require('../../../openapi/openapi.json')
+  const { CATEGORIES, URGENCIES } = require('../../utils/issues')
+  const props = spec.components.schemas.IssueIn.properties
+  expect(CATEGORIES.map((c) => c.code).sort()).toEqual([...props.category.enum].sort())
+  expect(URGENCIES.map((u) => u.code).sort()).toEqual([...props.urgency.enum].sort())
+})

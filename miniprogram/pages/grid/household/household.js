@@ -96,6 +96,13 @@ Component({
       })
     },
 
+    onRaiseIssue() {
+      const h = this.data.household
+      wx.navigateTo({
+        url: '/pages/issue/new/new?household_id=' + this.data.id + '&label=' + encodeURIComponent((h && h.label) || ''),
+      })
+    },
+
     onQueue() {
       wx.navigateTo({ url: '/pages/grid/queue/queue' })
     },

@@ -1,7 +1,8 @@
 // 事件详情 (GET /api/v1/issues/{id}): what, where, status, deadlines and the timeline; the buttons
 // are the `actions` the backend allows this viewer: a grid worker 吹哨 to a department (picked from
-// GET /api/v1/org/departments; none = let the backend route by category), a department's staff
-// 响应 / 办结 / 退回 with a note or reason.
+// GET /api/v1/org/departments; none = let the backend route by category) or closes an open issue
+// the grid handled itself; a department's staff 响应 / 办结 / 退回 with a note or reason; once it is
+// resolved, the grid says whether residents are satisfied (居民满意率) or reopens it with a reason.
 const api = require('../../../services/api')
 const time = require('../../../utils/time')
 
@@ -9,6 +10,7 @@ const NOTE_ACTIONS = {
   respond: { text: '响应报到', placeholder: '响应说明（如：已收到，今天下午到场）' },
   resolve: { text: '办结', placeholder: '办结情况' },
   return: { text: '退回', placeholder: '退回理由（如：不属于本部门职责）' },
+  reopen: { text: '重新打开', placeholder: '重新打开的理由（如：问题又出现了）' },
 }
 
 Component({
@@ -92,13 +94,19 @@ Component({
         wx.showToast({ title: NOTE_ACTIONS[action].placeholder.replace(/（.*）/, '') + '不能为空', icon: 'none' })
         return Promise.resolve()
       }
-      const call =
-        action === 'respond'
-          ? api.respondIssue(this._id, note)
-          : action === 'resolve'
-            ? api.resolveIssue(this._id, note, [])
-            : api.returnIssue(this._id, note)
-      return this.run(call, '已' + NOTE_ACTIONS[action].text)
+      const calls = {
+        respond: () => api.respondIssue(this._id, note),
+        resolve: () => api.resolveIssue(this._id, note, []),
+        return: () => api.returnIssue(this._id, note),
+        reopen: () => api.reopenIssue(this._id, note),
+      }
+      return this.run(calls[action](), '已' + NOTE_ACTIONS[action].text)
+    },
+    onConfirm(e) {
+      if (this.data.busy) return Promise.resolve()
+      const satisfied = e.currentTarget.dataset.satisfied === 'yes'
+      const comment = (this.data.note || '').trim()
+      return this.run(api.confirmIssue(this._id, satisfied, comment), '已确认')
     },
   },
 })
