@@ -3,7 +3,8 @@
  */
 // End to end: starts the real backend (dev mode, a fresh SQLite file, the fake WeChat, demo data)
 // and drives the mini-program's own services/api.js from Node — the code the phone runs — through
-// the whole loop as resident, dispatcher and Party members.
+// the whole loop as resident, dispatcher and Party members, then the grid's visits and the
+// escalation loop (网格吹哨、街社报到) as grid worker, department and community admin.
 //
 // Needs the backend's virtualenv (`make install` at the repo root); skipped with a message if absent.
 const fs = require('fs')
@@ -376,6 +377,52 @@ if (!HAVE_BACKEND) {
       expect(drafted).toBeTruthy()
       expect(drafted.title).toContain('老人想请人每周帮忙买一次菜')
       expect(worker.wx.toasts).toEqual([])
+    })
+
+    test('网格吹哨、街社报到: the grid raises an issue, whistles, the department answers and resolves, the grid rates it', async () => {
+      const worker = phone('demo-gridworker')
+      const department = phone('demo-department')
+      const admin = phone('demo-admin')
+
+      const register = await worker.api.listHouseholds({ limit: 1 })
+      const household = register.items[0]
+      const raised = await worker.api.raiseIssue({
+        household_id: household.id,
+        category: 'facility',
+        urgency: 'urgent',
+        description: '单元门禁损坏，老人进出不便（e2e）',
+        location: household.label,
+        photos: [],
+      })
+      expect(raised).toMatchObject({ status: 'open', household_id: household.id, urgency: 'urgent' })
+      expect(raised.actions).toEqual(expect.arrayContaining(['whistle', 'resolve']))
+
+      const depts = await worker.api.listDepartments()
+      const deptId = (depts.find((d) => d.id === 1) || depts[0]).id
+      const whistled = await worker.api.whistleIssue(raised.id, deptId)
+      expect(whistled).toMatchObject({ status: 'whistled', department_id: deptId })
+      expect(whistled.response_due_at).toEqual(expect.any(String))
+      expect(whistled.disposal_due_at).toEqual(expect.any(String))
+
+      const assigned = await department.api.listIssues({ limit: 50 })
+      expect(assigned.items.map((i) => i.id)).toContain(raised.id)
+      const responded = await department.api.respondIssue(raised.id, '已收到，今天下午到场')
+      expect(responded.status).toBe('responded')
+      const resolved = await department.api.resolveIssue(raised.id, '门禁已更换', [])
+      expect(resolved).toMatchObject({ status: 'resolved', resolution_note: '门禁已更换' })
+
+      const seen = await worker.api.getIssue(raised.id)
+      expect(seen.actions).toEqual(expect.arrayContaining(['confirm', 'reopen']))
+      const confirmed = await worker.api.confirmIssue(raised.id, true, '居民说修得很快')
+      expect(confirmed).toMatchObject({ status: 'confirmed', satisfied: true, auto_confirmed: false })
+      expect(confirmed.events.map((e) => e.type)).toEqual(['created', 'whistled', 'responded', 'resolved', 'confirmed'])
+
+      // the community's three rates count it, answered and resolved in time, residents satisfied
+      const rates = await admin.api.getEscalationStats({})
+      expect(rates.whistled).toBeGreaterThanOrEqual(1)
+      expect(rates.response_rate.numerator).toBeGreaterThanOrEqual(1)
+      expect(rates.satisfaction_rate.numerator).toBeGreaterThanOrEqual(1)
+      ;[worker, department, admin].forEach((p) => expect(p.wx.toasts).toEqual([]))
     })
 
     test('an expired or broken token: the client logs in again and the call goes through', async () => {
