@@ -422,6 +422,9 @@ if (!HAVE_BACKEND) {
       expect(rates.whistled).toBeGreaterThanOrEqual(1)
       expect(rates.response_rate.numerator).toBeGreaterThanOrEqual(1)
       expect(rates.satisfaction_rate.numerator).toBeGreaterThanOrEqual(1)
+      // and the admin can open it from the drill-down
+      expect(rates.satisfaction_rate.issues.satisfied).toContain(raised.id)
+      expect((await admin.api.getIssue(raised.id)).status).toBe('confirmed')
       ;[worker, department, admin].forEach((p) => expect(p.wx.toasts).toEqual([]))
     })
 

@@ -41,6 +41,31 @@ test('rates: the three rates and per department; the period selector reloads', a
   expect(api.callsTo('GET /api/v1/stats/escalation')[1].query.period).toMatch(/^\d{4}$/)
 })
 
+test('rates: a figure drills down to the issues behind it, each one opening its page', async () => {
+  const withIssues = stats({
+    response_rate: Object.assign(fig(3, 4), { issues: { on_time: [11, 12, 13], late: [14], unanswered: [], pending: [] } }),
+    satisfaction_rate: Object.assign(fig(1, 2), { issues: { satisfied: [11], unsatisfied: [12] } }),
+    auto_confirmed: { count: 1, issues: [13] },
+  })
+  api.on('GET /api/v1/stats/escalation', withIssues)
+  const page = await openPage('pages/stats/rates/rates')
+  await tap(page, '#rate-response')
+  let t = text(page)
+  expect(t).toContain('呼叫应答率：对应事件')
+  expect(t).toContain('按时 3 件')
+  expect(t).toContain('超时 1 件')
+  expect(t).not.toContain('超时未响应')
+  await tap(page, '#issue-14')
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/issue/detail/detail?id=14' })
+  await tap(page, '#rate-satisfaction')
+  t = text(page)
+  expect(t).toContain('满意 1 件')
+  expect(t).toContain('不满意 1 件')
+  expect(t).toContain('自动确认（不计入）1 件')
+  await tap(page, '#rate-satisfaction')
+  expect(page.data.drillKey).toBe('')
+})
+
 test('rates: error state with retry', async () => {
   api.on('GET /api/v1/stats/escalation', fail(403, 'role_required', '您没有可查看的范围'))
   const page = await openPage('pages/stats/rates/rates')

@@ -1,6 +1,8 @@
 // 三率 (社区两委 / 街道管理员): 呼叫应答率、事件处置率、居民满意率 for my own scope
 // (GET /api/v1/stats/escalation?period=…; the backend picks the scope from my grants), with the
 // same figures per department. Periods: this month, quarter, half year and year (Beijing time).
+// Tapping a figure shows the issues behind it, bucket by bucket (按时 / 超时 / 满意 …), each one
+// opening its page, so every figure can be checked.
 const api = require('../../../services/api')
 const { currentPeriod } = require('../../../utils/grid')
 
@@ -19,6 +21,33 @@ function rateText(f) {
   return f && f.rate !== null && f.rate !== undefined ? Math.round(f.rate * 1000) / 10 + '%' : '—'
 }
 
+// What each bucket of a figure's drill-down means (backend/stats/escalation.py).
+const BUCKET_LABELS = {
+  on_time: '按时',
+  late: '超时',
+  unanswered: '超时未响应',
+  pending: '未到期',
+  reopened: '办结后被重新打开',
+  returned: '被部门退回',
+  unresolved: '超期未办结',
+  satisfied: '满意',
+  unsatisfied: '不满意',
+}
+const BUCKET_ORDER = ['on_time', 'satisfied', 'late', 'unanswered', 'unresolved', 'reopened', 'returned', 'unsatisfied', 'pending']
+
+// The issues behind one figure, bucket by bucket, for the drill-down under the figures.
+function drillOf(label, f) {
+  const issues = (f && f.issues) || {}
+  return {
+    title: label,
+    buckets: BUCKET_ORDER.filter((k) => issues[k] && issues[k].length).map((k) => ({
+      key: k,
+      label: BUCKET_LABELS[k],
+      ids: issues[k],
+    })),
+  }
+}
+
 function figures(r) {
   return [
     { key: 'response', label: '呼叫应答率', rate: rateText(r.response_rate), of: (r.response_rate || {}).numerator + '/' + (r.response_rate || {}).denominator },
@@ -34,6 +63,7 @@ Component({
     loading: true,
     error: '',
     stats: null,
+    drillKey: '',
   },
   methods: {
     onLoad(query = {}) {
@@ -61,7 +91,13 @@ Component({
               periodLabel: (out.period && out.period.label) || p.period,
               whistled: out.whistled || 0,
               figures: figures(out),
+              drills: {
+                response: drillOf('呼叫应答率', out.response_rate),
+                disposal: drillOf('事件处置率', out.disposal_rate),
+                satisfaction: drillOf('居民满意率', out.satisfaction_rate),
+              },
               autoConfirmed: (out.auto_confirmed && out.auto_confirmed.count) || 0,
+              autoConfirmedIds: (out.auto_confirmed && out.auto_confirmed.issues) || [],
               awaiting: (out.awaiting_rating && out.awaiting_rating.count) || 0,
               departments: (out.by_department || []).map((d) => ({
                 id: d.department_id,
@@ -88,6 +124,15 @@ Component({
 
     onRetry() {
       return this.load()
+    },
+
+    onFigure(e) {
+      const key = e.currentTarget.dataset.key
+      this.setData({ drillKey: this.data.drillKey === key ? '' : key })
+    },
+
+    onIssue(e) {
+      wx.navigateTo({ url: '/pages/issue/detail/detail?id=' + e.currentTarget.dataset.id })
     },
   },
 })
