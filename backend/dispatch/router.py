@@ -29,12 +29,16 @@ ORDER_STATUSES = tuple(service.ORDER_LABELS)
     summary="Members ranked for this wish, with reasons (dispatcher of its compound)",
 )
 async def candidates(
-    wish_id: IdPath, request: Request, session: SessionDep, principal: Dispatcher
+    wish_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    principal: Dispatcher,
+    limit: Annotated[int, Query(ge=1, le=200, description="the best this many (1-200)")] = 50,
 ) -> schemas.CandidatesOut:
     wish = await wishes_service.get_wish(session, wish_id)
     await principal.require_compound(session, wish.compound_id, "dispatcher")
     items = await service.candidates(session, wish, max_open=request.app.state.settings.max_open_orders)
-    return schemas.CandidatesOut(items=[schemas.Candidate(**c) for c in items])
+    return schemas.CandidatesOut(items=[schemas.Candidate(**c) for c in items[:limit]], total=len(items))
 
 
 @router.post(

@@ -140,7 +140,8 @@ class Candidate(BaseModel):
 
 
 class CandidatesOut(BaseModel):
-    items: list[Candidate]
+    items: list[Candidate] = Field(description="best first; at most `limit`")
+    total: int = Field(description="members ranked in all (the compound's, less the requester)")
 
 
 class OrderWithWish(OrderOut):

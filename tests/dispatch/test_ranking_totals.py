@@ -81,3 +81,14 @@ async def test_totals_follow_every_path_and_drive_the_ranking(api, session):
     reasons = candidate(cands, m2)["reasons"]
     assert f"接单率{round(taken / offers * 100)}%" in reasons
     assert f"平均评分{rating_sum / rating_count:.1f}" in reasons
+
+
+async def test_candidates_are_limited_best_first_with_the_total(api):
+    wish_id = await new_open_wish(api, "帮忙修自行车")
+    everyone = await api.ok("GET", f"/api/v1/wishes/{wish_id}/candidates", "demo-dispatcher")
+    assert everyone["total"] == len(everyone["items"]) >= 2
+    top = await api.ok("GET", f"/api/v1/wishes/{wish_id}/candidates?limit=1", "demo-dispatcher")
+    assert top["total"] == everyone["total"] and top["items"] == everyone["items"][:1]
+    for bad in ("0", "201", "x"):
+        r = await api.get(f"/api/v1/wishes/{wish_id}/candidates?limit={bad}", "demo-dispatcher")
+        assert r.status_code == 422 and r.json()["error"] and r.json()["detail"]

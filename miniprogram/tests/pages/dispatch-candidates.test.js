@@ -17,6 +17,7 @@ test('shows candidates with their reasons and dispatches to the chosen one', asy
       fixtures.candidate({ member_id: 3, name: '张伟', reasons: ['技能匹配：水电维修', '在办 0 单'] }),
       fixtures.candidate({ member_id: 4, name: '李娜', available: false, open_orders: 2, skills: ['医疗护理'], reasons: ['暂停接单'] }),
     ],
+    total: 2,
   })
   api.on('POST /api/v1/wishes/7/dispatch', fixtures.wishDetail({ id: 7, status: 'dispatched' }))
   const page = await openPage('pages/dispatch/candidates/candidates', { id: '7' })
@@ -27,6 +28,7 @@ test('shows candidates with their reasons and dispatches to the chosen one', asy
   expect(t).toContain('暂停接单')
   expect(t).toContain('在办 2 单')
   expect(t).toContain('请选择党员')
+  expect(t).not.toContain('显示匹配度最高')
 
   await tap(page, '#candidate-3')
   expect(text(page)).toContain('派单给张伟')
@@ -36,8 +38,15 @@ test('shows candidates with their reasons and dispatches to the chosen one', asy
   expect(wx.navigateBack).toHaveBeenCalled()
 })
 
+test('a large compound: the best 50 of all its members, and the count', async () => {
+  const items = Array.from({ length: 50 }, (_, i) => fixtures.candidate({ member_id: 100 + i, name: '党员' + i }))
+  api.on('GET /api/v1/wishes/7/candidates', { items, total: 214 })
+  const page = await openPage('pages/dispatch/candidates/candidates', { id: '7' })
+  expect(text(page)).toContain('共 214 名党员，显示匹配度最高的 50 名')
+})
+
 test('no candidates: the wish stays on the wall', async () => {
-  api.on('GET /api/v1/wishes/7/candidates', { items: [] })
+  api.on('GET /api/v1/wishes/7/candidates', { items: [], total: 0 })
   const page = await openPage('pages/dispatch/candidates/candidates', { id: '7' })
   expect(text(page)).toContain('暂时没有可派的党员')
 })

@@ -30,7 +30,14 @@ Component({
       this.setData({ loading: true, error: '' })
       const id = this.data.id
       return Promise.all([api.getWish(id, { silent: true }), api.getCandidates(id, { silent: true })]).then(
-        ([wish, out]) => this.setData({ wish, candidates: out.items, loading: false }),
+        ([wish, out]) =>
+          this.setData({
+            wish,
+            candidates: out.items,
+            // the API returns the best 50; say so when the compound has more
+            moreText: out.total > out.items.length ? '共 ' + out.total + ' 名党员，显示匹配度最高的 ' + out.items.length + ' 名' : '',
+            loading: false,
+          }),
         (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
       )
     },
