@@ -75,9 +75,10 @@ def _database(kind: str, tmp: Path) -> tuple[str, callable]:
 
 
 class Live:
-    def __init__(self, base: str, tokens: dict[str, str]):
+    def __init__(self, base: str, tokens: dict[str, str], database_url: str):
         self.base = base
         self.tokens = tokens
+        self.database_url = database_url  # for invariants checked in the database itself
         self.http = httpx.Client(base_url=base, timeout=30, trust_env=False)
 
     def headers(self, who: str | None) -> dict:
@@ -102,7 +103,7 @@ def live(request, fake_wechat, tmp_path_factory):
     for code in ROLES:
         r = httpx.post(f"{base}/api/v1/auth/wechat", json={"code": code}, trust_env=False)
         tokens[code] = r.json()["access_token"]
-    live = Live(base, tokens)
+    live = Live(base, tokens, url)
     try:
         yield live
     finally:

@@ -1,16 +1,22 @@
 """A hypothesis state machine over the wish lifecycle: random actions by random demo users against
 a live server, checked against a model of the rules. Invariants after every step: the API agrees
 with the model, status equals the last event's to_status, at most one live order per wish, and the
-per-status counts of the residents' lists add up to the model's."""
+per-status counts of the residents' lists add up to the model's, and the members' running totals
+(candidate ranking) equal a recount of the order history."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections import Counter
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from sqlalchemy import text
+
+from backend.db import create_engine
+from backend.people.models import MEMBER_TOTALS_SQL
 
 REQUESTERS = ["demo-resident", "demo-resident2"]
 MEMBERS = ["demo-member", "demo-member2"]
@@ -18,6 +24,23 @@ DISPATCHER = "demo-dispatcher"
 LIVE_STATUSES = {"dispatched", "accepted"}
 STEPS = int(os.environ.get("HH_MACHINE_STEPS", "25"))
 EXAMPLES = int(os.environ.get("HH_MACHINE_EXAMPLES", "10"))
+
+
+async def member_totals(url: str) -> tuple[list, list]:
+    """Members' running totals as kept, and as MEMBER_TOTALS_SQL recounts them (rolled back)."""
+    read = text(
+        "SELECT user_id, offers_total, offers_taken_total, rating_sum, rating_count FROM memberprofile ORDER BY user_id"
+    )
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            kept = [tuple(r) for r in (await conn.execute(read)).all()]
+            await conn.execute(text(MEMBER_TOTALS_SQL))  # same transaction as the read, rolled back
+            recounted = [tuple(r) for r in (await conn.execute(read)).all()]
+            await conn.rollback()
+    finally:
+        await engine.dispose()
+    return kept, recounted
 
 
 class WishLifecycle(RuleBasedStateMachine):
@@ -235,6 +258,9 @@ class WishLifecycle(RuleBasedStateMachine):
                 if not cursor or min(i["id"] for i in page["items"]) < min(ours):
                     break
         assert seen == Counter(m["status"] for m in self.model.values())
+        # the running totals candidate ranking reads equal a recount of the order history
+        kept, recounted = asyncio.run(member_totals(self.live.database_url))
+        assert kept == recounted
 
 
 def test_wish_lifecycle_state_machine(live):
