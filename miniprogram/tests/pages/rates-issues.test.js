@@ -186,6 +186,11 @@ test('raise an issue from a household: validation, the body sent, then its page'
   await tap(page, '#urgency-urgent')
   expect(text(page)).toContain('30 个工作分钟内响应')
   page.instance.onDescription(event({}, { value: ' 楼道电线裸露 ' }))
+  page.instance.onPhotos(event({}, { urls: [], uploading: true, failed: false }))
+  await tap(page, '#submit')
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '照片还在上传，请稍等' }))
+  expect(api.callsTo('POST /api/v1/issues')).toHaveLength(0)
+  page.instance.onPhotos(event({}, { urls: [], uploading: false, failed: false }))
   await tap(page, '#submit')
   expect(api.callsTo('POST /api/v1/issues')[0].data).toEqual({
     household_id: 3,

@@ -3,8 +3,10 @@
 // grid then handles it or 吹哨 to a street department from the page.
 const api = require('../../../services/api')
 const { CATEGORIES, URGENCIES } = require('../../../utils/issues')
+const photoForm = require('../../../behaviors/photo-form')
 
 Component({
+  behaviors: [photoForm],
   data: {
     householdId: null,
     label: '',
@@ -15,9 +17,6 @@ Component({
     urgencyHint: URGENCIES[0].hint,
     description: '',
     location: '',
-    photos: [],
-    uploading: false,
-    photoFailed: false,
     submitting: false,
   },
   methods: {
@@ -43,18 +42,12 @@ Component({
       this.setData({ location: e.detail.value })
     },
 
-    onPhotos(e) {
-      this.setData({ photos: e.detail.urls, uploading: e.detail.uploading, photoFailed: e.detail.failed })
-    },
-
     validate() {
       const d = this.data
       if (!d.householdId) return '请从住户页面上报事件'
       if (!d.category) return '请选择事件类别'
       if (!d.description.trim()) return '请描述事件情况'
-      if (d.uploading) return '照片还在上传，请稍等'
-      if (d.photoFailed) return '有照片上传失败，请重试或删除'
-      return ''
+      return this.photoProblem()
     },
 
     onSubmit() {

@@ -1,17 +1,16 @@
 // 提交完成情况: the member who accepted a wish reports it done with a note and photos
 // (POST /api/v1/wishes/{id}/complete); the resident then confirms and rates it.
 const api = require('../../../services/api')
+const photoForm = require('../../../behaviors/photo-form')
 
 Component({
+  behaviors: [photoForm],
   data: {
     id: null,
     wish: null,
     loading: true,
     error: '',
     note: '',
-    photos: [],
-    uploading: false,
-    photoFailed: false,
     submitting: false,
   },
   methods: {
@@ -36,17 +35,10 @@ Component({
       this.setData({ note: e.detail.value })
     },
 
-    onPhotos(e) {
-      this.setData({ photos: e.detail.urls, uploading: e.detail.uploading, photoFailed: e.detail.failed })
-    },
-
     onSubmit() {
       const d = this.data
       if (d.submitting) return Promise.resolve()
-      let problem = ''
-      if (!d.note.trim()) problem = '请写一下完成情况'
-      else if (d.uploading) problem = '照片还在上传，请稍等'
-      else if (d.photoFailed) problem = '有照片上传失败，请重试或删除'
+      const problem = d.note.trim() ? this.photoProblem() : '请写一下完成情况'
       if (problem) {
         wx.showToast({ title: problem, icon: 'none' })
         return Promise.resolve()

@@ -3,8 +3,10 @@
 const api = require('../../../services/api')
 const session = require('../../../services/session')
 const notify = require('../../../services/notify')
+const photoForm = require('../../../behaviors/photo-form')
 
 Component({
+  behaviors: [photoForm],
   data: {
     loading: true,
     error: '',
@@ -12,9 +14,6 @@ Component({
     title: '',
     category: '',
     description: '',
-    photos: [],
-    uploading: false,
-    photoFailed: false,
     submitting: false,
   },
   methods: {
@@ -53,17 +52,11 @@ Component({
       this.setData({ category: e.currentTarget.dataset.code })
     },
 
-    onPhotos(e) {
-      this.setData({ photos: e.detail.urls, uploading: e.detail.uploading, photoFailed: e.detail.failed })
-    },
-
     validate() {
       const d = this.data
       if (!d.title.trim()) return '请填写心愿标题'
       if (!d.category) return '请选择类别'
-      if (d.uploading) return '照片还在上传，请稍等'
-      if (d.photoFailed) return '有照片上传失败，请重试或删除'
-      return ''
+      return this.photoProblem()
     },
 
     onSubmit() {
