@@ -134,6 +134,7 @@ MATRIX = [
     ("GET",   "/org/departments",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("POST",  "/issues",                                          None,                  ANON, NO,      NO,     NO,      NO,        NEW,       NO,      NO,        NO),
     ("GET",   "/issues",                                          None,                  ANON, NO,      NO,     NO,      NO,        OK,        OK,      OK,        OK),
+    ("GET",   "/issues/places",                                   None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("GET",   "/issues/{issue_id}",                               "issue_whistled",      ANON, OUT,     OUT,    OUT,     OUT,       OK,        OK,      OK,        OK),
     ("POST",  "/issues/{issue_id}/whistle",                       "issue_open",          ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("POST",  "/issues/{issue_id}/respond",                       "issue_whistled",      ANON, NO,      NO,     NO,      NO,        NO,        NO,      OK,        NO),

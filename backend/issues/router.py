@@ -110,6 +110,15 @@ async def raise_issue(session: SessionDep, principal: GridWorkerOnly, body: sche
     return await render(session, issue, viewer)
 
 
+@router.get(
+    "/places",
+    response_model=list[schemas.IssuePlace],
+    summary="Where the caller may raise an issue: their grids and the compounds in each (grid worker)",
+)
+async def places(session: SessionDep, principal: GridWorkerOnly) -> list[schemas.IssuePlace]:
+    return [schemas.IssuePlace(**p) for p in await service.places(session, viewer_of(principal).grid_ids)]
+
+
 @router.get("", response_model=Page[schemas.IssueOut], summary="Issues: a grid's, a department's, an admin's scope")
 async def list_issues(
     session: SessionDep,

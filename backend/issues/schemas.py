@@ -56,6 +56,19 @@ class IssueEventOut(BaseModel):
     note: str | None
 
 
+class PlaceCompound(BaseModel):
+    compound_id: int
+    name: str
+
+
+class IssuePlace(BaseModel):
+    """A grid the caller works in, with the compounds that have buildings in it."""
+
+    grid_id: int
+    name: str
+    compounds: list[PlaceCompound]
+
+
 class IssueOut(BaseModel):
     id: int
     status: str

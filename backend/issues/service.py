@@ -20,7 +20,7 @@ from backend.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.issues import state
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.notify import service as notify_service
-from backend.org.models import Building, Community, Department, Grid, Household
+from backend.org.models import Building, Community, Compound, Department, Grid, Household
 from backend.people import service as people_service
 from backend.people.models import User
 from backend.workcal import service as workcal
@@ -577,6 +577,25 @@ async def sweep(session: AsyncSession, settings, limit: int = 500) -> dict[str, 
 
 
 # ---- reading --------------------------------------------------------------------------------
+
+
+async def places(session: AsyncSession, grid_ids: set[int]) -> list[dict]:
+    """The grids with the compounds that have buildings in each: where a grid worker may raise an
+    issue that belongs to no household (a street lamp, a courtyard). Two statements."""
+    if not grid_ids:
+        return []
+    grids = (await session.execute(select(Grid.id, Grid.name).where(Grid.id.in_(grid_ids)).order_by(Grid.id))).all()
+    pairs = await session.execute(
+        select(Building.grid_id, Compound.id, Compound.name)
+        .join(Compound, Compound.id == Building.compound_id)
+        .where(Building.grid_id.in_(grid_ids))
+        .distinct()
+        .order_by(Building.grid_id, Compound.id)
+    )
+    compounds: dict[int, list[dict]] = {}
+    for gid, cid, name in pairs.all():
+        compounds.setdefault(gid, []).append({"compound_id": cid, "name": name})
+    return [{"grid_id": gid, "name": name, "compounds": compounds.get(gid, [])} for gid, name in grids]
 
 
 @dataclass

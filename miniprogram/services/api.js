@@ -333,6 +333,8 @@ function createClient(options = {}) {
     getIssue: (id, opts) => request('GET', '/api/v1/issues/' + pathId(id), {}, opts),
     // a grid worker raises one: {household_id | grid_id + compound_id, category, urgency, description, location, photos}
     raiseIssue: (data, opts) => request('POST', '/api/v1/issues', { data }, opts),
+    // where a grid worker may raise one without a household: their grids and the compounds in each
+    listIssuePlaces: (opts) => request('GET', '/api/v1/issues/places', {}, opts),
     listDepartments: (opts) => request('GET', '/api/v1/org/departments', {}, opts),
     whistleIssue: (id, departmentId, opts) =>
       request(

@@ -71,6 +71,7 @@ const SAMPLES = {
   returnIssue: [12, '不属于本部门职责'],
   raiseIssue: [{ household_id: 3, category: 'hazard', urgency: 'urgent', description: '楼道电线裸露', location: '3号楼1单元', photos: ['/uploads/d.jpg'] }],
   confirmIssue: [12, false, '还有异味'],
+  listIssuePlaces: [],
   reopenIssue: [12, '问题又出现了'],
 }
 // Exports that are not routes.

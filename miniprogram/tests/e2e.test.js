@@ -397,6 +397,21 @@ if (!HAVE_BACKEND) {
       expect(raised).toMatchObject({ status: 'open', household_id: household.id, urgency: 'urgent' })
       expect(raised.actions).toEqual(expect.arrayContaining(['whistle', 'resolve']))
 
+      // and one for a public place of the grid, picked from the worker's places
+      const places = await worker.api.listIssuePlaces()
+      expect(places.length).toBeGreaterThanOrEqual(1)
+      const place = places[0]
+      const lamp = await worker.api.raiseIssue({
+        grid_id: place.grid_id,
+        compound_id: place.compounds[0].compound_id,
+        category: 'facility',
+        urgency: 'normal',
+        description: '东门路灯不亮（e2e）',
+        location: '东门',
+        photos: [],
+      })
+      expect(lamp).toMatchObject({ status: 'open', household_id: null, grid_id: place.grid_id })
+
       const depts = await worker.api.listDepartments()
       const deptId = (depts.find((d) => d.id === 1) || depts[0]).id
       const whistled = await worker.api.whistleIssue(raised.id, deptId)

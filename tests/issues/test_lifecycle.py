@@ -195,3 +195,43 @@ async def test_departments_route(api):
     depts = await api.ok("GET", "/api/v1/org/departments", "demo-gridworker")
     by_name = {d["name"]: d for d in depts}
     assert len(depts) == 6 and "environment" in by_name["城管执法中队"]["default_categories"]
+
+
+async def test_a_public_place_issue_from_the_places_of_my_grid(api, session, demo_ids):
+    from backend.org.models import Building, Compound
+
+    places = await api.ok("GET", "/api/v1/issues/places", "demo-gridworker")
+    assert [p["grid_id"] for p in places] == [demo_ids["grid_g1"]]
+    in_grid = (
+        (
+            await session.execute(
+                select(Compound.id)
+                .join(Building, Building.compound_id == Compound.id)
+                .where(Building.grid_id == demo_ids["grid_g1"])
+                .distinct()
+                .order_by(Compound.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert [c["compound_id"] for c in places[0]["compounds"]] == list(in_grid) and in_grid
+    compound = places[0]["compounds"][0]
+
+    body = {**RAISE, "description": "小区东门路灯不亮，晚上很黑。", "location": "东门", "category": "facility"}
+    issue = await api.ok(
+        "POST",
+        "/api/v1/issues",
+        "demo-gridworker",
+        status=201,
+        json={**body, "grid_id": demo_ids["grid_g1"], "compound_id": compound["compound_id"]},
+    )
+    assert issue["household_id"] is None and issue["compound_id"] == compound["compound_id"]
+    # a compound outside the grid, or no place at all, is refused with a reason
+    outside = (await session.execute(select(Compound.id).where(Compound.id.not_in(in_grid)).limit(1))).scalar_one()
+    r = await api.post(
+        "/api/v1/issues", "demo-gridworker", json={**body, "grid_id": demo_ids["grid_g1"], "compound_id": outside}
+    )
+    assert r.status_code == 422 and r.json()["error"] == "compound_not_in_grid"
+    r = await api.post("/api/v1/issues", "demo-gridworker", json=body)
+    assert r.status_code == 422 and r.json()["error"] == "place_required"

@@ -90,8 +90,11 @@ const issue = (o = {}) =>
   )
 
 test('issues: a grid worker lists mine and opens one', async () => {
+  api.on('GET /api/v1/me', fixtures.gridWorkerMe())
   api.on('GET /api/v1/issues', fixtures.page([issue()]))
   const page = await openPage('pages/issue/list/list', { mode: 'mine' })
+  await tap(page, '#raise')
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/issue/new/new' })
   expect(text(page)).toContain('楼道堆放杂物')
   expect(api.callsTo('GET /api/v1/issues')[0].query).toMatchObject({ mine: 'true' })
   await tap(page, '#issue-12')
@@ -213,6 +216,52 @@ test('raise an issue: a refusal keeps the form', async () => {
   expect(wx.redirectTo).not.toHaveBeenCalled()
   expect(page.data.description).toBe('垃圾堆积')
   expect(page.data.submitting).toBe(false)
+})
+
+test('raise an issue for a public place: pick the grid and the compound, the place is required', async () => {
+  api.on('GET /api/v1/issues/places', [
+    { grid_id: 1, name: '和谐社区第一网格', compounds: [{ compound_id: 1, name: '锦华苑' }, { compound_id: 2, name: '翠湖花园' }] },
+    { grid_id: 4, name: '和谐社区第二网格', compounds: [{ compound_id: 2, name: '翠湖花园' }] },
+  ])
+  api.on('POST /api/v1/issues', issue({ id: 32, household_id: null }))
+  const page = await openPage('pages/issue/new/new')
+  expect(text(page)).toContain('和谐社区第二网格')
+  await tap(page, '#cat-facility')
+  page.instance.onDescription(event({}, { value: '东门路灯不亮' }))
+  await tap(page, '#submit')
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请选择网格' }))
+  await tap(page, '#grid-4')
+  expect(page.data.compoundId).toBe(2) // the only compound of that grid is picked
+  await tap(page, '#grid-1')
+  expect(page.data.compoundId).toBe(null)
+  await tap(page, '#submit')
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请选择小区' }))
+  await tap(page, '#compound-1')
+  await tap(page, '#submit')
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请填写事件地点' }))
+  page.instance.onLocation(event({}, { value: '东门' }))
+  await tap(page, '#submit')
+  expect(api.callsTo('POST /api/v1/issues')[0].data).toEqual({
+    grid_id: 1,
+    compound_id: 1,
+    category: 'facility',
+    urgency: 'normal',
+    description: '东门路灯不亮',
+    location: '东门',
+    photos: [],
+  })
+  expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/issue/detail/detail?id=32' })
+})
+
+test('raise an issue for a public place: the places fail to load, then load on retry', async () => {
+  api.on('GET /api/v1/issues/places', fail(403, 'role_required', '您没有执行此操作的角色权限'))
+  const page = await openPage('pages/issue/new/new')
+  expect(text(page)).toContain('您没有执行此操作的角色权限')
+  api.on('GET /api/v1/issues/places', [{ grid_id: 1, name: '和谐社区第一网格', compounds: [{ compound_id: 1, name: '锦华苑' }] }])
+  await tap(page, '#retry-places')
+  expect(page.data.gridId).toBe(1)
+  expect(page.data.compoundId).toBe(1)
+  expect(text(page)).toContain('锦华苑')
 })
 
 test('the issue form offers exactly the categories and urgencies the API accepts', () => {

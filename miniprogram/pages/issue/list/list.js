@@ -1,6 +1,8 @@
 // 网格事件: a grid worker's own issues (?mode=mine → GET /api/v1/issues?mine=true) or a department's
-// (GET /api/v1/issues: what was whistled to my department), newest first, keyset pages.
+// (GET /api/v1/issues: what was whistled to my department), newest first, keyset pages. A grid
+// worker can raise one for a public place from here (上报事件).
 const api = require('../../../services/api')
+const session = require('../../../services/session')
 const pagedList = require('../../../behaviors/paged-list')
 const time = require('../../../utils/time')
 
@@ -16,10 +18,17 @@ function issueItem(i) {
 
 Component({
   behaviors: [pagedList],
-  data: { mine: true },
+  data: { mine: true, canRaise: false },
   methods: {
     onLoad(query = {}) {
       this.setData({ mine: query.mode !== 'department' })
+      if (this.data.mine) {
+        // grid workers raise issues for public places here; household ones from the household's page
+        session.load({ silent: true }).then(
+          (me) => this.setData({ canRaise: (me.roles || []).indexOf('grid_worker') >= 0 }),
+          () => {}
+        )
+      }
       wx.setNavigationBarTitle({ title: query.mode === 'department' ? '部门事件' : '我的事件' })
       return this.reload()
     },
@@ -37,6 +46,9 @@ Component({
       return api
         .listIssues({ mine: this.data.mine ? true : undefined, cursor, limit: 20 }, { silent: true })
         .then((page) => ({ items: page.items.map(issueItem), next_cursor: page.next_cursor }))
+    },
+    onRaise() {
+      wx.navigateTo({ url: '/pages/issue/new/new' })
     },
     onOpen(e) {
       wx.navigateTo({ url: '/pages/issue/detail/detail?id=' + e.currentTarget.dataset.id })

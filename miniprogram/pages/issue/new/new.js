@@ -1,6 +1,7 @@
-// 上报事件: a grid worker raises a grid issue for a household of their grid
-// (POST /api/v1/issues {household_id, category, urgency, description, location, photos}); the
-// grid then handles it or 吹哨 to a street department from the issue's page.
+// 上报事件: a grid worker raises a grid issue, either for a household of their grid (opened from
+// the household's page: POST /api/v1/issues {household_id, …}) or for a public place (opened from
+// 我的事件: the grid and compound are picked from GET /api/v1/issues/places, and the place must be
+// described). The grid then handles it or 吹哨 to a street department from the issue's page.
 const api = require('../../../services/api')
 const { CATEGORIES, URGENCIES } = require('../../../utils/issues')
 const photoForm = require('../../../behaviors/photo-form')
@@ -10,6 +11,13 @@ Component({
   data: {
     householdId: null,
     label: '',
+    // public place: the worker's grids with their compounds, and what is picked
+    places: [],
+    placesLoading: false,
+    placesError: '',
+    gridId: null,
+    compounds: [],
+    compoundId: null,
     categories: CATEGORIES,
     urgencies: URGENCIES,
     category: '',
@@ -22,7 +30,34 @@ Component({
   methods: {
     onLoad(query = {}) {
       const label = query.label ? decodeURIComponent(query.label) : ''
-      this.setData({ householdId: Number(query.household_id) || null, label, location: label })
+      const householdId = Number(query.household_id) || null
+      this.setData({ householdId, label, location: label })
+      if (!householdId) return this.loadPlaces()
+    },
+
+    loadPlaces() {
+      this.setData({ placesLoading: true, placesError: '' })
+      return api.listIssuePlaces({ silent: true }).then(
+        (places) => {
+          this.setData({ places, placesLoading: false })
+          if (places.length === 1) this.pickGrid(places[0].grid_id)
+        },
+        (err) => this.setData({ placesLoading: false, placesError: err.detail || '加载失败，请稍后重试' })
+      )
+    },
+
+    pickGrid(gridId) {
+      const grid = this.data.places.find((p) => p.grid_id === gridId)
+      const compounds = (grid && grid.compounds) || []
+      this.setData({ gridId, compounds, compoundId: compounds.length === 1 ? compounds[0].compound_id : null })
+    },
+
+    onGrid(e) {
+      this.pickGrid(Number(e.currentTarget.dataset.id))
+    },
+
+    onCompound(e) {
+      this.setData({ compoundId: Number(e.currentTarget.dataset.id) })
     },
 
     onCategory(e) {
@@ -44,9 +79,11 @@ Component({
 
     validate() {
       const d = this.data
-      if (!d.householdId) return '请从住户页面上报事件'
+      if (!d.householdId && !d.gridId) return '请选择网格'
+      if (!d.householdId && !d.compoundId) return '请选择小区'
       if (!d.category) return '请选择事件类别'
       if (!d.description.trim()) return '请描述事件情况'
+      if (!d.householdId && !d.location.trim()) return '请填写事件地点'
       return this.photoProblem()
     },
 
@@ -59,15 +96,17 @@ Component({
       }
       const d = this.data
       this.setData({ submitting: true })
+      const place = d.householdId ? { household_id: d.householdId } : { grid_id: d.gridId, compound_id: d.compoundId }
       return api
-        .raiseIssue({
-          household_id: d.householdId,
-          category: d.category,
-          urgency: d.urgency,
-          description: d.description.trim(),
-          location: d.location.trim(),
-          photos: d.photos,
-        })
+        .raiseIssue(
+          Object.assign(place, {
+            category: d.category,
+            urgency: d.urgency,
+            description: d.description.trim(),
+            location: d.location.trim(),
+            photos: d.photos,
+          })
+        )
         .then(
           (issue) => {
             this.setData({ submitting: false })
