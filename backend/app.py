@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backend.db import create_engine, make_session_factory
+from backend.db import engine_from_settings, make_session_factory
 from backend.errors import DomainError, ErrorOut
 from backend.ops.middleware import Metrics, RequestContextMiddleware, configure_logging
 from backend.ops.ratelimit import RateLimiter
@@ -149,15 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = create_engine(
-        settings.database_url,
-        echo=settings.sql_echo,
-        **(
-            {}
-            if settings.database_url.startswith("sqlite")
-            else {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
-        ),
-    )
+    app.state.engine = engine_from_settings(settings)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.wechat = WeChatGateway(
         settings.wechat_appid,

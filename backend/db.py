@@ -50,14 +50,29 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 10, **kwargs: Any
+) -> AsyncEngine:
+    """An async engine; on PostgreSQL with a pool of `pool_size` (+ `max_overflow` per burst),
+    which SQLite ignores."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, **kwargs)
+    return create_async_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow, **kwargs
+    )
+
+
+def engine_from_settings(settings: Any) -> AsyncEngine:
+    """The engine the app and the worker processes use: DATABASE_URL, SQL_ECHO, DB_POOL_SIZE and
+    DB_MAX_OVERFLOW from the settings."""
+    return create_engine(
+        settings.database_url,
+        echo=settings.sql_echo,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -8,7 +8,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from backend.db import SessionFactory, create_engine, make_session_factory
+from backend.db import SessionFactory, engine_from_settings, make_session_factory
 from backend.settings import Settings, get_settings
 
 log = logging.getLogger("backend.worker")
@@ -53,7 +53,7 @@ async def run_forever(session_factory: SessionFactory, settings: Settings) -> No
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
     settings = get_settings()
-    engine = create_engine(settings.database_url)
+    engine = engine_from_settings(settings)
     asyncio.run(run_forever(make_session_factory(engine), settings))
 
 

@@ -39,7 +39,7 @@ from typing import Any
 from sqlalchemy import select, text, update
 
 from backend.clock import utcnow
-from backend.db import SessionFactory, create_engine, make_session_factory
+from backend.db import SessionFactory, engine_from_settings, make_session_factory
 from backend.notify import service, templates
 from backend.notify.models import LIVE_OUTBOX_STATUSES, DeliveryAttempt, Notification, OutboxMessage
 from backend.settings import Settings, get_settings
@@ -429,7 +429,7 @@ def start_in_process(app: Any) -> InProcessWorker:
 
 
 async def _main(settings: Settings, once: bool, worker_id: str | None) -> None:
-    engine = create_engine(settings.database_url)
+    engine = engine_from_settings(settings)
     gateway = WeChatGateway(
         settings.wechat_appid, settings.wechat_secret, settings.effective_wechat_api_base, redis_url=settings.redis_url
     )

@@ -48,7 +48,8 @@ class MemberProfile(SQLModel, table=True):
     available: bool = True
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Running totals for candidate ranking, kept in the same transaction as the change that moves
-    # them (dispatch, accept, confirm), so ranking never re-reads a member's whole order history.
+    # them (dispatch, accept, cancel after accept, confirm), so ranking never re-reads a member's
+    # whole order history.
     offers_total: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     offers_taken_total: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     rating_sum: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

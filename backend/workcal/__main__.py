@@ -8,7 +8,7 @@ import csv
 import sys
 from datetime import date
 
-from backend.db import create_engine, make_session_factory
+from backend.db import engine_from_settings, make_session_factory
 from backend.settings import get_settings
 from backend.workcal import service
 
@@ -23,7 +23,7 @@ def _read_rows(path: str) -> list[service.DayRow]:
 
 
 async def _run(argv: list[str]) -> None:
-    engine = create_engine(get_settings().database_url)
+    engine = engine_from_settings(get_settings())
     async with make_session_factory(engine)() as session:
         if argv[:1] == ["seed"]:
             count = await service.seed_from_chinesecalendar(session)
