@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uvicorn
 
+from backend.kernel.settings import get_settings
 from backend.migrate import upgrade_head
 from backend.ops.middleware import configure_logging
-from backend.settings import get_settings
 
 
 def main() -> None:

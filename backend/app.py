@@ -13,11 +13,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backend.db import engine_from_settings, make_session_factory
-from backend.errors import DomainError, ErrorOut
+from backend.kernel.db import engine_from_settings, make_session_factory
+from backend.kernel.errors import DomainError, ErrorOut
+from backend.kernel.ratelimit import RateLimiter
+from backend.kernel.settings import Settings, get_settings
 from backend.ops.middleware import Metrics, RequestContextMiddleware, configure_logging
-from backend.ops.ratelimit import RateLimiter
-from backend.settings import Settings, get_settings
 from backend.wechat.client import WeChatGateway
 
 log = logging.getLogger("backend")

@@ -13,8 +13,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import clock
 from backend.dispatch import service as dispatch_service
+from backend.kernel.clock import clock
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, Street, Unit
 from backend.people import service as people_service
 from backend.people.models import MemberProfile, User

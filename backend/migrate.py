@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from backend.settings import ROOT
+from backend.kernel.settings import ROOT
 
 
 def alembic_config(database_url: str) -> Config:

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from backend.settings import ROOT, Settings
+from backend.kernel.settings import ROOT, Settings
 
 DEFAULT_PATH = ROOT / "openapi" / "openapi.json"
 

@@ -8,8 +8,8 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from backend.db import SessionFactory, engine_from_settings, make_session_factory
-from backend.settings import Settings, get_settings
+from backend.kernel.db import SessionFactory, engine_from_settings, make_session_factory
+from backend.kernel.settings import Settings, get_settings
 
 log = logging.getLogger("backend.worker")
 

@@ -66,7 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.auth.tokens import create_access_token  # noqa: E402
-from backend.settings import Settings  # noqa: E402
+from backend.kernel.settings import Settings  # noqa: E402
 
 DEFAULT_DB = "postgresql+asyncpg://postgres@127.0.0.1:5432/hh_bench_100k"
 RESULTS = ROOT / "bench" / "results"

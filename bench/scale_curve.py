@@ -334,7 +334,7 @@ async def capture_sql(url: str, secret: str, calls: list[tuple[str, str, int]]) 
     from sqlalchemy import event
 
     from backend.app import create_app
-    from backend.settings import Settings
+    from backend.kernel.settings import Settings
 
     settings = Settings(database_url=url, jwt_secret=secret, demo_data=False, run_worker=False, rate_wish_per_ip_hour=0)
     app = create_app(settings)

@@ -8,9 +8,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel.sql.sqltypes import AutoString
 
-from backend.db import UTCDateTime, create_engine
+from backend.kernel.db import UTCDateTime, create_engine
+from backend.kernel.settings import get_settings
 from backend.models import metadata
-from backend.settings import get_settings
 
 config = context.config
 
@@ -22,7 +22,7 @@ def _url() -> str:
 def render_item(type_: str, obj, autogen_context) -> str | bool:
     """Render the project's column types by their real import path."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "backend.db.UTCDateTime()"
+        return "backend.kernel.db.UTCDateTime()"
     if type_ == "type" and isinstance(obj, AutoString):
         return f"sqlmodel.sql.sqltypes.AutoString(length={obj.length})"
     return False

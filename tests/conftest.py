@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backend import demo
 from backend.app import create_app
-from backend.clock import clock
-from backend.db import create_engine, make_session_factory
+from backend.kernel.clock import clock
+from backend.kernel.db import create_engine, make_session_factory
+from backend.kernel.settings import Settings
 from backend.migrate import upgrade_head
-from backend.settings import Settings
 from backend.wechat.fake import run_fake_wechat_in_thread
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

@@ -16,9 +16,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from backend.kernel.settings import ROOT, Settings, UnsafeSettings
 from backend.models import metadata
 from backend.openapi_export import DEFAULT_PATH, render
-from backend.settings import ROOT, Settings, UnsafeSettings
 
 
 async def test_migrations_match_models(db):

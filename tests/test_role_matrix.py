@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import select
 
 from backend.auth.tokens import create_access_token
-from backend.clock import clock
 from backend.dispatch.models import Order
+from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
 from backend.people.models import MemberRegistration, User
 from backend.wishes.models import Wish

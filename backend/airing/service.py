@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.airing.models import AiringSnapshot
-from backend.clock import SHANGHAI, utcnow
 from backend.dispatch.models import Order
-from backend.errors import Conflict, InvalidInput, NotFound
+from backend.kernel.clock import SHANGHAI, utcnow
+from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.org.models import Community, Compound
 from backend.people.models import MemberProfile, User
 from backend.people.service import mask_name

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.tokens import decode_access_token
-from backend.db import SessionDep
-from backend.errors import Forbidden, Unauthorized
+from backend.kernel.db import SessionDep
+from backend.kernel.errors import Forbidden, Unauthorized
 from backend.org import service as org_service
 from backend.people.models import RoleGrant, User
 

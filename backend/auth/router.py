@@ -7,9 +7,9 @@ from fastapi import APIRouter, Request
 from backend.auth import schemas
 from backend.auth.deps import CurrentUser, Principal
 from backend.auth.tokens import create_access_token
-from backend.db import SessionDep
-from backend.errors import TooManyRequests, Unauthorized, UpstreamUnavailable
-from backend.ops.ratelimit import per_client
+from backend.kernel.db import SessionDep
+from backend.kernel.errors import TooManyRequests, Unauthorized, UpstreamUnavailable
+from backend.kernel.ratelimit import per_client
 from backend.org import service as org_service
 from backend.people import service as people_service
 from backend.wechat.client import WeChatError

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from backend.validation import Id, Phone, Text
+from backend.kernel.validation import Id, Phone, Text
 
 
 class WeChatLoginIn(BaseModel):

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from jose import JWTError, jwt
 
-from backend.clock import utcnow
-from backend.errors import Unauthorized
-from backend.settings import Settings
+from backend.kernel.clock import utcnow
+from backend.kernel.errors import Unauthorized
+from backend.kernel.settings import Settings
 
 ALGORITHM = "HS256"
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import to_shanghai, utcnow
 from backend.deliberation.models import AgendaItem
+from backend.kernel.clock import to_shanghai, utcnow
 
 DELIBERATION_DAY = 10
 

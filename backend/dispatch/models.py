@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
-from backend.clock import utcnow
-from backend.db import UTCDateTime
+from backend.kernel.clock import utcnow
+from backend.kernel.db import UTCDateTime
 
 LIVE_ORDER_STATUSES = ("offered", "accepted")
 

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import CurrentUser, Dispatcher, Member
-from backend.db import SessionDep
 from backend.dispatch import service
-from backend.errors import Forbidden, InvalidInput
-from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.db import SessionDep
+from backend.kernel.errors import Forbidden, InvalidInput
+from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.validation import IdPath
 from backend.people import service as people_service
-from backend.validation import IdPath
 from backend.wishes import schemas
 from backend.wishes import service as wishes_service
 from backend.wishes.router import detail, order_out

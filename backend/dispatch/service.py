@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import SHANGHAI, utcnow
 from backend.dispatch.models import LIVE_ORDER_STATUSES, Order
-from backend.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.kernel.clock import SHANGHAI, utcnow
+from backend.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.notify import service as notify_service
 from backend.people import service as people_service
 from backend.wishes import service as wishes_service

@@ -11,8 +11,8 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from backend.auth.deps import Principal, require_role
-from backend.db import SessionDep
 from backend.exports import ledger, work_units
+from backend.kernel.db import SessionDep
 from backend.stats.scope import parse_period, resolve_scope
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])

@@ -25,10 +25,10 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import SHANGHAI
 from backend.dispatch.models import Order
-from backend.errors import InvalidInput
 from backend.exports.ledger import BATCH, _append
+from backend.kernel.clock import SHANGHAI
+from backend.kernel.errors import InvalidInput
 from backend.org.models import Compound
 from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
 from backend.stats.scope import Period, Scope, parse_period

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, UploadFile
 from pydantic import BaseModel
 
 from backend.auth.deps import CurrentUser
-from backend.errors import InvalidInput, PayloadTooLarge
+from backend.kernel.errors import InvalidInput, PayloadTooLarge
 
 router = APIRouter(prefix="/api/v1", tags=["files"])
 ALLOWED = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}

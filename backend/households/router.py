@@ -10,14 +10,14 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response, UploadFile
 
 from backend.auth.deps import GridReader
-from backend.clock import to_shanghai, utcnow
-from backend.db import SessionDep
-from backend.errors import InvalidInput, PayloadTooLarge
 from backend.households import schemas, service
 from backend.households.ledger import XLSX_MEDIA_TYPE, LedgerError, read_ledger, write_ledger
-from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.clock import to_shanghai, utcnow
+from backend.kernel.db import SessionDep
+from backend.kernel.errors import InvalidInput, PayloadTooLarge
+from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.validation import IdPath, IdQuery
 from backend.people import service as people_service
-from backend.validation import IdPath, IdQuery
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from backend.validation import Id, Text
+from backend.kernel.validation import Id, Text
 
 
 class ResidentOut(BaseModel):

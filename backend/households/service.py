@@ -25,14 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
-from backend.clock import utcnow
-from backend.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.households.ledger import LedgerSheet
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
+from backend.kernel.clock import utcnow
+from backend.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from backend.kernel.validation import CONTROL_RE, PHONE_RE
 from backend.org.models import Building, Community, Compound, Grid, Household, Unit
 from backend.people import service as people_service
 from backend.people.models import User
-from backend.validation import CONTROL_RE, PHONE_RE
 
 # ---- scope ------------------------------------------------------------------------------------
 

@@ -12,13 +12,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import clock
 from backend.issues import service
 from backend.issues.models import IssuePolicy
+from backend.kernel.clock import clock
+from backend.kernel.settings import get_settings
 from backend.org.models import Department, Grid, Household
 from backend.people import service as people_service
 from backend.people.models import RoleGrant, User
-from backend.settings import get_settings
 from backend.workcal import service as workcal
 
 DEFAULT_DEPARTMENTS = {  # category -> department name
@@ -151,7 +151,7 @@ async def load(session: AsyncSession) -> None:
 
     # 晾晒: the last quarter's airing of 和谐社区, published by its community admin
     from backend.airing import service as airing_service
-    from backend.clock import SHANGHAI, utcnow
+    from backend.kernel.clock import SHANGHAI, utcnow
 
     admin = (await session.execute(select(User).where(User.openid == "fake-openid-demo-admin"))).scalar_one()
     community_id = (await session.execute(select(Grid.community_id).where(Grid.id == grid.id))).scalar_one()

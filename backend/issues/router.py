@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import CurrentUser, DepartmentStaff, IssueReader, Principal, require_role
-from backend.db import SessionDep
-from backend.errors import Forbidden, InvalidInput
 from backend.issues import schemas, service, state
 from backend.issues.models import GridIssue
-from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
-from backend.validation import IdPath
+from backend.kernel.db import SessionDep
+from backend.kernel.errors import Forbidden, InvalidInput
+from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.validation import IdPath
 
 router = APIRouter(prefix="/api/v1/issues", tags=["issues"])
 

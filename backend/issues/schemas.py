@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from backend.issues.state import CATEGORIES
-from backend.validation import Id, Photos, Reason, Text
+from backend.kernel.validation import Id, Photos, Reason, Text
 
 Category = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
 

@@ -15,10 +15,10 @@ from sqlalchemy import false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from backend.clock import utcnow
-from backend.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.issues import state
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
+from backend.kernel.clock import utcnow
+from backend.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.notify import service as notify_service
 from backend.org.models import Building, Community, Compound, Department, Grid, Household
 from backend.people import service as people_service

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from backend.clock import utcnow
-from backend.db import UTCDateTime
+from backend.kernel.clock import utcnow
+from backend.kernel.db import UTCDateTime
 
 #: Outbox statuses. pending/sending are "live" (the worker may claim them when due); the rest are final.
 OUTBOX_STATUSES = ("pending", "sending", "sent", "no_credit", "skipped", "dead")

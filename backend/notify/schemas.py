@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from backend.pagination import Page
+from backend.kernel.pagination import Page
 
 TemplateId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 SubscribeResult = Literal["accept", "reject", "ban", "filter"]

@@ -16,8 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import utcnow
-from backend.errors import Conflict, NotFound
+from backend.kernel.clock import utcnow
+from backend.kernel.errors import Conflict, NotFound
 from backend.notify import templates
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.people import service as people_service

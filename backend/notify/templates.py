@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from backend.clock import SHANGHAI
+from backend.kernel.clock import SHANGHAI
 
 Params = Mapping[str, Any]
 

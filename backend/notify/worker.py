@@ -38,11 +38,11 @@ from typing import Any
 
 from sqlalchemy import select, text, update
 
-from backend.clock import utcnow
-from backend.db import SessionFactory, engine_from_settings, make_session_factory
+from backend.kernel.clock import utcnow
+from backend.kernel.db import SessionFactory, engine_from_settings, make_session_factory
+from backend.kernel.settings import Settings, get_settings
 from backend.notify import service, templates
 from backend.notify.models import LIVE_OUTBOX_STATUSES, DeliveryAttempt, Notification, OutboxMessage
-from backend.settings import Settings, get_settings
 from backend.wechat.client import TOKEN_ERRCODES, WeChatError, WeChatGateway
 
 log = logging.getLogger("backend.notify.worker")

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from backend.errors import Unauthorized
+from backend.kernel.errors import Unauthorized
 
 router = APIRouter(tags=["ops"])
 

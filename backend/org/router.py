@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from backend.auth.deps import Admin, CurrentUser
-from backend.db import SessionDep
+from backend.kernel.db import SessionDep
+from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.org import service
-from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 
 router = APIRouter(prefix="/api/v1/org", tags=["org"])
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import InvalidInput, NotFound
+from backend.kernel.errors import InvalidInput, NotFound
 from backend.org.models import Building, Community, Compound, Grid, Household, Street, Unit
 
 

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from backend.auth.deps import CurrentUser, Member, Principal, require_role
-from backend.db import SessionDep
-from backend.errors import InvalidInput
-from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.db import SessionDep
+from backend.kernel.errors import InvalidInput
+from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.validation import IdPath, IdQuery
 from backend.people import schemas, service
 from backend.people.models import MemberRegistration
-from backend.validation import IdPath, IdQuery
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
 APPROVERS = ("dispatcher", "community_admin")

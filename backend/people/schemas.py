@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from backend.validation import Id, Reason, Text
+from backend.kernel.validation import Id, Reason, Text
 
 Skill = Text(1, 20)
 Skills = Annotated[list[Skill], Field(max_length=20)]

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from backend.clock import utcnow
-from backend.errors import Conflict, Forbidden, NotFound
+from backend.kernel.clock import utcnow
+from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
 from backend.org.models import Household
 from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User

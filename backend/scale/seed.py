@@ -500,7 +500,7 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="truncate the tables first")
     parser.add_argument("--database-url", default=None, help="default: DATABASE_URL")
     args = parser.parse_args()
-    from backend.settings import get_settings
+    from backend.kernel.settings import get_settings
 
     url = args.database_url or get_settings().database_url
     if not url.startswith("postgresql"):

@@ -17,8 +17,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import utcnow
 from backend.issues.models import GridIssue, IssueAssignment
+from backend.kernel.clock import utcnow
 from backend.org.models import Department
 from backend.stats.scope import Period, Scope
 

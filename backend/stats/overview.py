@@ -24,7 +24,7 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import SHANGHAI, utcnow
+from backend.kernel.clock import SHANGHAI, utcnow
 from backend.org.models import Household
 from backend.stats import escalation
 from backend.stats.scope import Period, Scope

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from backend.auth.deps import Principal, require_role
-from backend.db import SessionDep
+from backend.kernel.db import SessionDep
 from backend.stats import escalation, overview
 from backend.stats.scope import parse_period, resolve_scope
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
-from backend.clock import SHANGHAI, utcnow
-from backend.errors import Forbidden, InvalidInput, NotFound
+from backend.kernel.clock import SHANGHAI, utcnow
+from backend.kernel.errors import Forbidden, InvalidInput, NotFound
 from backend.org.models import Community, Compound, Department, Street
 
 

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import SHANGHAI, clock
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.households.service import Scope
+from backend.kernel.clock import SHANGHAI, clock
 from backend.org import service as org_service
 from backend.org.models import Building, Compound, Grid, Household
 from backend.people import service as people_service

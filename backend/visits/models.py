@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from backend.clock import utcnow
-from backend.db import UTCDateTime
+from backend.kernel.clock import utcnow
+from backend.kernel.db import UTCDateTime
 
 OUTCOMES = ("met", "not_home", "refused", "moved")
 OUTCOME_LABELS = {"met": "见到居民", "not_home": "家中无人", "refused": "拒绝入户", "moved": "已搬离"}

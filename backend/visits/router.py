@@ -9,14 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import Admin, GridReader, GridStaff, GridWorker
-from backend.db import SessionDep
-from backend.errors import Forbidden
 from backend.households import service as households_service
 from backend.issues import service as issues_service
+from backend.kernel.db import SessionDep
+from backend.kernel.errors import Forbidden
+from backend.kernel.pagination import LimitQ, Page
+from backend.kernel.validation import IdPath, IdQuery
 from backend.org import service as org_service
-from backend.pagination import LimitQ, Page
 from backend.people import service as people_service
-from backend.validation import IdPath, IdQuery
 from backend.visits import schemas, service
 from backend.visits.models import FINDING_LABELS, OUTCOME_LABELS
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from backend.validation import Id, Photos, Text
+from backend.kernel.validation import Id, Photos, Text
 from backend.wishes.categories import CATEGORY_CODES
 
 Outcome = Literal["met", "not_home", "refused", "moved"]

@@ -34,16 +34,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from backend.clock import SHANGHAI, utcnow
 from backend.deliberation import service as deliberation_service
-from backend.errors import InvalidInput
 from backend.households import service as households_service
 from backend.households.service import Scope
 from backend.issues import service as issues_service
+from backend.kernel.clock import SHANGHAI, utcnow
+from backend.kernel.errors import InvalidInput
+from backend.kernel.validation import MAX_ID
 from backend.org.models import Community, Compound, Grid, Household
 from backend.people import service as people_service
 from backend.people.models import RoleGrant
-from backend.validation import MAX_ID
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.visits.schemas import VisitIn
 from backend.wishes import service as wishes_service

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from backend.clock import utcnow
-from backend.db import UTCDateTime
+from backend.kernel.clock import utcnow
+from backend.kernel.db import UTCDateTime
 
 
 class Wish(SQLModel, table=True):

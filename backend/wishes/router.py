@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import CurrentUser, Dispatcher, Member, Principal
-from backend.db import SessionDep
 from backend.dispatch import service as dispatch_service
-from backend.errors import Forbidden, InvalidInput
-from backend.ops.ratelimit import enforce, per_client
-from backend.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.db import SessionDep
+from backend.kernel.errors import Forbidden, InvalidInput
+from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.ratelimit import enforce, per_client
+from backend.kernel.validation import IdPath, IdQuery
 from backend.people import service as people_service
-from backend.validation import IdPath, IdQuery
 from backend.wishes import schemas, service, state
 from backend.wishes.categories import CATEGORIES, CATEGORY_LABELS
 from backend.wishes.models import Wish

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from backend.validation import Id, Photos, Reason, Text
+from backend.kernel.validation import Id, Photos, Reason, Text
 from backend.wishes.categories import CATEGORY_CODES
 
 Category = Literal[CATEGORY_CODES]  # type: ignore[valid-type]

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from backend.clock import utcnow
-from backend.errors import Conflict, Forbidden, NotFound
+from backend.kernel.clock import utcnow
+from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.notify import service as notify_service
 from backend.people import service as people_service
 from backend.people.models import User

@@ -8,8 +8,8 @@ import csv
 import sys
 from datetime import date
 
-from backend.db import engine_from_settings, make_session_factory
-from backend.settings import get_settings
+from backend.kernel.db import engine_from_settings, make_session_factory
+from backend.kernel.settings import get_settings
 from backend.workcal import service
 
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from backend.clock import utcnow
-from backend.db import UTCDateTime
+from backend.kernel.clock import utcnow
+from backend.kernel.db import UTCDateTime
 
 
 class WorkCalendarDay(SQLModel, table=True):

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import SHANGHAI, utcnow
-from backend.errors import InvalidInput
+from backend.kernel.clock import SHANGHAI, utcnow
+from backend.kernel.errors import InvalidInput
 from backend.workcal.models import WorkCalendarDay
 
 HOLIDAY_NAMES = {

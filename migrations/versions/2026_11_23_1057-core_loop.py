@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import backend.db
+import backend.kernel.db
 
 
 revision: str = '24a4c128b195'
@@ -119,8 +119,8 @@ def upgrade() -> None:
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=11), nullable=True),
     sa.Column('compound_id', sa.Integer(), nullable=True),
     sa.Column('household_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', backend.db.UTCDateTime(), nullable=False),
-    sa.Column('last_login_at', backend.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('last_login_at', backend.kernel.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['compound_id'], ['compound.id'], name=op.f('fk_user_compound_id_compound')),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_user_household_id_household')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
@@ -135,7 +135,7 @@ def upgrade() -> None:
     sa.Column('work_unit', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('skills', sa.JSON(), nullable=False),
     sa.Column('available', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', backend.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', backend.kernel.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_memberprofile_user_id_user')),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_memberprofile'))
     )
@@ -148,8 +148,8 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('decided_by', sa.Integer(), nullable=True),
-    sa.Column('decided_at', backend.db.UTCDateTime(), nullable=True),
-    sa.Column('created_at', backend.db.UTCDateTime(), nullable=False),
+    sa.Column('decided_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', backend.kernel.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['compound_id'], ['compound.id'], name=op.f('fk_memberregistration_compound_id_compound')),
     sa.ForeignKeyConstraint(['decided_by'], ['user.id'], name=op.f('fk_memberregistration_decided_by_user')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_memberregistration_user_id_user')),
@@ -166,7 +166,7 @@ def upgrade() -> None:
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('scope_type', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('scope_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', backend.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', backend.kernel.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_rolegrant_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rolegrant')),
     sa.UniqueConstraint('user_id', 'role', 'scope_type', 'scope_id', name=op.f('uq_rolegrant_user_id_role_scope_type_scope_id'))
@@ -191,12 +191,12 @@ def upgrade() -> None:
     sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('auto_closed', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', backend.db.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', backend.db.UTCDateTime(), nullable=False),
-    sa.Column('reviewed_at', backend.db.UTCDateTime(), nullable=True),
-    sa.Column('accepted_at', backend.db.UTCDateTime(), nullable=True),
-    sa.Column('completed_at', backend.db.UTCDateTime(), nullable=True),
-    sa.Column('closed_at', backend.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('reviewed_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('accepted_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('completed_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('closed_at', backend.kernel.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['compound_id'], ['compound.id'], name=op.f('fk_wish_compound_id_compound')),
     sa.ForeignKeyConstraint(['filed_by'], ['user.id'], name=op.f('fk_wish_filed_by_user')),
     sa.ForeignKeyConstraint(['requester_id'], ['user.id'], name=op.f('fk_wish_requester_id_user')),
@@ -219,10 +219,10 @@ def upgrade() -> None:
     sa.Column('decline_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('completion_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('photos', sa.JSON(), nullable=False),
-    sa.Column('created_at', backend.db.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', backend.db.UTCDateTime(), nullable=True),
-    sa.Column('responded_at', backend.db.UTCDateTime(), nullable=True),
-    sa.Column('completed_at', backend.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('responded_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('completed_at', backend.kernel.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['compound_id'], ['compound.id'], name=op.f('fk_wish_order_compound_id_compound')),
     sa.ForeignKeyConstraint(['dispatched_by'], ['user.id'], name=op.f('fk_wish_order_dispatched_by_user')),
     sa.ForeignKeyConstraint(['member_id'], ['user.id'], name=op.f('fk_wish_order_member_id_user')),
@@ -243,7 +243,7 @@ def upgrade() -> None:
     sa.Column('from_status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('to_status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('at', backend.db.UTCDateTime(), nullable=False),
+    sa.Column('at', backend.kernel.db.UTCDateTime(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_wishevent_actor_id_user')),
     sa.ForeignKeyConstraint(['wish_id'], ['wish.id'], name=op.f('fk_wishevent_wish_id_wish')),

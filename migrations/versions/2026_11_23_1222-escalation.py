@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import backend.db
+import backend.kernel.db
 
 
 revision: str = '3031bed3cac8'
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('workday', sa.Boolean(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('updated_at', backend.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', backend.kernel.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_workcalendarday'))
     )
     op.create_table('issuepolicy',
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('content', sa.JSON(), nullable=False),
     sa.Column('published_by', sa.Integer(), nullable=False),
-    sa.Column('published_at', backend.db.UTCDateTime(), nullable=False),
+    sa.Column('published_at', backend.kernel.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_airingsnapshot_community_id_community')),
     sa.ForeignKeyConstraint(['compound_id'], ['compound.id'], name=op.f('fk_airingsnapshot_compound_id_compound')),
     sa.ForeignKeyConstraint(['published_by'], ['user.id'], name=op.f('fk_airingsnapshot_published_by_user')),
@@ -64,12 +64,12 @@ def upgrade() -> None:
     sa.Column('department_id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('whistled_by', sa.Integer(), nullable=True),
-    sa.Column('whistled_at', backend.db.UTCDateTime(), nullable=False),
-    sa.Column('response_due_at', backend.db.UTCDateTime(), nullable=False),
-    sa.Column('disposal_due_at', backend.db.UTCDateTime(), nullable=False),
-    sa.Column('responded_at', backend.db.UTCDateTime(), nullable=True),
-    sa.Column('resolved_at', backend.db.UTCDateTime(), nullable=True),
-    sa.Column('ended_at', backend.db.UTCDateTime(), nullable=True),
+    sa.Column('whistled_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('response_due_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('disposal_due_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('responded_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('resolved_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('ended_at', backend.kernel.db.UTCDateTime(), nullable=True),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reopened', sa.Boolean(), nullable=False),
     sa.Column('satisfied', sa.Boolean(), nullable=True),
@@ -93,7 +93,7 @@ def upgrade() -> None:
     sa.Column('to_status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('department_id', sa.Integer(), nullable=True),
-    sa.Column('at', backend.db.UTCDateTime(), nullable=False),
+    sa.Column('at', backend.kernel.db.UTCDateTime(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_issueevent_actor_id_user')),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_issueevent_department_id_department')),
@@ -109,20 +109,20 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('urgency', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False, server_default=sa.text("'normal'")))
         batch_op.add_column(sa.Column('department_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('assignment_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('whistled_at', backend.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('response_due_at', backend.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('disposal_due_at', backend.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('response_remind_at', backend.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('disposal_remind_at', backend.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('whistled_at', backend.kernel.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('response_due_at', backend.kernel.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('disposal_due_at', backend.kernel.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('response_remind_at', backend.kernel.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('disposal_remind_at', backend.kernel.db.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('response_reminded', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('disposal_reminded', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('response_overdue', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('disposal_overdue', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('escalation_level', sa.Integer(), nullable=False, server_default=sa.text('0')))
-        batch_op.add_column(sa.Column('escalate_next_at', backend.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('responded_at', backend.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('resolved_at', backend.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('confirmed_at', backend.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('escalate_next_at', backend.kernel.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('responded_at', backend.kernel.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('resolved_at', backend.kernel.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('confirmed_at', backend.kernel.db.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('resolution_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
         batch_op.add_column(sa.Column('resolution_photos', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
         batch_op.add_column(sa.Column('return_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))

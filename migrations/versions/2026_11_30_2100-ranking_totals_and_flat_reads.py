@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import backend.db
+import backend.kernel.db
 
 
 revision: str = '983eb784c06f'

@@ -11,7 +11,7 @@ from jose import jwt
 from sqlalchemy import select
 
 from backend.auth.tokens import create_access_token
-from backend.clock import clock
+from backend.kernel.clock import clock
 from backend.org.models import Compound, Household
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

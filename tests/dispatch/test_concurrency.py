@@ -9,8 +9,8 @@ import httpx
 from sqlalchemy import func, select
 
 from backend.app import create_app
-from backend.db import make_session_factory
 from backend.dispatch.models import Order
+from backend.kernel.db import make_session_factory
 from backend.people import service as people_service
 from backend.people.models import MemberProfile, User
 from tests.conftest import make_settings

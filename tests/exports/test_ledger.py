@@ -7,7 +7,7 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from backend.clock import SHANGHAI
+from backend.kernel.clock import SHANGHAI
 from tests.issues.conftest import demo_ids, set_now  # noqa: F401 - fixture
 from tests.issues.test_lifecycle import RAISE
 

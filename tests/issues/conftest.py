@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from backend.clock import SHANGHAI, clock
+from backend.kernel.clock import SHANGHAI, clock
 from backend.org.models import Department, Grid, Household
 from backend.people.models import User
 

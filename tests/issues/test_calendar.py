@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from backend.clock import SHANGHAI
+from backend.kernel.clock import SHANGHAI
 from backend.workcal import service as workcal
 
 

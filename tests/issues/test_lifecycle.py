@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from backend.clock import SHANGHAI, clock
 from backend.issues.models import IssueAssignment
+from backend.kernel.clock import SHANGHAI, clock
 from backend.notify.models import Notification, OutboxMessage
 from backend.worker import sweep_once
 from tests.issues.conftest import set_now

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from backend.clock import clock, utcnow
+from backend.kernel.clock import clock, utcnow
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage
 from tests.notify.conftest import fake_stats, sent, tap
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.clock import utcnow
+from backend.kernel.clock import utcnow
 from backend.notify import service
 from tests.notify.conftest import tap
 

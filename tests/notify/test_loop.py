@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import func, select
 
-from backend.clock import clock
+from backend.kernel.clock import clock
 from backend.notify.models import Notification, OutboxMessage
 from backend.wechat.fake import validate_data_value
 from backend.wishes.models import Wish

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from backend.db import make_session_factory
+from backend.kernel.db import make_session_factory
 from backend.notify.models import DeliveryAttempt, OutboxMessage
 from backend.wechat.client import WeChatGateway
 from tests.notify.conftest import fake_stats, outbox_counts, seed_outbox, sent, wait_until

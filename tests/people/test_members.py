@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from backend.errors import Conflict
+from backend.kernel.errors import Conflict
 from backend.org.models import Compound
 from backend.people import service as people_service
 

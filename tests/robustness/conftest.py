@@ -16,7 +16,7 @@ import uvicorn
 from sqlalchemy import make_url, text
 
 from backend.app import create_app
-from backend.db import create_engine
+from backend.kernel.db import create_engine
 from tests.conftest import ENGINES, PG_URL, _prepare, make_settings
 
 ROLES = [

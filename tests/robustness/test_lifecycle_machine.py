@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import text
 
-from backend.db import create_engine
+from backend.kernel.db import create_engine
 from backend.people.models import MEMBER_TOTALS_SQL
 
 REQUESTERS = ["demo-resident", "demo-resident2"]

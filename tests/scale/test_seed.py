@@ -12,7 +12,7 @@ from sqlalchemy import make_url, text
 
 from backend.app import create_app
 from backend.auth.tokens import create_access_token
-from backend.db import create_engine
+from backend.kernel.db import create_engine
 from backend.migrate import upgrade_head
 from backend.scale.seed import seed
 from tests.conftest import PG_URL, make_settings

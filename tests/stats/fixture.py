@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from backend.clock import SHANGHAI
 from backend.dispatch.models import Order
 from backend.issues.models import GridIssue, IssueAssignment
+from backend.kernel.clock import SHANGHAI
 from backend.org.models import Building, Community, Compound, Grid, Household, Unit
 from backend.people import service as people_service
 from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User

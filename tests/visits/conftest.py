@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from backend.clock import SHANGHAI, clock, utcnow
 from backend.households.models import HouseholdTag
+from backend.kernel.clock import SHANGHAI, clock, utcnow
 from backend.org.models import Building, Community, Compound, Grid, Household, Unit
 from backend.people import service as people_service
 from backend.people.models import User

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import event, func, select
 
-from backend.clock import utcnow
 from backend.issues.models import GridIssue
+from backend.kernel.clock import utcnow
 from backend.org.models import Household
 from backend.people.models import RoleGrant
 from backend.visits.models import Visit, VisitFinding

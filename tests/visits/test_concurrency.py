@@ -12,8 +12,8 @@ import httpx
 from sqlalchemy import func, select
 
 from backend.app import create_app
-from backend.clock import utcnow
-from backend.db import make_session_factory
+from backend.kernel.clock import utcnow
+from backend.kernel.db import make_session_factory
 from backend.visits.models import Visit, VisitFinding
 from tests.conftest import make_settings
 from tests.visits.conftest import households_of_grid, visit

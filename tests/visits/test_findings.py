@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from backend.clock import SHANGHAI, utcnow
 from backend.deliberation.models import AgendaItem
 from backend.deliberation.service import next_deliberation_day
 from backend.households.models import Resident
 from backend.issues.models import GridIssue
+from backend.kernel.clock import SHANGHAI, utcnow
 from backend.org.models import Grid, Household
 from backend.people.models import User
 from backend.visits.models import VisitFinding

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from backend.clock import clock
 from backend.dispatch.models import Order
+from backend.kernel.clock import clock
 from backend.wishes.models import Wish, WishEvent
 from backend.worker import sweep_once
 

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 DEV_JWT_SECRET = "dev-only-secret-do-not-use-in-production-000"
 DEV_WECHAT_APPID = "wx-dev-appid"
 DEV_WECHAT_SECRET = "dev-wechat-secret"

@@ -8,7 +8,7 @@ import time
 
 from fastapi import Depends, Request
 
-from backend.errors import TooManyRequests
+from backend.kernel.errors import TooManyRequests
 
 
 class RateLimiter:

@@ -10,7 +10,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
-from backend.errors import InvalidInput
+from backend.kernel.errors import InvalidInput
 
 T = TypeVar("T")
 MAX_LIMIT = 100
