@@ -13,11 +13,13 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory.models import User
 from backend.dispatch import service as dispatch_service
 from backend.kernel.clock import clock
+from backend.org import service as org_service
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, Street, Unit
 from backend.people import service as people_service
-from backend.people.models import MemberProfile, User
+from backend.people.models import MemberProfile
 from backend.wishes import service as wishes_service
 
 SEED = 20261123
@@ -195,15 +197,15 @@ async def load(session: AsyncSession) -> dict:
     demo = {code: user(code, name, phone, c1) for code, (name, phone) in DEMO_USERS.items()}
     await session.flush()
     g1 = grids[0]
-    await people_service.grant(session, demo["demo-dispatcher"].id, "dispatcher", "compound", c1.id)
-    await people_service.grant(session, demo["demo-gridworker"].id, "grid_worker", "grid", g1.id)
-    await people_service.grant(session, demo["demo-admin"].id, "community_admin", "community", c1.community_id)
-    await people_service.grant(session, demo["demo-department"].id, "department_staff", "department", 1)
-    await people_service.grant(session, demo["demo-street"].id, "street_admin", "street", street.id)
+    await org_service.grant(session, demo["demo-dispatcher"].id, "dispatcher", "compound", c1.id)
+    await org_service.grant(session, demo["demo-gridworker"].id, "grid_worker", "grid", g1.id)
+    await org_service.grant(session, demo["demo-admin"].id, "community_admin", "community", c1.community_id)
+    await org_service.grant(session, demo["demo-department"].id, "department_staff", "department", 1)
+    await org_service.grant(session, demo["demo-street"].id, "street_admin", "street", street.id)
 
     async def member(u: User, compound: Compound, work_unit: str, skills: list[str]) -> None:
         session.add(MemberProfile(user_id=u.id, work_unit=work_unit, skills=skills))
-        await people_service.grant(session, u.id, "party_member", "compound", compound.id)
+        await org_service.grant(session, u.id, "party_member", "compound", compound.id)
 
     await member(demo["demo-member"], c1, "区税务局", ["水电维修", "手机教学"])
     await member(demo["demo-member2"], c1, "区人民医院", ["医疗护理", "陪诊"])
@@ -225,7 +227,7 @@ async def load(session: AsyncSession) -> dict:
         if compound.id != c1.id:
             d = user(None, _name(rng), _phone(rng), compound)
             await session.flush()
-            await people_service.grant(session, d.id, "dispatcher", "compound", compound.id)
+            await org_service.grant(session, d.id, "dispatcher", "compound", compound.id)
     await session.flush()
 
     # a pending 双报到 registration for the dispatcher to review

@@ -4,12 +4,13 @@ from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
 from backend.deliberation.models import AgendaItem
+from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
-from backend.org.models import Building, Community, Compound, Department, Grid, Household, Street, Unit
-from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
+from backend.org.models import Building, Community, Compound, Department, Grid, Household, RoleGrant, Street, Unit
+from backend.people.models import MemberProfile, MemberRegistration
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.wishes.models import Wish, WishEvent
 from backend.workcal.models import WorkCalendarDay

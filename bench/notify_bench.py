@@ -29,12 +29,12 @@ from sqlalchemy import make_url, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from backend.directory.models import User  # noqa: E402
 from backend.kernel.db import create_engine, make_session_factory  # noqa: E402
 from backend.kernel.settings import Settings  # noqa: E402
 from backend.migrate import upgrade_head  # noqa: E402
 from backend.notify import service  # noqa: E402
 from backend.notify.models import SubscriptionCredit  # noqa: E402
-from backend.people.models import User  # noqa: E402
 from backend.wechat.fake import run_fake_wechat_in_thread  # noqa: E402
 
 USERS = 100

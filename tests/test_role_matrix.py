@@ -21,10 +21,11 @@ import pytest
 from sqlalchemy import select
 
 from backend.auth.tokens import create_access_token
+from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
-from backend.people.models import MemberRegistration, User
+from backend.people.models import MemberRegistration
 from backend.wishes.models import Wish
 
 PREFIX = "/api/v1"

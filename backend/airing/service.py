@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.airing.models import AiringSnapshot
+from backend.directory.models import User
+from backend.directory.service import mask_name
 from backend.dispatch.models import Order
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.org.models import Community, Compound
-from backend.people.models import MemberProfile, User
-from backend.people.service import mask_name
+from backend.people.models import MemberProfile
 from backend.stats.scope import parse_period, quarter_of
 from backend.wishes.categories import CATEGORY_LABELS
 from backend.wishes.models import Wish

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.tokens import decode_access_token
+from backend.directory.models import User
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, Unauthorized
 from backend.org import service as org_service
-from backend.people.models import RoleGrant, User
+from backend.org.models import RoleGrant
 
 ROLES = (
     "resident",

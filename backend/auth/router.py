@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from backend.auth import schemas
+from backend.auth import service as auth_service
 from backend.auth.deps import CurrentUser, Principal
 from backend.auth.tokens import create_access_token
 from backend.kernel.db import SessionDep
@@ -37,9 +38,9 @@ async def wechat_login(body: schemas.WeChatLoginIn, request: Request, session: S
     openid, unionid = result.get("openid"), result.get("unionid")
     if not isinstance(openid, str) or not 0 < len(openid) <= 128 or (unionid is not None and len(str(unionid)) > 128):
         raise UpstreamUnavailable("微信返回的登录信息无效，请稍后再试", code="wechat_bad_response")
-    user, created = await people_service.login_openid(session, openid, unionid)
+    user, created = await auth_service.login_openid(session, openid, unionid)
     token, ttl = create_access_token(request.app.state.settings, user.id)
-    principal = Principal(user=user, grants=await people_service.grants_of(session, user.id))
+    principal = Principal(user=user, grants=await org_service.grants_of(session, user.id))
     return schemas.TokenOut(
         access_token=token,
         expires_in=ttl,

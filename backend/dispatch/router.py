@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import CurrentUser, Dispatcher, Member
+from backend.directory import service as directory_service
 from backend.dispatch import service
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import IdPath
-from backend.people import service as people_service
 from backend.wishes import schemas
 from backend.wishes import service as wishes_service
 from backend.wishes.router import detail, order_out
@@ -129,7 +129,7 @@ async def list_orders(
         limit=limit,
     )
     rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
-    names = await people_service.users_by_id(session, [o.member_id for o, _ in rows])
+    names = await directory_service.users_by_id(session, [o.member_id for o, _ in rows])
     items = [
         schemas.OrderWithWish(
             **order_out(o, names[o.member_id].name).model_dump(),

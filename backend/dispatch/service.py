@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory import service as directory_service
 from backend.dispatch.models import LIVE_ORDER_STATUSES, Order
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -59,7 +60,7 @@ async def _insert_order(session: AsyncSession, order: Order) -> Order:
 
 
 async def _require_member_of(session: AsyncSession, member_id: int, compound_id: int) -> None:
-    if compound_id not in await people_service.member_compounds(session, member_id):
+    if compound_id not in await directory_service.member_compounds(session, member_id):
         raise InvalidInput("该党员未在此小区报到", code="member_not_in_compound")
 
 
@@ -82,7 +83,7 @@ async def dispatch(
     open_count = await _open_orders_count(session, member_id)
     if open_count >= max_open:
         raise Conflict(f"该党员已有{open_count}个在办订单，请选择其他党员", code="member_overloaded")
-    member = (await people_service.users_by_id(session, [member_id]))[member_id]
+    member = (await directory_service.users_by_id(session, [member_id]))[member_id]
     now = utcnow()
     await wishes_service.transition(
         session,
@@ -115,7 +116,7 @@ DEFAULT_ORDER_DUE = timedelta(days=7)
 async def claim(
     session: AsyncSession, wish: Wish, *, member_id: int, max_open: int, due_in: timedelta = DEFAULT_ORDER_DUE
 ) -> Order:
-    if wish.compound_id not in await people_service.member_compounds(session, member_id):
+    if wish.compound_id not in await directory_service.member_compounds(session, member_id):
         raise Forbidden("只能认领您报到小区的心愿", code="out_of_scope")
     if member_id == wish.requester_id:
         raise Conflict("不能认领自己提出的心愿", code="own_wish")
@@ -271,7 +272,7 @@ async def flag_overdue_orders(session: AsyncSession, limit: int = 500) -> int:
         if order.dispatched_by is not None:
             recipients = [order.dispatched_by]
         else:
-            recipients = await people_service.holders_of(session, ["dispatcher"], "compound", order.compound_id)
+            recipients = await directory_service.holders_of(session, ["dispatcher"], "compound", order.compound_id)
         await notify_service.order_overdue(session, wish, order, recipients)
         flagged += 1
     return flagged
@@ -356,7 +357,7 @@ async def candidates(session: AsyncSession, wish: Wish, *, max_open: int) -> lis
         .group_by(Order.member_id)
     )
     month = dict(month_rows.all())
-    requester_building = await people_service.building_of(session, wish.requester_id)
+    requester_building = await directory_service.building_of(session, wish.requester_id)
     wanted = CATEGORY_SKILLS.get(wish.category, set())
 
     ranked = []

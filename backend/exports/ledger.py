@@ -16,14 +16,15 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory.models import User
+from backend.directory.service import mask_name
 from backend.issues.models import GridIssue
 from backend.issues.state import CATEGORIES as ISSUE_CATEGORIES
 from backend.issues.state import STATUS_LABELS as ISSUE_STATUS
 from backend.issues.state import URGENCIES
 from backend.kernel.clock import SHANGHAI
 from backend.org.models import Compound, Department, Grid
-from backend.people.models import MemberRegistration, User
-from backend.people.service import mask_name
+from backend.people.models import MemberRegistration
 from backend.stats.scope import Period, Scope
 from backend.visits.models import OUTCOME_LABELS, Visit
 from backend.wishes.categories import CATEGORY_LABELS

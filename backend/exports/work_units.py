@@ -25,12 +25,13 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.exports.ledger import BATCH, _append
 from backend.kernel.clock import SHANGHAI
 from backend.kernel.errors import InvalidInput
-from backend.org.models import Compound
-from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
+from backend.org.models import Compound, RoleGrant
+from backend.people.models import MemberProfile, MemberRegistration
 from backend.stats.scope import Period, Scope, parse_period
 from backend.wishes.models import Wish
 

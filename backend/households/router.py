@@ -10,6 +10,7 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response, UploadFile
 
 from backend.auth.deps import GridReader
+from backend.directory import service as directory_service
 from backend.households import schemas, service
 from backend.households.ledger import XLSX_MEDIA_TYPE, LedgerError, read_ledger, write_ledger
 from backend.kernel.clock import to_shanghai, utcnow
@@ -17,7 +18,6 @@ from backend.kernel.db import SessionDep
 from backend.kernel.errors import InvalidInput, PayloadTooLarge
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import IdPath, IdQuery
-from backend.people import service as people_service
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
@@ -40,7 +40,7 @@ def _out(entry: service.RegisterEntry, scope: service.Scope) -> schemas.Househol
                 id=r.id,
                 name=r.name,
                 relation=r.relation,
-                phone=r.phone if reveal else people_service.mask_phone(r.phone),
+                phone=r.phone if reveal else directory_service.mask_phone(r.phone),
                 has_account=r.user_id is not None,
             )
             for r in entry.residents

@@ -25,14 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
+from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.households.ledger import LedgerSheet
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.kernel.validation import CONTROL_RE, PHONE_RE
 from backend.org.models import Building, Community, Compound, Grid, Household, Unit
-from backend.people import service as people_service
-from backend.people.models import User
 
 # ---- scope ------------------------------------------------------------------------------------
 
@@ -224,7 +224,7 @@ def phone_value(given: str | None, existing: Resident | None) -> str | None:
     if given is None or given == "":
         return None
     if "*" in given:
-        if existing is not None and existing.phone and people_service.mask_phone(existing.phone) == given:
+        if existing is not None and existing.phone and directory_service.mask_phone(existing.phone) == given:
             return existing.phone
         raise ValueError(f"联系电话 {given} 是脱敏号码，请填写完整的手机号")
     if not PHONE_RE.match(given):
@@ -558,7 +558,7 @@ async def export_rows(
         if not residents:
             out.append({**base, "name": "", "relation": "", "phone": ""})
         for r in residents:
-            phone = r.phone if reveal else people_service.mask_phone(r.phone)
+            phone = r.phone if reveal else directory_service.mask_phone(r.phone)
             out.append({**base, "name": r.name, "relation": r.relation, "phone": phone or ""})
     return out
 
@@ -579,7 +579,9 @@ async def requesters(session: AsyncSession, wanted: list[tuple[Household, int | 
         stmt = select(User).where(User.household_id.in_(household_ids)).order_by(User.id)
         for user in (await session.execute(stmt)).scalars():
             bound.setdefault(user.household_id, user)
-    linked = await people_service.users_by_id(session, [r.user_id for rs in people.values() for r in rs if r.user_id])
+    linked = await directory_service.users_by_id(
+        session, [r.user_id for rs in people.values() for r in rs if r.user_id]
+    )
 
     chosen: list[tuple[Household, Resident | None, User | None]] = []
     for household, resident_id in wanted:

@@ -12,13 +12,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory.models import User
 from backend.issues import service
 from backend.issues.models import IssuePolicy
 from backend.kernel.clock import clock
 from backend.kernel.settings import get_settings
-from backend.org.models import Department, Grid, Household
-from backend.people import service as people_service
-from backend.people.models import RoleGrant, User
+from backend.org import service as org_service
+from backend.org.models import Department, Grid, Household, RoleGrant
 from backend.workcal import service as workcal
 
 DEFAULT_DEPARTMENTS = {  # category -> department name
@@ -58,7 +58,7 @@ async def load(session: AsyncSession) -> None:
     head = User(openid="fake-openid-demo-depthead", name="严正", phone="13700000012")
     session.add(head)
     await session.flush()
-    await people_service.grant(session, head.id, "department_head", "department", chengguan.id)
+    await org_service.grant(session, head.id, "department_head", "department", chengguan.id)
     staff_of: dict[int, int] = {}
     for dept in depts.values():
         rows = await session.execute(
@@ -73,7 +73,7 @@ async def load(session: AsyncSession) -> None:
             u = User(name=f"{dept.name[:2]}干事", phone=None)
             session.add(u)
             await session.flush()
-            await people_service.grant(session, u.id, "department_staff", "department", dept.id)
+            await org_service.grant(session, u.id, "department_staff", "department", dept.id)
             uid = u.id
         staff_of[dept.id] = uid
 

@@ -15,14 +15,14 @@ from sqlalchemy import false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.issues import state
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.notify import service as notify_service
 from backend.org.models import Building, Community, Compound, Department, Grid, Household
-from backend.people import service as people_service
-from backend.people.models import User
 from backend.workcal import service as workcal
 
 CATEGORIES = state.CATEGORIES
@@ -159,7 +159,9 @@ async def transition(
 
 
 async def _grid_people(session: AsyncSession, issue: GridIssue) -> list[int]:
-    return sorted({issue.raised_by, *await people_service.holders_of(session, ["grid_worker"], "grid", issue.grid_id)})
+    return sorted(
+        {issue.raised_by, *await directory_service.holders_of(session, ["grid_worker"], "grid", issue.grid_id)}
+    )
 
 
 async def _department(session: AsyncSession, department_id: int | None) -> Department | None:
@@ -172,10 +174,10 @@ async def escalation_recipients(session: AsyncSession, issue: GridIssue, level: 
     if dept is None:
         return []
     if level == 1:
-        heads = await people_service.holders_of(session, ["department_head"], "department", dept.id)
+        heads = await directory_service.holders_of(session, ["department_head"], "department", dept.id)
         if heads:
             return heads
-    return await people_service.holders_of(session, ["street_admin"], "street", dept.street_id)
+    return await directory_service.holders_of(session, ["street_admin"], "street", dept.street_id)
 
 
 async def _notify(session: AsyncSession, issue: GridIssue, event: str, note: str | None, at: datetime) -> None:
@@ -188,7 +190,7 @@ async def _notify(session: AsyncSession, issue: GridIssue, event: str, note: str
         "note": note or "",
     }
     ref = ("issue", issue.id)
-    to_department = await people_service.holders_of(session, DEPARTMENT_ROLES, "department", issue.department_id)
+    to_department = await directory_service.holders_of(session, DEPARTMENT_ROLES, "department", issue.department_id)
     if event == "whistled":
         await notify_service.emit(
             session,

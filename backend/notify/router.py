@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import Admin, CurrentUser, Principal
+from backend.directory.models import User
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import IdPath
 from backend.notify import schemas, service, templates
 from backend.notify.models import OUTBOX_STATUSES, Notification, OutboxMessage
-from backend.people.models import User
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 ADMIN_ROLES = ("community_admin", "street_admin")

@@ -16,12 +16,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, NotFound
 from backend.notify import templates
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
-from backend.people import service as people_service
-from backend.people.models import User
 
 NO_OPENID = "用户尚未绑定微信，仅站内信"
 NO_CREDIT = "用户没有该模板的订阅额度，仅站内信"
@@ -61,7 +61,7 @@ async def emit(
     stored = _jsonable(params)
     title, body = templates.inbox_text(event, stored)
     ids = list(dict.fromkeys(uid for uid in user_ids if uid is not None))
-    users = await people_service.users_by_id(session, ids)
+    users = await directory_service.users_by_id(session, ids)
     now = utcnow()
     created: list[Notification] = []
     for uid in ids:
@@ -309,7 +309,7 @@ async def resend(session: AsyncSession, outbox: OutboxMessage) -> OutboxMessage:
 
 
 async def _names(session: AsyncSession, *user_ids: int | None) -> dict[int, str]:
-    users = await people_service.users_by_id(session, [u for u in user_ids if u is not None])
+    users = await directory_service.users_by_id(session, [u for u in user_ids if u is not None])
     return {uid: u.name for uid, u in users.items()}
 
 

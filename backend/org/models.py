@@ -1,9 +1,16 @@
 """The organisation tree: street → community → compound, with grids beside compounds
-(they do not always nest), buildings, units and households, and street departments."""
+(they do not always nest), buildings, units and households, street departments, and the role
+grants people hold on its nodes."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from backend.kernel.clock import utcnow
+from backend.kernel.db import UTCDateTime
 
 
 class Street(SQLModel, table=True):
@@ -58,3 +65,19 @@ class Department(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     street_id: int = Field(foreign_key="street.id", index=True)
     name: str = Field(max_length=60)
+
+
+class RoleGrant(SQLModel, table=True):
+    """A role held on one node: scope_type is street, community, compound, grid, building or department."""
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "scope_type", "scope_id"),
+        Index("ix_rolegrant_role_scope", "role", "scope_type", "scope_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    role: str = Field(max_length=30)
+    scope_type: str = Field(max_length=20)
+    scope_id: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,14 +1,15 @@
-"""Queries over the organisation tree."""
+"""Queries over the organisation tree, and the role grants held on its nodes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.kernel.errors import InvalidInput, NotFound
-from backend.org.models import Building, Community, Compound, Grid, Household, Street, Unit
+from backend.org.models import Building, Community, Compound, Grid, Household, RoleGrant, Street, Unit
 
 
 async def get_compound(session: AsyncSession, compound_id: int) -> Compound:
@@ -145,3 +146,29 @@ async def tree(session: AsyncSession, street_ids: set[int], community_ids: set[i
             }
         )
     return out
+
+
+# ---- role grants ----------------------------------------------------------------------------
+
+
+async def grants_of(session: AsyncSession, user_id: int) -> list[RoleGrant]:
+    rows = await session.execute(select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id))
+    return list(rows.scalars())
+
+
+async def grant(session: AsyncSession, user_id: int, role: str, scope_type: str, scope_id: int) -> None:
+    """Give a role on one node; granting what is already held changes nothing."""
+    exists = await session.execute(
+        select(RoleGrant.id).where(
+            RoleGrant.user_id == user_id,
+            RoleGrant.role == role,
+            RoleGrant.scope_type == scope_type,
+            RoleGrant.scope_id == scope_id,
+        )
+    )
+    if exists.first() is None:
+        try:
+            async with session.begin_nested():
+                session.add(RoleGrant(user_id=user_id, role=role, scope_type=scope_type, scope_id=scope_id))
+        except IntegrityError:
+            pass  # granted concurrently: the grant exists, which is what was asked

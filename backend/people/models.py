@@ -1,42 +1,14 @@
-"""People, role grants on nodes of the organisation tree, Party members and their reporting-in."""
+"""Party members: their profiles (skills, work unit, running totals) and their reporting-in (双报到)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from backend.kernel.clock import utcnow
 from backend.kernel.db import UTCDateTime
-
-
-class User(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    openid: str | None = Field(default=None, max_length=128, unique=True)
-    unionid: str | None = Field(default=None, max_length=128)
-    name: str = Field(default="", max_length=20)
-    phone: str | None = Field(default=None, max_length=11)
-    compound_id: int | None = Field(default=None, foreign_key="compound.id", index=True)
-    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
-class RoleGrant(SQLModel, table=True):
-    """A role held on one node: scope_type is street, community, compound, grid or department."""
-
-    __table_args__ = (
-        UniqueConstraint("user_id", "role", "scope_type", "scope_id"),
-        Index("ix_rolegrant_role_scope", "role", "scope_type", "scope_id"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
-    role: str = Field(max_length=30)
-    scope_type: str = Field(max_length=20)
-    scope_id: int
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class MemberProfile(SQLModel, table=True):

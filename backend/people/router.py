@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from backend.auth.deps import CurrentUser, Member, Principal, require_role
+from backend.directory import service as directory_service
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
@@ -20,7 +21,7 @@ Approver = Annotated[Principal, require_role(*APPROVERS)]
 
 
 async def _out(session, regs: list[MemberRegistration]) -> list[schemas.RegistrationOut]:
-    users = await service.users_by_id(session, [r.user_id for r in regs])
+    users = await directory_service.users_by_id(session, [r.user_id for r in regs])
     return [schemas.RegistrationOut(**r.model_dump(), user_name=users[r.user_id].name or "未填写姓名") for r in regs]
 
 
@@ -90,7 +91,7 @@ async def reject(
 
 async def _member_out(session, principal: Principal) -> schemas.MemberOut:
     profile = await service.get_profile(session, principal.id)
-    compounds = await service.member_compounds(session, principal.id)
+    compounds = await directory_service.member_compounds(session, principal.id)
     return schemas.MemberOut(
         user_id=principal.id,
         name=principal.user.name,

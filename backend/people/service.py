@@ -1,92 +1,19 @@
-"""Users, role grants, Party member profiles and reporting-in (双报到)."""
+"""A resident's own profile and household binding; Party member profiles and reporting-in (双报到)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
-from backend.org.models import Household
-from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
-
-
-def mask_name(name: str | None) -> str:
-    if not name:
-        return "居民"
-    return name[0] + "*" * max(len(name) - 1, 1)
-
-
-def mask_phone(phone: str | None) -> str | None:
-    if not phone:
-        return None
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-
-
-async def grants_of(session: AsyncSession, user_id: int) -> list[RoleGrant]:
-    rows = await session.execute(select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id))
-    return list(rows.scalars())
-
-
-async def holders_of(session: AsyncSession, roles: Iterable[str], scope_type: str, scope_id: int | None) -> list[int]:
-    """The users holding any of `roles` on one node of the tree, in id order."""
-    if scope_id is None:
-        return []
-    rows = await session.execute(
-        select(RoleGrant.user_id).where(
-            RoleGrant.role.in_(list(roles)), RoleGrant.scope_type == scope_type, RoleGrant.scope_id == scope_id
-        )
-    )
-    return sorted(set(rows.scalars()))
-
-
-async def grant(session: AsyncSession, user_id: int, role: str, scope_type: str, scope_id: int) -> None:
-    exists = await session.execute(
-        select(RoleGrant.id).where(
-            RoleGrant.user_id == user_id,
-            RoleGrant.role == role,
-            RoleGrant.scope_type == scope_type,
-            RoleGrant.scope_id == scope_id,
-        )
-    )
-    if exists.first() is None:
-        try:
-            async with session.begin_nested():
-                session.add(RoleGrant(user_id=user_id, role=role, scope_type=scope_type, scope_id=scope_id))
-        except IntegrityError:
-            pass  # granted concurrently: the grant exists, which is what was asked
-
-
-async def users_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    rows = await session.execute(select(User).where(User.id.in_(ids)))
-    return {u.id: u for u in rows.scalars()}
-
-
-async def login_openid(session: AsyncSession, openid: str, unionid: str | None) -> tuple[User, bool]:
-    """The user for this openid, created as a new resident on first login."""
-    user = (await session.execute(select(User).where(User.openid == openid))).scalar_one_or_none()
-    created = False
-    if user is None:
-        user = User(openid=openid, unionid=unionid)
-        try:
-            async with session.begin_nested():
-                session.add(user)
-        except IntegrityError:
-            # Two first logins raced; the other one created the account.
-            user = (await session.execute(select(User).where(User.openid == openid))).scalar_one()
-        else:
-            created = True
-    user.last_login_at = utcnow()
-    await session.flush()
-    return user, created
+from backend.org.models import Household, RoleGrant
+from backend.people.models import MemberProfile, MemberRegistration
 
 
 async def update_profile(
@@ -119,15 +46,6 @@ async def update_profile(
 # ---- Party members -------------------------------------------------------------------------
 
 
-async def member_compounds(session: AsyncSession, user_id: int) -> set[int]:
-    rows = await session.execute(
-        select(RoleGrant.scope_id).where(
-            RoleGrant.user_id == user_id, RoleGrant.role == "party_member", RoleGrant.scope_type == "compound"
-        )
-    )
-    return set(rows.scalars())
-
-
 async def get_profile(session: AsyncSession, user_id: int) -> MemberProfile:
     profile = await session.get(MemberProfile, user_id)
     if profile is None:
@@ -146,7 +64,7 @@ async def register(
     session: AsyncSession, user: User, *, compound_id: int, work_unit: str, skills: list[str]
 ) -> MemberRegistration:
     await org_service.get_compound(session, compound_id)
-    if compound_id in await member_compounds(session, user.id):
+    if compound_id in await directory_service.member_compounds(session, user.id):
         raise Conflict("您已在该小区完成报到", code="already_member")
     pending = await session.execute(
         select(MemberRegistration.id).where(
@@ -210,7 +128,7 @@ async def decide_registration(
             profile.work_unit = registration.work_unit
             profile.skills = sorted(set(profile.skills) | set(registration.skills))
             profile.updated_at = utcnow()
-        await grant(session, registration.user_id, "party_member", "compound", registration.compound_id)
+        await org_service.grant(session, registration.user_id, "party_member", "compound", registration.compound_id)
     await session.flush()
     from backend.notify import service as notify_service  # notify reads users through this module
 
@@ -234,7 +152,7 @@ async def update_member(
     session: AsyncSession, user_id: int, *, skills: list[str] | None, available: bool | None, work_unit: str | None
 ) -> MemberProfile:
     profile = await get_profile(session, user_id)
-    if not await member_compounds(session, user_id):
+    if not await directory_service.member_compounds(session, user_id):
         raise Forbidden("您的党员报到尚未通过", code="not_a_member")
     if skills is not None:
         profile.skills = skills
@@ -275,9 +193,3 @@ async def members_of_compound(session: AsyncSession, compound_id: int) -> list[R
         .order_by(User.id)
     )
     return list((await session.execute(stmt)).all())
-
-
-async def building_of(session: AsyncSession, user_id: int) -> int | None:
-    """The building of the user's household, if they are bound to one."""
-    stmt = select(Household.building_id).join(User, User.household_id == Household.id).where(User.id == user_id)
-    return (await session.execute(stmt)).scalar_one_or_none()

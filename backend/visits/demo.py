@@ -17,13 +17,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory.models import User
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.households.service import Scope
 from backend.kernel.clock import SHANGHAI, clock
 from backend.org import service as org_service
-from backend.org.models import Building, Compound, Grid, Household
-from backend.people import service as people_service
-from backend.people.models import RoleGrant, User
+from backend.org.models import Building, Compound, Grid, Household, RoleGrant
 from backend.visits import service
 from backend.visits.models import GridVisitCycle
 from backend.visits.schemas import VisitIn
@@ -160,7 +159,7 @@ async def _workers(session: AsyncSession) -> dict:
             user = (await session.execute(select(User).where(User.openid == f"fake-openid-{code}"))).scalar_one()
         else:
             user = await _user(session, code, name, phone)
-        await people_service.grant(session, user.id, "grid_worker", "grid", grid.id)
+        await org_service.grant(session, user.id, "grid_worker", "grid", grid.id)
         by_grid[grid.id] = user.id
     first = grids[0]
     building = (
@@ -169,7 +168,7 @@ async def _workers(session: AsyncSession) -> dict:
         )
     ).scalar_one()
     chief = await _user(session, *CHIEF)
-    await people_service.grant(session, chief.id, "building_chief", "building", building.id)
+    await org_service.grant(session, chief.id, "building_chief", "building", building.id)
     # one grid keeps a shorter cycle than the default month
     session.add(GridVisitCycle(grid_id=grids[-1].id, cycle_days=21))
     await session.flush()

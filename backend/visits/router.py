@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import Admin, GridReader, GridStaff, GridWorker
+from backend.directory import service as directory_service
 from backend.households import service as households_service
 from backend.issues import service as issues_service
 from backend.kernel.db import SessionDep
@@ -16,7 +17,6 @@ from backend.kernel.errors import Forbidden
 from backend.kernel.pagination import LimitQ, Page
 from backend.kernel.validation import IdPath, IdQuery
 from backend.org import service as org_service
-from backend.people import service as people_service
 from backend.visits import schemas, service
 from backend.visits.models import FINDING_LABELS, OUTCOME_LABELS
 
@@ -167,7 +167,7 @@ async def household_visits(
     await households_service.get_household(session, household_id, scope)
     visits, next_cursor = await service.history(session, household_id, service.decode_cursor(cursor, 2), limit)
     findings = await service.findings_of(session, [v.id for v in visits])
-    workers = await people_service.users_by_id(session, {v.worker_id for v in visits})
+    workers = await directory_service.users_by_id(session, {v.worker_id for v in visits})
     issue_status = await issues_service.statuses(
         session, [f.issue_id for fs in findings.values() for f in fs if f.issue_id is not None]
     )

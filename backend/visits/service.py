@@ -35,15 +35,14 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from backend.deliberation import service as deliberation_service
+from backend.directory import service as directory_service
 from backend.households import service as households_service
 from backend.households.service import Scope
 from backend.issues import service as issues_service
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.errors import InvalidInput
 from backend.kernel.validation import MAX_ID
-from backend.org.models import Community, Compound, Grid, Household
-from backend.people import service as people_service
-from backend.people.models import RoleGrant
+from backend.org.models import Community, Compound, Grid, Household, RoleGrant
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.visits.schemas import VisitIn
 from backend.wishes import service as wishes_service
@@ -676,7 +675,7 @@ async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None
         )
     ).all()
     community_names.update({cid: cname for _, _, cid, cname in compound_rows})
-    names = await people_service.users_by_id(session, {uid for _, uid in workers})
+    names = await directory_service.users_by_id(session, {uid for _, uid in workers})
     community_counts: dict[int, dict] = defaultdict(_blank)
     for compound_id, _, community_id, _ in compound_rows:
         for k, v in compound_counts[compound_id].items():

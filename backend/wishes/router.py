@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import CurrentUser, Dispatcher, Member, Principal
+from backend.directory import service as directory_service
 from backend.dispatch import service as dispatch_service
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.ratelimit import enforce, per_client
 from backend.kernel.validation import IdPath, IdQuery
-from backend.people import service as people_service
 from backend.wishes import schemas, service, state
 from backend.wishes.categories import CATEGORIES, CATEGORY_LABELS
 from backend.wishes.models import Wish
@@ -41,7 +41,7 @@ def summary(wish: Wish, requester_name: str) -> schemas.WishSummary:
 def summaries(rows: list[tuple[Wish, str]], viewer_id: int) -> list[schemas.WishSummary]:
     """Rows of (wish, requester name); the name is masked unless the viewer is the requester."""
     return [
-        summary(w, (name or "我") if w.requester_id == viewer_id else people_service.mask_name(name))
+        summary(w, (name or "我") if w.requester_id == viewer_id else directory_service.mask_name(name))
         for w, name in rows
     ]
 
@@ -152,7 +152,7 @@ async def wall(
         exclude_requester=principal.id,  # one's own wishes are not on one's wall
     )
     rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
-    items = [summary(w, people_service.mask_name(name)) for w, name in rows]
+    items = [summary(w, directory_service.mask_name(name)) for w, name in rows]
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -215,7 +215,7 @@ async def detail(session, principal: Principal, wish: Wish, reveal: bool | None 
     requester = await service.requester_card(session, wish, reveal=reveal)
     member_name = None
     if order is not None:
-        member_name = (await people_service.users_by_id(session, [order.member_id]))[order.member_id].name
+        member_name = (await directory_service.users_by_id(session, [order.member_id]))[order.member_id].name
     return schemas.WishDetail(
         **summary(wish, requester["name"]).model_dump(),
         description=wish.description,

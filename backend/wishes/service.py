@@ -8,11 +8,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.notify import service as notify_service
 from backend.people import service as people_service
-from backend.people.models import User
 from backend.wishes import state
 from backend.wishes.models import Wish, WishEvent
 
@@ -248,7 +249,7 @@ async def requester_card(session: AsyncSession, wish: Wish, *, reveal: bool) -> 
     user = await session.get(User, wish.requester_id)
     assert user is not None
     if not reveal:
-        return {"name": people_service.mask_name(user.name), "phone": None, "room": None, "masked": True}
+        return {"name": directory_service.mask_name(user.name), "phone": None, "room": None, "masked": True}
     room = None
     if user.household_id is not None:
         room = (await org_service.household_labels(session, [user.household_id]))[user.household_id]["label"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from backend.people.models import User
+from backend.directory.models import User
 from backend.wishes.models import Wish
 from tests.issues.conftest import set_now
 from tests.wishes.test_loop import approve, member_id, place

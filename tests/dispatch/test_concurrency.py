@@ -9,10 +9,11 @@ import httpx
 from sqlalchemy import func, select
 
 from backend.app import create_app
+from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.kernel.db import make_session_factory
-from backend.people import service as people_service
-from backend.people.models import MemberProfile, User
+from backend.org import service as org_service
+from backend.people.models import MemberProfile
 from tests.conftest import make_settings
 
 
@@ -27,7 +28,7 @@ async def test_twenty_members_claim_one_wish_exactly_one_wins(db, fake_wechat, t
             s.add(u)
             await s.flush()
             s.add(MemberProfile(user_id=u.id, work_unit="区税务局", skills=["水电维修"]))
-            await people_service.grant(s, u.id, "party_member", "compound", 1)
+            await org_service.grant(s, u.id, "party_member", "compound", 1)
         await s.commit()
 
     transport = httpx.ASGITransport(app=app)

@@ -7,8 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from backend.households.models import HouseholdTag, Resident
-from backend.org.models import Household
-from backend.people.models import RoleGrant
+from backend.org.models import Household, RoleGrant
 from tests.visits.conftest import error, grid_id, households_of_grid, user_id
 
 G1, G2 = "和谐社区第一网格", "和谐社区第二网格"

@@ -5,9 +5,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from backend.directory.models import User
 from backend.kernel.clock import SHANGHAI, clock
 from backend.org.models import Department, Grid, Household
-from backend.people.models import User
 
 
 def set_now(*args) -> datetime:

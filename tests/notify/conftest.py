@@ -25,13 +25,13 @@ import pytest
 from sqlalchemy import func, make_url, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.directory.models import User
 from backend.kernel.db import create_engine, make_session_factory
 from backend.kernel.settings import ROOT
 from backend.migrate import upgrade_head
 from backend.notify import service
 from backend.notify.models import OutboxMessage, SubscriptionCredit
 from backend.notify.worker import NotifyWorker
-from backend.people.models import User
 from tests.conftest import PG_URL
 
 TEST_SETTINGS = {

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from backend.directory.models import User
 from backend.kernel.clock import clock, utcnow
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage
 from tests.notify.conftest import fake_stats, sent, tap
@@ -191,7 +192,6 @@ async def test_no_credit_means_inbox_only(api, fake, worker, queue, session):
 async def test_no_openid_means_inbox_only(api, fake, worker, session):
     """A resident the dispatcher filed a wish for (no WeChat account) still gets the inbox item."""
     from backend.notify import service
-    from backend.people.models import User
 
     user = User(name="无微信的居民")
     session.add(user)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.issues.models import GridIssue, IssueAssignment
 from backend.kernel.clock import SHANGHAI
-from backend.org.models import Building, Community, Compound, Grid, Household, Unit
-from backend.people import service as people_service
-from backend.people.models import MemberProfile, MemberRegistration, RoleGrant, User
+from backend.org import service as org_service
+from backend.org.models import Building, Community, Compound, Grid, Household, RoleGrant, Unit
+from backend.people.models import MemberProfile, MemberRegistration
 from backend.visits.models import Visit
 from backend.wishes.models import Wish
 
@@ -44,7 +45,7 @@ async def build(session) -> dict:
     member_b = User(name="陈静")
     session.add_all([*houses, admin, resident, member_a, member_b])
     await session.flush()
-    await people_service.grant(session, admin.id, "community_admin", "community", community.id)
+    await org_service.grant(session, admin.id, "community_admin", "community", community.id)
     session.add_all(
         [
             RoleGrant(

@@ -17,10 +17,10 @@ A new department (测试科) gets eight assignments in November 2025, all whistl
 
 from __future__ import annotations
 
+from backend.directory.models import User
 from backend.issues import service
+from backend.org import service as org_service
 from backend.org.models import Department
-from backend.people import service as people_service
-from backend.people.models import User
 from backend.worker import sweep_once
 from tests.issues.conftest import demo_ids, set_now  # noqa: F401 - fixture
 
@@ -31,7 +31,7 @@ async def test_three_rates_by_hand(api, app, session, demo_ids):  # noqa: F811
     staff = User(name="测试干事")
     session.add_all([dept, staff])
     await session.flush()
-    await people_service.grant(session, staff.id, "department_staff", "department", dept.id)
+    await org_service.grant(session, staff.id, "department_staff", "department", dept.id)
     worker = demo_ids["demo-gridworker"]
 
     set_now(2025, 11, 3, 9, 0)

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from backend.directory.models import User
 from backend.households.models import HouseholdTag
 from backend.kernel.clock import SHANGHAI, clock, utcnow
+from backend.org import service as org_service
 from backend.org.models import Building, Community, Compound, Grid, Household, Unit
-from backend.people import service as people_service
-from backend.people.models import User
 from backend.visits.models import Visit
 
 
@@ -132,7 +132,7 @@ async def world(session) -> World:
         u = User(openid=f"fake-openid-{code}", name=name)
         session.add(u)
         await session.flush()
-        await people_service.grant(session, u.id, role, scope_type, scope_id)
+        await org_service.grant(session, u.id, role, scope_type, scope_id)
         w.users[key], w.codes[key] = u.id, code
     await session.commit()
     return w

@@ -10,8 +10,7 @@ from sqlalchemy import event, func, select
 
 from backend.issues.models import GridIssue
 from backend.kernel.clock import utcnow
-from backend.org.models import Household
-from backend.people.models import RoleGrant
+from backend.org.models import Household, RoleGrant
 from backend.visits.models import Visit, VisitFinding
 from tests.visits.conftest import error, households_of_grid, user_id, visit
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from backend.deliberation.models import AgendaItem
 from backend.deliberation.service import next_deliberation_day
+from backend.directory.models import User
 from backend.households.models import Resident
 from backend.issues.models import GridIssue
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.org.models import Grid, Household
-from backend.people.models import User
 from backend.visits.models import VisitFinding
 from backend.wishes.models import Wish
 from tests.visits.conftest import households_of_grid, user_id, visit

@@ -1,0 +1,23 @@
+"""The user table: one account per WeChat openid. Written by auth (first login) and people
+(profile, household binding); read through backend.directory.service everywhere else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from backend.kernel.clock import utcnow
+from backend.kernel.db import UTCDateTime
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    openid: str | None = Field(default=None, max_length=128, unique=True)
+    unionid: str | None = Field(default=None, max_length=128)
+    name: str = Field(default="", max_length=20)
+    phone: str | None = Field(default=None, max_length=11)
+    compound_id: int | None = Field(default=None, foreign_key="compound.id", index=True)
+    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
