@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from backend import demo
+from backend.demo import core as demo
 from backend.migrate import upgrade_head
 from backend.people.models import MEMBER_TOTALS_SQL
 from backend.wishes.categories import CATEGORIES

@@ -13,6 +13,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.demo import issues as issues_demo
+from backend.demo import visits as visits_demo
 from backend.directory.models import User
 from backend.dispatch import service as dispatch_service
 from backend.kernel.clock import clock
@@ -242,12 +244,8 @@ async def load(session: AsyncSession) -> dict:
         await _wishes(session, rng, compounds, residents, members, demo, dispatcher_of)
     finally:
         clock.offset = saved_offset
-    from backend.visits import demo as visits_demo  # grid work: register, visits, findings
-
-    await visits_demo.load(session)
-    from backend.issues import demo as issues_demo  # escalation: calendar, policies, issues
-
-    await issues_demo.load(session)
+    await visits_demo.load(session)  # grid work: register, visits, findings
+    await issues_demo.load(session)  # escalation: calendar, policies, issues
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 
