@@ -9,18 +9,56 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend import demo
+from backend.airing.router import router as airing_router
+from backend.auth.router import router as auth_router
+from backend.exports.router import router as exports_router
+from backend.files.router import router as files_router
+from backend.flows.router import router as flows_router
+from backend.households.router import router as households_router
+from backend.issues.router import router as issues_router
 from backend.kernel.db import engine_from_settings, make_session_factory
 from backend.kernel.errors import DomainError, ErrorOut
 from backend.kernel.ratelimit import RateLimiter
 from backend.kernel.settings import Settings, get_settings
+from backend.notify.router import router as notify_router
+from backend.notify.worker import start_in_process
 from backend.ops.middleware import Metrics, RequestContextMiddleware, configure_logging
+from backend.ops.router import router as ops_router
+from backend.people.router import me_router
+from backend.people.router import router as people_router
+from backend.places.router import router as places_router
+from backend.stats.router import router as stats_router
+from backend.visits.router import router as visits_router
 from backend.wechat.client import WeChatGateway
+from backend.wechat.fake import create_fake_wechat_app
+from backend.wishes.router import router as wishes_router
+from backend.worker import run_forever
 
 log = logging.getLogger("backend")
+
+ROUTERS = (
+    ops_router,
+    auth_router,
+    me_router,
+    places_router,
+    people_router,
+    wishes_router,
+    flows_router,
+    files_router,
+    notify_router,
+    households_router,
+    visits_router,
+    issues_router,
+    stats_router,
+    airing_router,
+    exports_router,
+)
 
 HTTP_CODES = {
     400: "bad_request",
@@ -81,7 +119,6 @@ def install_error_handlers(app: FastAPI) -> None:
 def install_openapi(app: FastAPI) -> None:
     """Document the real error shape: every operation may answer 4XX/5XX with ErrorOut, and 422 is
     ErrorOut too (not FastAPI's default list of validation errors)."""
-    from fastapi.openapi.utils import get_openapi
 
     def openapi() -> dict:
         if app.openapi_schema:
@@ -113,8 +150,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if settings.demo_enabled:
-            from backend import demo
-
             async with app.state.session_factory() as session:
                 loaded = await demo.load_if_empty(session)
                 await session.commit()
@@ -122,9 +157,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 log.warning("demo data loaded into an empty database")
         worker = notifier = None
         if settings.worker_enabled:
-            from backend.notify.worker import start_in_process
-            from backend.worker import run_forever
-
             worker = asyncio.create_task(run_forever(app.state.session_factory, settings))
             notifier = start_in_process(app)  # delivers the WeChat outbox (backend/notify/worker.py)
         try:
@@ -168,44 +200,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_upload=settings.upload_max_bytes + 64 * 1024,
     )
 
-    from backend.airing.router import router as airing_router
-    from backend.auth.router import router as auth_router
-    from backend.dispatch.router import router as dispatch_router
-    from backend.exports.router import router as exports_router
-    from backend.files.router import router as files_router
-    from backend.households.router import router as households_router
-    from backend.issues.router import router as issues_router
-    from backend.notify.router import router as notify_router
-    from backend.ops.router import router as ops_router
-    from backend.org.router import router as org_router
-    from backend.people.router import router as people_router
-    from backend.stats.router import router as stats_router
-    from backend.visits.router import router as visits_router
-    from backend.wishes.router import router as wishes_router
-
-    for router in (
-        ops_router,
-        auth_router,
-        org_router,
-        people_router,
-        wishes_router,
-        dispatch_router,
-        files_router,
-        notify_router,
-        households_router,
-        visits_router,
-        issues_router,
-        stats_router,
-        airing_router,
-        exports_router,
-    ):
+    for router in ROUTERS:
         app.include_router(router)
 
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/uploads", StaticFiles(directory=settings.upload_dir), name="uploads")
     if settings.fake_wechat_enabled and not settings.wechat_api_base:
-        from backend.wechat.fake import create_fake_wechat_app
-
         app.mount("/fake-wechat", create_fake_wechat_app(), name="fake-wechat")
 
     return app

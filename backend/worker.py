@@ -1,52 +1,89 @@
-"""Periodic sweeps: remind members of offers about to expire, expire unanswered offers, auto-close
-unconfirmed completed wishes. (The WeChat outbox has its own worker: backend/notify/worker.py.)
-Started in-process by `make run` (dev); `python -m backend.worker` runs it on its own."""
+"""Periodic sweeps: remind members of offers about to expire, expire unanswered offers, flag
+overdue orders, auto-close unconfirmed completed wishes, and the grid issues' clocks. (The
+WeChat outbox has its own worker: backend/notify/worker.py.) Started in-process by `make run`
+(dev); `python -m backend.worker` runs it on its own.
+
+Each sweep runs in a transaction of its own: one that fails is rolled back and logged, and the
+others' work stays committed."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.flows import sweeps as wish_sweeps
+from backend.issues import sweep as issue_sweep
 from backend.kernel.db import SessionFactory, engine_from_settings, make_session_factory
 from backend.kernel.settings import Settings, get_settings
+from backend.wishes import service as wishes_service
 
 log = logging.getLogger("backend.worker")
 
+Sweep = Callable[[AsyncSession, Settings], Awaitable[int | dict[str, int]]]
 
-async def sweep_once(session_factory: SessionFactory, settings: Settings) -> dict[str, int]:
-    from backend.dispatch import service as dispatch_service
-    from backend.notify import service as notify_service
-    from backend.wishes import service as wishes_service
 
-    async with session_factory() as session:
-        reminded = await notify_service.remind_expiring_offers(
-            session, timedelta(hours=settings.notify_offer_reminder_hours)
-        )
-        expired = await dispatch_service.expire_due_offers(session)
-        overdue = await dispatch_service.flag_overdue_orders(session)
-        closed = await wishes_service.auto_close_due(session, timedelta(days=settings.confirm_ttl_days))
-        from backend.issues import service as issues_service  # escalation clocks
+async def _remind(session: AsyncSession, settings: Settings) -> int:
+    return await wish_sweeps.remind_expiring_offers(session, timedelta(hours=settings.notify_offer_reminder_hours))
 
-        issues = await issues_service.sweep(session, settings)
-        await session.commit()
-    return {
-        "offers_reminded": reminded,
-        "offers_expired": expired,
-        "orders_overdue": overdue,
-        "wishes_auto_closed": closed,
-        **{f"issues_{k}": v for k, v in issues.items()},
-    }
+
+async def _expire(session: AsyncSession, settings: Settings) -> int:
+    return await wish_sweeps.expire_due_offers(session)
+
+
+async def _overdue(session: AsyncSession, settings: Settings) -> int:
+    return await wish_sweeps.flag_overdue_orders(session)
+
+
+async def _auto_close(session: AsyncSession, settings: Settings) -> int:
+    return await wishes_service.auto_close_due(session, timedelta(days=settings.confirm_ttl_days))
+
+
+async def _issues(session: AsyncSession, settings: Settings) -> dict[str, int]:
+    return await issue_sweep.sweep(session, settings)
+
+
+# name → sweep, in the order they run; a result that is a dict is reported as name_key
+SWEEPS: dict[str, Sweep] = {
+    "offers_reminded": _remind,
+    "offers_expired": _expire,
+    "orders_overdue": _overdue,
+    "wishes_auto_closed": _auto_close,
+    "issues": _issues,
+}
+
+
+async def run_sweep(session_factory: SessionFactory, settings: Settings, name: str, sweep: Sweep) -> dict[str, int]:
+    """One sweep in its own transaction; a failure rolls back this sweep only and is logged."""
+    try:
+        async with session_factory() as session:
+            result = await sweep(session, settings)
+            await session.commit()
+    except Exception:
+        log.exception("sweep %s failed; the other sweeps go on", name)
+        return {f"{name}_failed": 1}
+    if isinstance(result, dict):
+        return {f"{name}_{k}": v for k, v in result.items()}
+    return {name: result}
+
+
+async def sweep_once(
+    session_factory: SessionFactory, settings: Settings, sweeps: dict[str, Sweep] | None = None
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name, sweep in (sweeps or SWEEPS).items():
+        counts.update(await run_sweep(session_factory, settings, name, sweep))
+    return counts
 
 
 async def run_forever(session_factory: SessionFactory, settings: Settings) -> None:
     while True:
-        try:
-            result = await sweep_once(session_factory, settings)
-            if any(result.values()):
-                log.info("sweep: %s", result)
-        except Exception:  # keep sweeping; the next round retries
-            log.exception("sweep failed")
+        result = await sweep_once(session_factory, settings)
+        if any(result.values()):
+            log.info("sweep: %s", result)
         await asyncio.sleep(settings.worker_interval_seconds)
 
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from backend.airing import service
-from backend.auth.deps import CurrentUser, Principal, require_role
+from backend.auth.deps import CommunityAdmin, CurrentUser
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import Id, IdPath
 
 router = APIRouter(prefix="/api/v1/airing", tags=["airing"])
-CommunityAdmin = Annotated[Principal, require_role("community_admin")]
 
 
 class PublishIn(BaseModel):

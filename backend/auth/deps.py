@@ -117,6 +117,7 @@ def require_role(*roles: str):
     return Depends(checker)
 
 
+# Every role alias a route may state lives here, so a reader finds who may call what in one place.
 Dispatcher = Annotated[Principal, require_role("dispatcher")]
 Member = Annotated[Principal, require_role("party_member")]
 Admin = Annotated[Principal, require_role("community_admin", "street_admin")]
@@ -131,3 +132,12 @@ IssueReader = Annotated[
     require_role("grid_worker", "department_staff", "department_head", "community_admin", "street_admin"),
 ]
 DepartmentStaff = Annotated[Principal, require_role("department_staff", "department_head")]
+GridWorkerOnly = Annotated[Principal, require_role("grid_worker")]
+IssueResolver = Annotated[Principal, require_role("department_staff", "department_head", "grid_worker")]
+# Party members' reporting-in is decided by the compound's dispatcher or the community admin.
+MemberApprover = Annotated[Principal, require_role("dispatcher", "community_admin")]
+CommunityAdmin = Annotated[Principal, require_role("community_admin")]
+# Figures and ledgers: departments read their own figures, admins their tree's.
+FigureReader = Annotated[
+    Principal, require_role("department_staff", "department_head", "community_admin", "street_admin")
+]

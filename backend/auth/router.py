@@ -1,4 +1,4 @@
-"""Login with WeChat, and the caller's own profile."""
+"""Login with WeChat (the caller's own profile is people's: GET/PATCH /api/v1/me)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from fastapi import APIRouter, Request
 
 from backend.auth import schemas
 from backend.auth import service as auth_service
-from backend.auth.deps import CurrentUser, Principal
+from backend.auth.deps import Principal
 from backend.auth.tokens import create_access_token
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import TooManyRequests, Unauthorized, UpstreamUnavailable
 from backend.kernel.ratelimit import per_client
 from backend.org import service as org_service
-from backend.people import service as people_service
 from backend.wechat.client import WeChatError
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -47,46 +46,3 @@ async def wechat_login(body: schemas.WeChatLoginIn, request: Request, session: S
         new_user=created,
         user=schemas.UserBrief(id=user.id, name=user.name, roles=principal.roles),
     )
-
-
-async def _me(session, principal: Principal) -> schemas.MeOut:
-    user = principal.user
-    compound_name = None
-    if user.compound_id is not None:
-        compound_name = (await org_service.compound_names(session, [user.compound_id])).get(user.compound_id)
-    room = None
-    if user.household_id is not None:
-        room = (await org_service.household_labels(session, [user.household_id]))[user.household_id]["label"]
-    return schemas.MeOut(
-        id=user.id,
-        name=user.name,
-        phone=user.phone,
-        compound_id=user.compound_id,
-        compound_name=compound_name,
-        household_id=user.household_id,
-        room=room,
-        roles=principal.roles,
-        grants=[schemas.GrantOut(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id) for g in principal.grants],
-    )
-
-
-@router.get("/me", response_model=schemas.MeOut, summary="The caller's profile and roles (any logged-in user)")
-async def me(session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
-    return await _me(session, principal)
-
-
-@router.patch(
-    "/me",
-    response_model=schemas.MeOut,
-    summary="Update name and phone, bind to a compound and household (any logged-in user)",
-)
-async def patch_me(body: schemas.MePatch, session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
-    await people_service.update_profile(
-        session,
-        principal.user,
-        name=body.name,
-        phone=body.phone,
-        compound_id=body.compound_id,
-        household_id=body.household_id,
-    )
-    return await _me(session, principal)

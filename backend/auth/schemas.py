@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from backend.kernel.validation import Id, Phone, Text
+from backend.kernel.validation import Text
 
 
 class WeChatLoginIn(BaseModel):
@@ -21,28 +21,3 @@ class TokenOut(BaseModel):
     expires_in: int
     user: UserBrief
     new_user: bool
-
-
-class GrantOut(BaseModel):
-    role: str
-    scope_type: str
-    scope_id: int
-
-
-class MeOut(BaseModel):
-    id: int
-    name: str
-    phone: str | None
-    compound_id: Id | None
-    compound_name: str | None
-    household_id: Id | None
-    room: str | None
-    roles: list[str]
-    grants: list[GrantOut]
-
-
-class MePatch(BaseModel):
-    name: Text(1, 20) | None = None
-    phone: Phone | None = None
-    compound_id: Id | None = None
-    household_id: Id | None = None

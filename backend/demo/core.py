@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.demo import issues as issues_demo
 from backend.demo import visits as visits_demo
 from backend.directory.models import User
-from backend.dispatch import service as dispatch_service
+from backend.flows import wish_orders
 from backend.kernel.clock import clock
 from backend.org import service as org_service
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, Street, Unit
@@ -297,29 +297,29 @@ async def _wishes(session, rng, compounds, residents, members, demo, dispatcher_
                 continue
             if plan == "cancelled":
                 clock.offset += timedelta(hours=5)
-                await wishes_service.cancel(session, wish, actor_id=requester.id, reason="家人已经帮忙解决了")
+                await wish_orders.cancel(session, wish, actor_id=requester.id, reason="家人已经帮忙解决了")
                 continue
             pool = members[compound.id]
             m = demo["demo-member"] if plan == "dispatched" and compound.id == c1.id else rng.choice(pool)
             clock.offset += timedelta(hours=2)
             if plan == "dispatched":
                 clock.offset = timedelta(hours=-2)
-                await dispatch_service.dispatch(
+                await wish_orders.dispatch(
                     session, wish, member_id=m.id, actor_id=staff, note="您住得近，麻烦跑一趟", offer_ttl=ttl
                 )
                 continue
             if rng.random() < 0.5:
-                order = await dispatch_service.dispatch(
+                order = await wish_orders.dispatch(
                     session, wish, member_id=m.id, actor_id=staff, note=None, offer_ttl=ttl
                 )
                 clock.offset += timedelta(hours=4)
-                await dispatch_service.accept(session, order, member_id=m.id)
+                await wish_orders.accept(session, wish, order, member_id=m.id)
             else:
-                await dispatch_service.claim(session, wish, member_id=m.id, max_open=99)
+                await wish_orders.claim(session, wish, member_id=m.id, max_open=99)
             if plan == "accepted":
                 continue
             clock.offset += timedelta(days=1)
-            await dispatch_service.complete(session, wish, member_id=m.id, note="已上门处理完毕，居民很满意", photos=[])
+            await wish_orders.complete(session, wish, member_id=m.id, note="已上门处理完毕，居民很满意", photos=[])
             if plan == "completed":
                 clock.offset = -timedelta(days=1)
                 continue
@@ -328,7 +328,7 @@ async def _wishes(session, rng, compounds, residents, members, demo, dispatcher_
                 await wishes_service.auto_close_due(session, timedelta(days=7))
                 continue
             clock.offset += timedelta(hours=6)
-            await wishes_service.confirm(
+            await wish_orders.confirm(
                 session,
                 wish,
                 actor_id=requester.id,

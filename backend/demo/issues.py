@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.airing import service as airing_service
 from backend.directory.models import User
 from backend.issues import service
+from backend.issues import sweep as issue_sweep
 from backend.issues.models import IssuePolicy
 from backend.kernel.clock import SHANGHAI, clock, utcnow
 from backend.kernel.settings import get_settings
@@ -148,7 +149,7 @@ async def load(session: AsyncSession) -> None:
             )
     finally:
         clock.offset = saved
-    await service.sweep(session, settings)  # reminders, overdue and escalation, auto-confirmation
+    await issue_sweep.sweep(session, settings)  # reminders, overdue and escalation, auto-confirmation
 
     # 晾晒: the last quarter's airing of 和谐社区, published by its community admin
     admin = (await session.execute(select(User).where(User.openid == "fake-openid-demo-admin"))).scalar_one()

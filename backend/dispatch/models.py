@@ -10,13 +10,11 @@ from sqlmodel import Field, SQLModel
 from backend.kernel.clock import utcnow
 from backend.kernel.db import UTCDateTime
 
-LIVE_ORDER_STATUSES = ("offered", "accepted")
-
 
 class Order(SQLModel, table=True):
     __tablename__ = "wish_order"
     __table_args__ = (
-        # At most one live order per wish, whatever races happen above it.
+        # At most one live order per wish, whatever races happen above it (live: state.LIVE).
         Index(
             "uq_wish_order_live",
             "wish_id",

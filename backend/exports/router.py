@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from backend.auth.deps import Principal, require_role
+from backend.auth.deps import Admin
 from backend.exports import ledger, work_units
 from backend.kernel.db import SessionDep
 from backend.stats.scope import parse_period, resolve_scope
@@ -18,7 +18,6 @@ from backend.stats.scope import parse_period, resolve_scope
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AdminReader = Annotated[Principal, require_role("community_admin", "street_admin")]
 
 
 @router.get(
@@ -29,7 +28,7 @@ AdminReader = Annotated[Principal, require_role("community_admin", "street_admin
 )
 async def export_ledger(
     session: SessionDep,
-    principal: AdminReader,
+    principal: Admin,
     kind: Literal["wishes", "visits", "issues", "registrations"],
     scope: Annotated[
         str | None, Query(max_length=30, description="street:<id> | community:<id> | compound:<id>")
@@ -56,7 +55,7 @@ async def export_ledger(
 )
 async def export_work_units(
     session: SessionDep,
-    principal: AdminReader,
+    principal: Admin,
     half: Annotated[str, Query(max_length=10, description="2026H1 | 2026H2")],
     scope: Annotated[str | None, Query(max_length=30, description="street:<id> | community:<id>")] = None,
 ):

@@ -7,6 +7,11 @@ open ─whistled→ whistled ─responded→ responded ─resolved→ resolved �
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from backend.issues.models import GridIssue, IssueEvent
+from backend.kernel.lifecycle import Lifecycle
+
 CATEGORIES = {
     "hazard": "安全隐患",
     "dispute": "矛盾纠纷",
@@ -19,34 +24,49 @@ CATEGORIES = {
 }
 URGENCIES = {"urgent": "紧急", "normal": "一般"}
 
-STATUSES = ("open", "whistled", "responded", "returned", "resolved", "reopened", "confirmed")
-STATUS_LABELS = {
-    "open": "待处理",
-    "whistled": "已吹哨",
-    "responded": "已响应",
-    "returned": "已退回",
-    "resolved": "已办结",
-    "reopened": "已重新打开",
-    "confirmed": "已确认",
-}
-LIVE = ("whistled", "responded", "reopened")  # a department is on the clock
-AWAITING_RESPONSE = ("whistled", "reopened")
 
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    ("open", "whistled"): frozenset({"whistled"}),
-    ("returned", "whistled"): frozenset({"whistled"}),
-    ("whistled", "responded"): frozenset({"responded"}),
-    ("reopened", "responded"): frozenset({"responded"}),
-    ("whistled", "returned"): frozenset({"returned"}),
-    ("responded", "returned"): frozenset({"returned"}),
-    ("reopened", "returned"): frozenset({"returned"}),
-    ("whistled", "resolved"): frozenset({"resolved"}),
-    ("responded", "resolved"): frozenset({"resolved"}),
-    ("reopened", "resolved"): frozenset({"resolved"}),
-    ("open", "resolved"): frozenset({"grid_resolved"}),
-    ("resolved", "confirmed"): frozenset({"confirmed", "auto_confirmed"}),
-    ("resolved", "reopened"): frozenset({"reopened"}),
+class IssueStatus(StrEnum):
+    open = "open"
+    whistled = "whistled"
+    responded = "responded"
+    returned = "returned"
+    resolved = "resolved"
+    reopened = "reopened"
+    confirmed = "confirmed"
+
+
+S = IssueStatus
+STATUSES = tuple(S)
+STATUS_LABELS = {
+    S.open: "待处理",
+    S.whistled: "已吹哨",
+    S.responded: "已响应",
+    S.returned: "已退回",
+    S.resolved: "已办结",
+    S.reopened: "已重新打开",
+    S.confirmed: "已确认",
 }
+LIVE = (S.whistled, S.responded, S.reopened)  # a department is on the clock
+AWAITING_RESPONSE = (S.whistled, S.reopened)
+# the grid still holds it: neither whistled nor resolved (the grid's own backlog)
+WITH_GRID = (S.open, S.returned)
+
+TRANSITIONS = [
+    (S.open, "whistled", S.whistled),
+    (S.returned, "whistled", S.whistled),
+    (S.whistled, "responded", S.responded),
+    (S.reopened, "responded", S.responded),
+    (S.whistled, "returned", S.returned),
+    (S.responded, "returned", S.returned),
+    (S.reopened, "returned", S.returned),
+    (S.whistled, "resolved", S.resolved),
+    (S.responded, "resolved", S.resolved),
+    (S.reopened, "resolved", S.resolved),
+    (S.open, "grid_resolved", S.resolved),
+    (S.resolved, "confirmed", S.confirmed),
+    (S.resolved, "auto_confirmed", S.confirmed),
+    (S.resolved, "reopened", S.reopened),
+]
 # Events that record something without changing the status.
 NOTE_EVENTS = frozenset(
     {"created", "response_reminder", "disposal_reminder", "response_overdue", "disposal_overdue", "escalated"}
@@ -68,7 +88,7 @@ EVENT_LABELS = {
     "disposal_overdue": "处置超时",
     "escalated": "逐级上报",
 }
-ACTION_VERBS = {
+VERBS = {
     "whistled": "吹哨",
     "responded": "响应",
     "returned": "退回",
@@ -80,5 +100,16 @@ ACTION_VERBS = {
 }
 
 
-def allowed(from_status: str, to_status: str, event: str) -> bool:
-    return event in TRANSITIONS.get((from_status, to_status), frozenset())
+ISSUE = Lifecycle(
+    noun="事件",
+    model=GridIssue,
+    statuses=IssueStatus,
+    transitions=TRANSITIONS,
+    status_labels=STATUS_LABELS,
+    event_labels=EVENT_LABELS,
+    verbs=VERBS,
+    note_events=NOTE_EVENTS,
+    event_model=IssueEvent,
+    event_fk="issue_id",
+    event_values=lambda issue: {"department_id": issue.department_id},
+)

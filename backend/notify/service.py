@@ -1,5 +1,6 @@
-"""Notification rules: emit events into the inbox and the WeChat outbox (in the caller's
-transaction), the subscription credit ledger, the inbox, and the admin view of the outbox.
+"""Notifications: emit events into the inbox and the WeChat outbox (in the caller's transaction),
+the subscription credit ledger, the inbox, and the admin view of the outbox. Each domain turns its
+own events into messages in its `notifications` module and calls `emit` here.
 
 Services only flush(); the request (or the worker) commits. A rolled-back request therefore
 rolls back its notifications too, and a committed one always has its outbox rows.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -302,138 +303,3 @@ async def resend(session: AsyncSession, outbox: OutboxMessage) -> OutboxMessage:
         raise Conflict("消息状态已变化，请刷新后重试", code="state_changed")
     await session.refresh(outbox)
     return outbox
-
-
-# ---- the core loop's events ----------------------------------------------------------------
-# Called by the wishes, dispatch and people services right after the state change they announce.
-
-
-async def _names(session: AsyncSession, *user_ids: int | None) -> dict[int, str]:
-    users = await directory_service.users_by_id(session, [u for u in user_ids if u is not None])
-    return {uid: u.name for uid, u in users.items()}
-
-
-def _wish_ref(wish: Any) -> dict[str, Any]:
-    return {"ref": ("wish", wish.id), "compound_id": wish.compound_id}
-
-
-async def wish_reviewed(session: AsyncSession, wish: Any) -> None:
-    params = {
-        "wish_id": wish.id,
-        "wish_title": wish.title,
-        "approved": wish.status != "rejected",
-        "reason": wish.reject_reason,
-        "at": wish.reviewed_at or utcnow(),
-    }
-    await emit(session, "wish_reviewed", [wish.requester_id], params, **_wish_ref(wish))
-
-
-def _order_params(wish: Any, order: Any, **extra: Any) -> dict[str, Any]:
-    return {"wish_id": wish.id, "order_id": order.id, "wish_title": wish.title, **extra}
-
-
-async def order_dispatched(session: AsyncSession, wish: Any, order: Any) -> None:
-    params = _order_params(wish, order, note=order.note, expires_at=order.expires_at)
-    await emit(session, "order_dispatched", [order.member_id], params, **_wish_ref(wish))
-
-
-async def order_accepted(session: AsyncSession, wish: Any, order: Any) -> None:
-    names = await _names(session, order.member_id)
-    params = _order_params(
-        wish, order, member_name=names.get(order.member_id), kind=order.kind, at=order.responded_at or utcnow()
-    )
-    await emit(session, "order_accepted", [wish.requester_id], params, **_wish_ref(wish))
-
-
-async def order_declined(session: AsyncSession, wish: Any, order: Any) -> None:
-    names = await _names(session, order.member_id)
-    params = _order_params(
-        wish,
-        order,
-        member_name=names.get(order.member_id),
-        reason=order.decline_reason,
-        at=order.responded_at or utcnow(),
-    )
-    await emit(session, "order_declined", [wish.requester_id], params, **_wish_ref(wish))
-    await emit(session, "order_declined_dispatcher", [order.dispatched_by], params, **_wish_ref(wish))
-
-
-async def offer_expired(session: AsyncSession, wish: Any, order: Any) -> None:
-    names = await _names(session, order.member_id)
-    params = _order_params(wish, order, member_name=names.get(order.member_id), at=order.responded_at or utcnow())
-    await emit(session, "offer_expired", [order.dispatched_by], params, **_wish_ref(wish))
-
-
-async def order_overdue(session: AsyncSession, wish: Any, order: Any, recipients: list[int]) -> None:
-    names = await _names(session, order.member_id)
-    params = _order_params(wish, order, member_name=names.get(order.member_id), since=order.due_at or utcnow())
-    await emit(session, "order_overdue", recipients, params, **_wish_ref(wish))
-
-
-async def wish_completed(session: AsyncSession, wish: Any, order: Any) -> None:
-    names = await _names(session, order.member_id)
-    params = _order_params(wish, order, member_name=names.get(order.member_id), at=order.completed_at or utcnow())
-    await emit(session, "wish_completed", [wish.requester_id], params, **_wish_ref(wish))
-
-
-async def wish_cancelled(session: AsyncSession, wish: Any, order: Any | None) -> None:
-    """To the member holding the wish (a live order) when the requester cancels it."""
-    if order is None:
-        return
-    params = _order_params(wish, order, reason=wish.cancel_reason, at=wish.closed_at or utcnow())
-    await emit(session, "wish_cancelled", [order.member_id], params, **_wish_ref(wish))
-
-
-async def registration_decided(session: AsyncSession, registration: Any) -> None:
-    from backend.org import service as org_service
-
-    names = await org_service.compound_names(session, [registration.compound_id])
-    params = {
-        "registration_id": registration.id,
-        "compound_name": names.get(registration.compound_id) or "小区",
-        "approved": registration.status == "approved",
-        "reason": registration.reason,
-        "at": registration.decided_at or utcnow(),
-    }
-    await emit(
-        session,
-        "registration_decided",
-        [registration.user_id],
-        params,
-        ref=("registration", registration.id),
-        compound_id=registration.compound_id,
-    )
-
-
-async def remind_expiring_offers(session: AsyncSession, within: timedelta, limit: int = 500) -> int:
-    """Remind members of offers expiring within `within`, once per offer. An offer younger than
-    half its time to live is not reminded (for a short offer the dispatch message is reminder enough)."""
-    from backend.dispatch import service as dispatch_service
-    from backend.wishes import service as wishes_service
-
-    if within <= timedelta(0):
-        return 0
-    now = utcnow()
-    orders = await dispatch_service.offers_expiring_before(session, now + within, limit)
-    if not orders:
-        return 0
-    keys = {order.id: f"offer_expiring:order:{order.id}" for order in orders}
-    done = await session.execute(
-        select(Notification.dedupe_key).where(
-            Notification.dedupe_key.in_([f"{keys[o.id]}:u{o.member_id}" for o in orders])
-        )
-    )
-    seen = set(done.scalars())
-    reminded = 0
-    for order in orders:
-        if order.expires_at is None or order.expires_at <= now or f"{keys[order.id]}:u{order.member_id}" in seen:
-            continue
-        if now - order.created_at < (order.expires_at - order.created_at) / 2:
-            continue
-        wish = await wishes_service.get_wish(session, order.wish_id)
-        params = _order_params(wish, order, expires_at=order.expires_at)
-        sent = await emit(
-            session, "offer_expiring", [order.member_id], params, dedupe_key=keys[order.id], **_wish_ref(wish)
-        )
-        reminded += len(sent)
-    return reminded

@@ -1,23 +1,23 @@
-"""Party members reporting in (双报到) and their own profile."""
+"""The caller's own profile and household (/me), Party members reporting in (双报到) and their
+member profile."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter
 
-from backend.auth.deps import CurrentUser, Member, Principal, require_role
+from backend.auth.deps import CurrentUser, Member, MemberApprover, Principal
 from backend.directory import service as directory_service
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import IdPath, IdQuery
+from backend.org import service as org_service
 from backend.people import schemas, service
 from backend.people.models import MemberRegistration
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
+me_router = APIRouter(prefix="/api/v1", tags=["auth"])
 APPROVERS = ("dispatcher", "community_admin")
-Approver = Annotated[Principal, require_role(*APPROVERS)]
 
 
 async def _out(session, regs: list[MemberRegistration]) -> list[schemas.RegistrationOut]:
@@ -45,7 +45,7 @@ async def register(body: schemas.RegisterIn, session: SessionDep, principal: Cur
 )
 async def registrations(
     session: SessionDep,
-    principal: Approver,
+    principal: MemberApprover,
     status: str | None = "pending",
     compound_id: IdQuery = None,
     cursor: CursorQ = None,
@@ -74,7 +74,7 @@ async def _decide(session, principal: Principal, registration_id: int, approve: 
     response_model=schemas.RegistrationOut,
     summary="Approve a registration (the compound's dispatcher or its community admin)",
 )
-async def approve(registration_id: IdPath, session: SessionDep, principal: Approver) -> schemas.RegistrationOut:
+async def approve(registration_id: IdPath, session: SessionDep, principal: MemberApprover) -> schemas.RegistrationOut:
     return await _decide(session, principal, registration_id, True, None)
 
 
@@ -84,7 +84,7 @@ async def approve(registration_id: IdPath, session: SessionDep, principal: Appro
     summary="Reject a registration with a reason (the compound's dispatcher or its community admin)",
 )
 async def reject(
-    registration_id: IdPath, body: schemas.RejectIn, session: SessionDep, principal: Approver
+    registration_id: IdPath, body: schemas.RejectIn, session: SessionDep, principal: MemberApprover
 ) -> schemas.RegistrationOut:
     return await _decide(session, principal, registration_id, False, body.reason)
 
@@ -113,3 +113,49 @@ async def patch_member_me(body: schemas.MemberPatch, session: SessionDep, princi
         session, principal.id, skills=body.skills, available=body.available, work_unit=body.work_unit
     )
     return await _member_out(session, principal)
+
+
+# ---- the caller's own profile ---------------------------------------------------------------
+
+
+async def _me(session, principal: Principal) -> schemas.MeOut:
+    user = principal.user
+    compound_name = None
+    if user.compound_id is not None:
+        compound_name = (await org_service.compound_names(session, [user.compound_id])).get(user.compound_id)
+    room = None
+    if user.household_id is not None:
+        room = (await org_service.household_labels(session, [user.household_id]))[user.household_id]["label"]
+    return schemas.MeOut(
+        id=user.id,
+        name=user.name,
+        phone=user.phone,
+        compound_id=user.compound_id,
+        compound_name=compound_name,
+        household_id=user.household_id,
+        room=room,
+        roles=principal.roles,
+        grants=[schemas.GrantOut(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id) for g in principal.grants],
+    )
+
+
+@me_router.get("/me", response_model=schemas.MeOut, summary="The caller's profile and roles (any logged-in user)")
+async def me(session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
+    return await _me(session, principal)
+
+
+@me_router.patch(
+    "/me",
+    response_model=schemas.MeOut,
+    summary="Update name and phone, bind to a compound and household (any logged-in user)",
+)
+async def patch_me(body: schemas.MePatch, session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
+    await service.update_profile(
+        session,
+        principal.user,
+        name=body.name,
+        phone=body.phone,
+        compound_id=body.compound_id,
+        household_id=body.household_id,
+    )
+    return await _me(session, principal)

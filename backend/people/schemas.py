@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from backend.kernel.validation import Id, Reason, Text
+from backend.kernel.validation import Id, Phone, Reason, Text
 
 Skill = Text(1, 20)
 Skills = Annotated[list[Skill], Field(max_length=20)]
@@ -47,3 +47,28 @@ class MemberPatch(BaseModel):
     skills: Skills | None = None
     available: bool | None = None
     work_unit: Text(1, 60) | None = None
+
+
+class GrantOut(BaseModel):
+    role: str
+    scope_type: str
+    scope_id: int
+
+
+class MeOut(BaseModel):
+    id: int
+    name: str
+    phone: str | None
+    compound_id: Id | None
+    compound_name: str | None
+    household_id: Id | None
+    room: str | None
+    roles: list[str]
+    grants: list[GrantOut]
+
+
+class MePatch(BaseModel):
+    name: Text(1, 20) | None = None
+    phone: Phone | None = None
+    compound_id: Id | None = None
+    household_id: Id | None = None

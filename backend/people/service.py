@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.directory import service as directory_service
 from backend.directory.models import User
@@ -13,7 +12,9 @@ from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
 from backend.org.models import Household, RoleGrant
+from backend.people import notifications
 from backend.people.models import MemberProfile, MemberRegistration
+from backend.people.state import REGISTRATION, RegistrationStatus
 
 
 async def update_profile(
@@ -70,7 +71,7 @@ async def register(
         select(MemberRegistration.id).where(
             MemberRegistration.user_id == user.id,
             MemberRegistration.compound_id == compound_id,
-            MemberRegistration.status == "pending",
+            MemberRegistration.status == RegistrationStatus.pending,
         )
     )
     if pending.first() is not None:
@@ -94,46 +95,34 @@ async def get_registration(session: AsyncSession, registration_id: int) -> Membe
 async def decide_registration(
     session: AsyncSession, registration: MemberRegistration, *, approve: bool, actor_id: int, reason: str | None
 ) -> MemberRegistration:
-    if registration.status != "pending":
-        raise Conflict("该报到申请已处理", code="registration_decided")
-    # compare-and-set: of two simultaneous decisions exactly one wins, the other gets 409
-    values = {
-        "status": "approved" if approve else "rejected",
-        "reason": reason,
-        "decided_by": actor_id,
-        "decided_at": utcnow(),
-    }
-    result = await session.execute(
-        update(MemberRegistration)
-        .where(MemberRegistration.id == registration.id, MemberRegistration.status == "pending")
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Conflict("该报到申请已被他人处理", code="registration_decided")
-    for key, value in values.items():
-        set_committed_value(registration, key, value)
+    """Approve or reject a pending registration (compare-and-set: of two simultaneous decisions
+    exactly one wins, the other gets 409). Approval makes the user a Party member of the compound."""
+    values = {"reason": reason, "decided_by": actor_id, "decided_at": utcnow()}
+    await REGISTRATION.apply(session, registration, "approved" if approve else "rejected", values=values)
     if approve:
-        profile = await session.get(MemberProfile, registration.user_id)
-        if profile is None:
-            profile = MemberProfile(
-                user_id=registration.user_id, work_unit=registration.work_unit, skills=registration.skills
-            )
-            try:
-                async with session.begin_nested():
-                    session.add(profile)
-            except IntegrityError:  # approved in another compound at the same moment
-                profile = await session.get(MemberProfile, registration.user_id, populate_existing=True)
-        if profile.work_unit != registration.work_unit or not set(registration.skills) <= set(profile.skills):
-            profile.work_unit = registration.work_unit
-            profile.skills = sorted(set(profile.skills) | set(registration.skills))
-            profile.updated_at = utcnow()
+        await _merge_profile(session, registration)
         await org_service.grant(session, registration.user_id, "party_member", "compound", registration.compound_id)
     await session.flush()
-    from backend.notify import service as notify_service  # notify reads users through this module
-
-    await notify_service.registration_decided(session, registration)
+    await notifications.registration_decided(session, registration)
     return registration
+
+
+async def _merge_profile(session: AsyncSession, registration: MemberRegistration) -> None:
+    """The member's profile, made on their first approval; a later one adds its skills."""
+    profile = await session.get(MemberProfile, registration.user_id)
+    if profile is None:
+        profile = MemberProfile(
+            user_id=registration.user_id, work_unit=registration.work_unit, skills=registration.skills
+        )
+        try:
+            async with session.begin_nested():
+                session.add(profile)
+        except IntegrityError:  # approved in another compound at the same moment
+            profile = await session.get(MemberProfile, registration.user_id, populate_existing=True)
+    if profile.work_unit != registration.work_unit or not set(registration.skills) <= set(profile.skills):
+        profile.work_unit = registration.work_unit
+        profile.skills = sorted(set(profile.skills) | set(registration.skills))
+        profile.updated_at = utcnow()
 
 
 async def list_registrations(

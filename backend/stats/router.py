@@ -6,17 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from backend.auth.deps import Principal, require_role
+from backend.auth.deps import Admin, FigureReader
 from backend.kernel.db import SessionDep
 from backend.stats import escalation, overview
 from backend.stats.scope import parse_period, resolve_scope
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
-FigureReader = Annotated[
-    Principal, require_role("department_staff", "department_head", "community_admin", "street_admin")
-]
-AdminReader = Annotated[Principal, require_role("community_admin", "street_admin")]
 ScopeQ = Annotated[str | None, Query(max_length=30, description="street:<id> | community:<id> | department:<id>")]
 OverviewScopeQ = Annotated[str | None, Query(max_length=30, description="street:<id> | community:<id> | compound:<id>")]
 PeriodQ = Annotated[str | None, Query(max_length=30, description="2026 | 2026-H2 | 2026-Q3 | 2026-11")]
@@ -34,7 +30,7 @@ async def escalation_stats(session: SessionDep, principal: FigureReader, scope: 
     "the three rates and a weekly series",
 )
 async def overview_stats(
-    session: SessionDep, principal: AdminReader, scope: OverviewScopeQ = None, period: PeriodQ = None
+    session: SessionDep, principal: Admin, scope: OverviewScopeQ = None, period: PeriodQ = None
 ):
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
     return await overview.overview(session, resolved, parse_period(period))

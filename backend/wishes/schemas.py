@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from backend.dispatch.schemas import OrderOut
 from backend.kernel.validation import Id, Photos, Reason, Text
 from backend.wishes.categories import CATEGORY_CODES
 
@@ -76,26 +77,6 @@ class EventOut(BaseModel):
     actor_name: str | None
     at: datetime
     note: str | None
-
-
-class OrderOut(BaseModel):
-    id: int
-    wish_id: int
-    member_id: Id
-    member_name: str | None = None
-    kind: str
-    status: str
-    status_label: str
-    note: str | None
-    decline_reason: str | None
-    completion_note: str | None
-    photos: list[str]
-    created_at: datetime
-    expires_at: datetime | None
-    responded_at: datetime | None
-    completed_at: datetime | None
-    due_at: datetime | None = Field(description="accepted orders: complete by this time")
-    overdue_at: datetime | None = Field(description="when the order was found past due_at (the branch was told)")
 
 
 class WishDetail(WishSummary):

@@ -1,88 +1,28 @@
-"""The rules of micro-wishes. Every status change goes through `transition()`."""
+"""The rules of micro-wishes that concern the wish alone: placing, review, lists, the timeline,
+auto-close. Every status change goes through the wish lifecycle (`backend.wishes.state.WISH`);
+actions that move a wish and its order together are in backend/flows/wish_orders.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.directory import service as directory_service
 from backend.directory.models import User
 from backend.kernel.clock import utcnow
-from backend.kernel.errors import Conflict, Forbidden, NotFound
-from backend.notify import service as notify_service
-from backend.people import service as people_service
-from backend.wishes import state
+from backend.kernel.errors import Conflict, NotFound
+from backend.org import service as org_service
+from backend.wishes import notifications
 from backend.wishes.models import Wish, WishEvent
-
-SAME = "__same__"
-
-
-async def transition(
-    session: AsyncSession,
-    wish: Wish,
-    to_status: str,
-    event: str,
-    *,
-    actor_id: int | None,
-    note: str | None = None,
-    values: dict | None = None,
-    conflict_code: str = "invalid_state",
-) -> WishEvent:
-    """Apply one allowed transition: a compare-and-set UPDATE (so a concurrent change makes this
-    one fail with 409 instead of overwriting it), then the event row."""
-    from_status = wish.status
-    if not state.allowed(from_status, to_status, event):
-        raise Conflict(
-            f"心愿当前状态为「{state.STATUS_LABELS[from_status]}」，不能{state.ACTION_VERBS.get(event, event)}",
-            code=conflict_code,
-        )
-    now = utcnow()
-    changes = {"status": to_status, "updated_at": now, "version": wish.version + 1, **(values or {})}
-    result = await session.execute(
-        update(Wish)
-        .where(Wish.id == wish.id, Wish.status == from_status, Wish.version == wish.version)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Conflict(
-            "心愿已被他人更新，请刷新后重试",
-            code=conflict_code if conflict_code != "invalid_state" else "state_changed",
-        )
-    for key, value in changes.items():
-        set_committed_value(wish, key, value)
-    return await record_event(session, wish, event, actor_id=actor_id, note=note, from_status=from_status, at=now)
-
-
-async def record_event(
-    session: AsyncSession,
-    wish: Wish,
-    event: str,
-    *,
-    actor_id: int | None,
-    note: str | None = None,
-    from_status: str | None = SAME,
-    at=None,
-) -> WishEvent:
-    """Write one event row; from_status defaults to the current status (a note-only event)."""
-    row = WishEvent(
-        wish_id=wish.id,
-        type=event,
-        from_status=wish.status if from_status == SAME else from_status,
-        to_status=wish.status,
-        actor_id=actor_id,
-        at=at or utcnow(),
-        note=note,
-    )
-    session.add(row)
-    await session.flush()
-    return row
+from backend.wishes.state import WISH, WishStatus
 
 
 async def get_wish(session: AsyncSession, wish_id: int, *, for_update: bool = False) -> Wish:
+    """The wish; with `for_update` its row is locked for the rest of the transaction (every flow
+    that moves a wish and its order locks the wish first, so two flows never deadlock)."""
     stmt = select(Wish).where(Wish.id == wish_id)
     if for_update:
         stmt = stmt.with_for_update()
@@ -90,6 +30,14 @@ async def get_wish(session: AsyncSession, wish_id: int, *, for_update: bool = Fa
     if wish is None:
         raise NotFound(f"心愿 {wish_id} 不存在", code="wish_not_found")
     return wish
+
+
+async def wishes_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, Wish]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Wish).where(Wish.id.in_(wanted)))
+    return {w.id: w for w in rows.scalars()}
 
 
 async def create_wish(
@@ -113,71 +61,24 @@ async def create_wish(
         description=description,
         category=category,
         photos=photos,
-        status="pending_review",
+        status=WishStatus.pending_review,
         created_at=now,
         updated_at=now,
     )
     session.add(wish)
     await session.flush()
-    await record_event(session, wish, "created", actor_id=filed_by or requester.id, from_status=None, at=now)
+    await WISH.record(session, wish, "created", actor_id=filed_by or requester.id, from_status=None, at=now)
     return wish
 
 
 async def review(session: AsyncSession, wish: Wish, *, actor_id: int, approve: bool, reason: str | None) -> Wish:
     now = utcnow()
     if approve:
-        await transition(session, wish, "open", "approved", actor_id=actor_id, note=reason, values={"reviewed_at": now})
+        await WISH.apply(session, wish, "approved", actor_id=actor_id, note=reason, values={"reviewed_at": now})
     else:
-        await transition(
-            session,
-            wish,
-            "rejected",
-            "rejected",
-            actor_id=actor_id,
-            note=reason,
-            values={"reviewed_at": now, "reject_reason": reason},
-        )
-    await notify_service.wish_reviewed(session, wish)
-    return wish
-
-
-async def cancel(session: AsyncSession, wish: Wish, *, actor_id: int, reason: str) -> Wish:
-    from backend.dispatch import service as dispatch_service
-
-    if wish.requester_id != actor_id:
-        raise Forbidden("只有提出心愿的居民可以取消", code="not_requester")
-    await transition(
-        session,
-        wish,
-        "cancelled",
-        "cancelled",
-        actor_id=actor_id,
-        note=reason,
-        values={"cancel_reason": reason, "closed_at": utcnow()},
-    )
-    held = await dispatch_service.live_order(session, wish.id)
-    await dispatch_service.end_live_order(session, wish.id, "cancelled")
-    await notify_service.wish_cancelled(session, wish, held)
-    return wish
-
-
-async def confirm(session: AsyncSession, wish: Wish, *, actor_id: int, rating: int, comment: str | None) -> Wish:
-    if wish.requester_id != actor_id:
-        raise Forbidden("只有提出心愿的居民可以确认评价", code="not_requester")
-    await transition(
-        session,
-        wish,
-        "closed",
-        "confirmed",
-        actor_id=actor_id,
-        note=comment,
-        values={"rating": rating, "comment": comment, "closed_at": utcnow()},
-    )
-    from backend.dispatch import service as dispatch_service
-
-    done = await dispatch_service.latest_order(session, wish.id)
-    if done is not None and done.status == "completed":
-        await people_service.add_to_member_totals(session, done.member_id, rating_sum=rating, rating_count=1)
+        values = {"reviewed_at": now, "reject_reason": reason}
+        await WISH.apply(session, wish, "rejected", actor_id=actor_id, note=reason, values=values)
+    await notifications.reviewed(session, wish)
     return wish
 
 
@@ -186,18 +87,19 @@ async def auto_close_due(session: AsyncSession, confirm_ttl: timedelta, limit: i
     auto_closed and carry no rating, so no figure counts them as rated or satisfied."""
     cutoff = utcnow() - confirm_ttl
     rows = await session.execute(
-        select(Wish).where(Wish.status == "completed", Wish.completed_at <= cutoff).order_by(Wish.id).limit(limit)
+        select(Wish)
+        .where(Wish.status == WishStatus.completed, Wish.completed_at <= cutoff)
+        .order_by(Wish.id)
+        .limit(limit)
     )
     closed = 0
     for wish in rows.scalars():
         try:
             async with session.begin_nested():
-                await transition(
+                await WISH.apply(
                     session,
                     wish,
-                    "closed",
                     "auto_closed",
-                    actor_id=None,
                     note="居民超时未确认，系统自动关闭（不计入满意度）",
                     values={"auto_closed": True, "closed_at": utcnow()},
                 )
@@ -244,9 +146,7 @@ async def events_of(session: AsyncSession, wish_id: int) -> list[tuple[WishEvent
 
 
 async def requester_card(session: AsyncSession, wish: Wish, *, reveal: bool) -> dict:
-    from backend.org import service as org_service
-
-    user = await session.get(User, wish.requester_id)
+    user = await session.get(User, wish.requester_id)  # often the caller, already in the session
     assert user is not None
     if not reveal:
         return {"name": directory_service.mask_name(user.name), "phone": None, "room": None, "masked": True}

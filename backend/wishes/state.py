@@ -1,47 +1,67 @@
-"""The wish lifecycle: the one table of allowed transitions and the event types that cause them."""
+"""The wish lifecycle, declared once: statuses, the allowed transitions, labels and verbs.
+
+pending_review ─approved→ open ─dispatched→ dispatched ─accepted→ accepted ─completed→ completed
+      └─rejected→ rejected     └─claimed→ accepted   └─declined/offer_expired→ open
+completed ─confirmed/auto_closed→ closed
+cancelled: from pending_review, open, dispatched or accepted (by the requester)
+"""
 
 from __future__ import annotations
 
-STATUSES = (
-    "pending_review",
-    "rejected",
-    "open",
-    "dispatched",
-    "accepted",
-    "completed",
-    "closed",
-    "cancelled",
-)
+from enum import StrEnum
+
+from backend.kernel.lifecycle import Lifecycle
+from backend.wishes.models import Wish, WishEvent
+
+
+class WishStatus(StrEnum):
+    pending_review = "pending_review"
+    rejected = "rejected"
+    open = "open"
+    dispatched = "dispatched"
+    accepted = "accepted"
+    completed = "completed"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+S = WishStatus
+STATUSES = tuple(S)
+# a Party member holds the wish: its requester's identity is shown to the member and the branch
+TAKEN = frozenset({S.accepted, S.completed, S.closed})
+# offered to a member or taken by one: no longer on the wall
+OFFERED_OR_TAKEN = frozenset({S.dispatched, *TAKEN})
 
 STATUS_LABELS = {
-    "pending_review": "待审核",
-    "rejected": "未通过",
-    "open": "待认领",
-    "dispatched": "已派单",
-    "accepted": "已接单",
-    "completed": "待确认",
-    "closed": "已完成",
-    "cancelled": "已取消",
+    S.pending_review: "待审核",
+    S.rejected: "未通过",
+    S.open: "待认领",
+    S.dispatched: "已派单",
+    S.accepted: "服务中",
+    S.completed: "待确认",
+    S.closed: "已完成",
+    S.cancelled: "已取消",
 }
 
-# (from, to) -> event types that may cause it.
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    ("pending_review", "open"): frozenset({"approved"}),
-    ("pending_review", "rejected"): frozenset({"rejected"}),
-    ("open", "dispatched"): frozenset({"dispatched"}),
-    ("open", "accepted"): frozenset({"claimed"}),
-    ("dispatched", "accepted"): frozenset({"accepted"}),
-    ("dispatched", "open"): frozenset({"declined", "offer_expired"}),
-    ("accepted", "completed"): frozenset({"completed"}),
-    ("completed", "closed"): frozenset({"confirmed", "auto_closed"}),
-    ("pending_review", "cancelled"): frozenset({"cancelled"}),
-    ("open", "cancelled"): frozenset({"cancelled"}),
-    ("dispatched", "cancelled"): frozenset({"cancelled"}),
-    ("accepted", "cancelled"): frozenset({"cancelled"}),
-}
+TRANSITIONS = [
+    (S.pending_review, "approved", S.open),
+    (S.pending_review, "rejected", S.rejected),
+    (S.open, "dispatched", S.dispatched),
+    (S.open, "claimed", S.accepted),
+    (S.dispatched, "accepted", S.accepted),
+    (S.dispatched, "declined", S.open),
+    (S.dispatched, "offer_expired", S.open),
+    (S.accepted, "completed", S.completed),
+    (S.completed, "confirmed", S.closed),
+    (S.completed, "auto_closed", S.closed),
+    (S.pending_review, "cancelled", S.cancelled),
+    (S.open, "cancelled", S.cancelled),
+    (S.dispatched, "cancelled", S.cancelled),
+    (S.accepted, "cancelled", S.cancelled),
+]
 
-# Events that record something without changing the status (from_status == to_status).
-NOTE_EVENTS = frozenset({"contact_disclosed", "created"})
+# Events that record something without changing the status.
+NOTE_EVENTS = frozenset({"contact_disclosed", "created", "callback_requested"})
 
 EVENT_LABELS = {
     "created": "提交心愿",
@@ -57,10 +77,11 @@ EVENT_LABELS = {
     "auto_closed": "超时自动关闭",
     "cancelled": "居民取消",
     "contact_disclosed": "联系方式已向接单党员公开",
+    "callback_requested": "居民请党员回电",
 }
 
 # Verbs for error messages: "心愿当前状态为「已完成」，不能<verb>".
-ACTION_VERBS = {
+VERBS = {
     "approved": "审核通过",
     "rejected": "驳回",
     "dispatched": "派单",
@@ -74,6 +95,15 @@ ACTION_VERBS = {
     "cancelled": "取消",
 }
 
-
-def allowed(from_status: str, to_status: str, event: str) -> bool:
-    return event in TRANSITIONS.get((from_status, to_status), frozenset())
+WISH = Lifecycle(
+    noun="心愿",
+    model=Wish,
+    statuses=WishStatus,
+    transitions=TRANSITIONS,
+    status_labels=STATUS_LABELS,
+    event_labels=EVENT_LABELS,
+    verbs=VERBS,
+    note_events=NOTE_EVENTS,
+    event_model=WishEvent,
+    event_fk="wish_id",
+)

@@ -219,7 +219,7 @@ async def test_registration_decisions(api, fake, worker, session):
 async def test_a_request_that_fails_after_its_state_change_sends_nothing(app, api, fake, worker, monkeypatch, session):
     """The review is written and its outbox row flushed, then the request crashes: the rollback takes
     the notification with it."""
-    from backend.wishes import router as wishes_router
+    from backend.wishes import views as wishes_views
 
     await tap(api, fake, "demo-resident", "create_wish")
     wish = await api.ok(
@@ -230,7 +230,7 @@ async def test_a_request_that_fails_after_its_state_change_sends_nothing(app, ap
     async def crash(*args, **kwargs):
         raise RuntimeError("the response could not be built")
 
-    monkeypatch.setattr(wishes_router, "detail", crash)
+    monkeypatch.setattr(wishes_views, "detail", crash)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         r = await client.post(

@@ -1,4 +1,6 @@
-"""Finding compounds (anyone logged in) and the organisation tree (admins)."""
+"""The organisation tree as clients see it: finding a compound (anyone logged in), the tree
+(admins), the street departments that answer whistles. It lives above auth and issues, which
+the tree package itself sits below."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from backend.auth.deps import Admin, CurrentUser
+from backend.issues import service as issues_service
 from backend.kernel.db import SessionDep
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.org import service
@@ -68,6 +71,4 @@ class DepartmentOut(BaseModel):
     summary="Street departments that answer a grid's whistle, with the categories each takes by default",
 )
 async def departments(session: SessionDep, _: CurrentUser) -> list[DepartmentOut]:
-    from backend.issues import service as issues_service
-
     return [DepartmentOut(**d) for d in await issues_service.departments(session)]

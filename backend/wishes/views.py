@@ -1,0 +1,101 @@
+"""Wishes as the API shows them: summaries for lists, the detail with its timeline, order and
+the caller's actions. Names are masked unless the policy reveals them."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.deps import Principal
+from backend.directory import service as directory_service
+from backend.dispatch import service as dispatch_service
+from backend.dispatch.models import Order
+from backend.dispatch.schemas import OrderOut
+from backend.dispatch.state import ORDER
+from backend.wishes import policy, schemas, service
+from backend.wishes.categories import CATEGORY_LABELS
+from backend.wishes.models import Wish
+from backend.wishes.state import WISH
+
+
+def summary(wish: Wish, requester_name: str) -> schemas.WishSummary:
+    return schemas.WishSummary(
+        id=wish.id,
+        title=wish.title,
+        category=wish.category,
+        category_label=CATEGORY_LABELS.get(wish.category, wish.category),
+        status=wish.status,
+        status_label=WISH.label(wish.status),
+        compound_id=wish.compound_id,
+        requester_name=requester_name,
+        created_at=wish.created_at,
+        updated_at=wish.updated_at,
+    )
+
+
+def summaries(rows: list[tuple[Wish, str]], viewer_id: int) -> list[schemas.WishSummary]:
+    """Rows of (wish, requester name); the name is masked unless the viewer is the requester."""
+    return [
+        summary(w, (name or "我") if w.requester_id == viewer_id else directory_service.mask_name(name))
+        for w, name in rows
+    ]
+
+
+def masked_summaries(rows: list[tuple[Wish, str]]) -> list[schemas.WishSummary]:
+    """Rows of (wish, requester name) with every requester masked (the wall)."""
+    return [summary(w, directory_service.mask_name(name)) for w, name in rows]
+
+
+def order_out(order: Order, member_name: str | None = None) -> OrderOut:
+    return OrderOut(
+        **order.model_dump(exclude={"compound_id", "dispatched_by"}),
+        member_name=member_name,
+        status_label=ORDER.label(order.status),
+    )
+
+
+def _events(events) -> list[schemas.EventOut]:
+    return [
+        schemas.EventOut(
+            type=e.type,
+            label=WISH.event_label(e.type),
+            from_status=e.from_status,
+            to_status=e.to_status,
+            actor_name=name if name or e.actor_id is None else "居民",
+            at=e.at,
+            note=e.note,
+        )
+        for e, name in events
+    ]
+
+
+async def detail(
+    session: AsyncSession, principal: Principal, wish: Wish, reveal: bool | None = None
+) -> schemas.WishDetail:
+    """The wish as the caller may see it (Forbidden when they may not); `reveal` overrides the
+    policy's answer right after an action that revealed the requester to the caller."""
+    order = await dispatch_service.latest_order(session, wish.id)
+    if reveal is None:
+        reveal = await policy.reveal_for(session, principal, wish, order)
+    events = await service.events_of(session, wish.id)
+    requester = await service.requester_card(session, wish, reveal=reveal)
+    member_name = None
+    if order is not None:
+        member_name = (await directory_service.names_of(session, [order.member_id])).get(order.member_id)
+    return schemas.WishDetail(
+        **summary(wish, requester["name"]).model_dump(),
+        description=wish.description,
+        photos=wish.photos,
+        requester=schemas.Requester(**requester),
+        reject_reason=wish.reject_reason,
+        cancel_reason=wish.cancel_reason,
+        rating=wish.rating,
+        comment=wish.comment,
+        auto_closed=wish.auto_closed,
+        accepted_at=wish.accepted_at,
+        completed_at=wish.completed_at,
+        closed_at=wish.closed_at,
+        events=_events(events),
+        order=order_out(order, member_name) if order is not None else None,
+        viewer_is_requester=wish.requester_id == principal.id,
+        actions=await policy.actions_for(session, principal, wish, order),
+    )
