@@ -6,14 +6,13 @@ import json
 import sys
 from pathlib import Path
 
+from backend.app import create_app
 from backend.kernel.settings import ROOT, Settings
 
 DEFAULT_PATH = ROOT / "openapi" / "openapi.json"
 
 
 def render() -> str:
-    from backend.app import create_app
-
     app = create_app(
         Settings(
             app_env="test",

@@ -25,12 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select  # noqa: E402
 
 from backend import demo  # noqa: E402
+from backend.auth.reach import ReportScope as Scope  # noqa: E402
 from backend.directory.models import User  # noqa: E402
 from backend.exports import ledger  # noqa: E402
 from backend.kernel.clock import utcnow  # noqa: E402
 from backend.kernel.db import create_engine, make_session_factory  # noqa: E402
+from backend.kernel.periods import parse_period  # noqa: E402
 from backend.migrate import upgrade_head  # noqa: E402
-from backend.stats.scope import Scope, parse_period  # noqa: E402
 from backend.wishes.models import Wish  # noqa: E402
 
 

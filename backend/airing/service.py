@@ -17,9 +17,9 @@ from backend.directory.service import mask_name
 from backend.dispatch.models import Order
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
+from backend.kernel.periods import parse_period
 from backend.org.models import Community, Compound
 from backend.people.models import MemberProfile
-from backend.stats.scope import parse_period, quarter_of
 from backend.wishes.categories import CATEGORY_LABELS
 from backend.wishes.models import Wish
 
@@ -107,9 +107,7 @@ async def build(session: AsyncSession, community_id: int, period_label: str) -> 
 
 
 async def publish(session: AsyncSession, *, community_id: int, period: str, actor_id: int) -> list[AiringSnapshot]:
-    parsed = parse_period(period)
-    if not quarter_of(parsed):
-        raise InvalidInput("晾晒按季度发布，period 形如 2026-Q3", code="invalid_period")
+    parsed = parse_period(period, kinds=("quarter",))
     if parsed.start > utcnow():
         raise InvalidInput("该季度尚未开始，不能发布", code="period_in_future")
     community = await session.get(Community, community_id)

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.reach import ReportScope
 from backend.directory.models import User
 from backend.directory.service import mask_name
 from backend.issues.models import GridIssue
@@ -23,9 +24,9 @@ from backend.issues.state import CATEGORIES as ISSUE_CATEGORIES
 from backend.issues.state import STATUS_LABELS as ISSUE_STATUS
 from backend.issues.state import URGENCIES
 from backend.kernel.clock import SHANGHAI
+from backend.kernel.periods import Period
 from backend.org.models import Compound, Department, Grid
 from backend.people.models import MemberRegistration
-from backend.stats.scope import Period, Scope
 from backend.visits.models import OUTCOME_LABELS, Visit
 from backend.wishes.categories import CATEGORY_LABELS
 from backend.wishes.models import Wish
@@ -43,7 +44,7 @@ def local(value: datetime | None) -> str:
 class Ledger:
     title: str
     headers: tuple[str, ...]
-    rows: Callable[[AsyncSession, Scope, Period], AsyncIterator[list[tuple]]]
+    rows: Callable[[AsyncSession, ReportScope, Period], AsyncIterator[list[tuple]]]
 
 
 async def _batches(session: AsyncSession, stmt, id_col, shape) -> AsyncIterator[list[tuple]]:
@@ -65,7 +66,7 @@ async def _names(session: AsyncSession, model, ids) -> dict[int, str]:
     return dict((await session.execute(select(model.id, model.name).where(model.id.in_(ids)))).all())
 
 
-async def wish_rows(session: AsyncSession, scope: Scope, period: Period) -> AsyncIterator[list[tuple]]:
+async def wish_rows(session: AsyncSession, scope: ReportScope, period: Period) -> AsyncIterator[list[tuple]]:
     compounds = await _names(session, Compound, scope.compound_ids)
     stmt = (
         select(Wish, User.name)
@@ -93,7 +94,7 @@ async def wish_rows(session: AsyncSession, scope: Scope, period: Period) -> Asyn
         yield batch
 
 
-async def visit_rows(session: AsyncSession, scope: Scope, period: Period) -> AsyncIterator[list[tuple]]:
+async def visit_rows(session: AsyncSession, scope: ReportScope, period: Period) -> AsyncIterator[list[tuple]]:
     compounds = await _names(session, Compound, scope.compound_ids)
     grids = dict((await session.execute(select(Grid.id, Grid.name))).all())
     stmt = (
@@ -121,7 +122,7 @@ async def visit_rows(session: AsyncSession, scope: Scope, period: Period) -> Asy
         yield batch
 
 
-async def issue_rows(session: AsyncSession, scope: Scope, period: Period) -> AsyncIterator[list[tuple]]:
+async def issue_rows(session: AsyncSession, scope: ReportScope, period: Period) -> AsyncIterator[list[tuple]]:
     compounds = await _names(session, Compound, scope.compound_ids)
     depts = dict((await session.execute(select(Department.id, Department.name))).all())
     stmt = select(GridIssue).where(
@@ -154,7 +155,7 @@ async def issue_rows(session: AsyncSession, scope: Scope, period: Period) -> Asy
         yield batch
 
 
-async def registration_rows(session: AsyncSession, scope: Scope, period: Period) -> AsyncIterator[list[tuple]]:
+async def registration_rows(session: AsyncSession, scope: ReportScope, period: Period) -> AsyncIterator[list[tuple]]:
     compounds = await _names(session, Compound, scope.compound_ids)
     stmt = (
         select(MemberRegistration, User.name)
@@ -227,7 +228,7 @@ def _append(ws, rows: list[tuple]) -> None:
         ws.append(row)
 
 
-async def write_ledger(session: AsyncSession, kind: str, scope: Scope, period: Period) -> tuple[str, int]:
+async def write_ledger(session: AsyncSession, kind: str, scope: ReportScope, period: Period) -> tuple[str, int]:
     """Write the ledger to a temporary .xlsx; returns (path, data rows). The caller deletes it."""
     ledger = LEDGERS[kind]
     wb = Workbook(write_only=True)

@@ -11,9 +11,10 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from backend.auth.deps import Admin
+from backend.auth.reach import AreaScopeQ, resolve_scope
 from backend.exports import ledger, work_units
 from backend.kernel.db import SessionDep
-from backend.stats.scope import parse_period, resolve_scope
+from backend.kernel.periods import PeriodQ, parse_period
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 
@@ -30,10 +31,8 @@ async def export_ledger(
     session: SessionDep,
     principal: Admin,
     kind: Literal["wishes", "visits", "issues", "registrations"],
-    scope: Annotated[
-        str | None, Query(max_length=30, description="street:<id> | community:<id> | compound:<id>")
-    ] = None,
-    period: Annotated[str | None, Query(max_length=30)] = None,
+    scope: AreaScopeQ = None,
+    period: PeriodQ = None,
 ):
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
     parsed = parse_period(period)
@@ -56,11 +55,14 @@ async def export_ledger(
 async def export_work_units(
     session: SessionDep,
     principal: Admin,
-    half: Annotated[str, Query(max_length=10, description="2026H1 | 2026H2")],
+    half: Annotated[
+        str | None, Query(max_length=10, description="deprecated: 2026H1 | 2026H2 (use period)", deprecated=True)
+    ] = None,
     scope: Annotated[str | None, Query(max_length=30, description="street:<id> | community:<id>")] = None,
+    period: PeriodQ = None,
 ):
     resolved = await resolve_scope(session, principal, scope, ("street", "community"))
-    parsed = work_units.parse_half(half)
+    parsed = work_units.parse_half(period, half)
     path, _ = await work_units.write_report(session, resolved, parsed)
     name = f"{resolved.name}{work_units.TITLE}{parsed.label}.xlsx"
     return FileResponse(

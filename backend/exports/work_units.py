@@ -25,28 +25,33 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.reach import ReportScope
 from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.exports.ledger import BATCH, _append
 from backend.kernel.clock import SHANGHAI
 from backend.kernel.errors import InvalidInput
+from backend.kernel.periods import Period, parse_period
 from backend.org.models import Compound, RoleGrant
 from backend.people.models import MemberProfile, MemberRegistration
-from backend.stats.scope import Period, Scope, parse_period
 from backend.wishes.models import Wish
 
 TITLE = "向单位反馈"
 HEADERS = ("单位", "姓名", "小区", "报到日期", "接单数", "完成数", "平均评分")
 
 
-def parse_half(text: str | None) -> Period:
-    m = re.fullmatch(r"\s*(\d{4})-?[Hh]([12])\s*", text or "")
-    if not m:
-        raise InvalidInput("half 格式应为 2026H1 或 2026H2", code="invalid_period")
-    return parse_period(f"{m[1]}-H{m[2]}")
+def parse_half(period: str | None, half: str | None) -> Period:
+    """The half year of the report: `period` in the one syntax (2026-H1), or the older `half`
+    parameter (2026H1, kept for existing clients)."""
+    if period is None and half is not None:
+        m = re.fullmatch(r"\s*(\d{4})-?[Hh]([12])\s*", half)
+        if not m:
+            raise InvalidInput("half 格式应为 2026H1 或 2026H2", code="invalid_period")
+        period = f"{m[1]}-H{m[2]}"
+    return parse_period(period, default="half", kinds=("half",))
 
 
-async def collect(session: AsyncSession, scope: Scope, period: Period) -> list[tuple]:
+async def collect(session: AsyncSession, scope: ReportScope, period: Period) -> list[tuple]:
     compounds = scope.compound_ids
     members = (
         await session.execute(
@@ -143,7 +148,7 @@ async def collect(session: AsyncSession, scope: Scope, period: Period) -> list[t
     return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
 
 
-async def write_report(session: AsyncSession, scope: Scope, period: Period) -> tuple[str, int]:
+async def write_report(session: AsyncSession, scope: ReportScope, period: Period) -> tuple[str, int]:
     """Write the report to a temporary .xlsx; returns (path, data rows). The caller deletes it."""
     rows = await collect(session, scope, period)
     wb = Workbook(write_only=True)

@@ -11,6 +11,9 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import openpyxl
+from openpyxl.styles import Font
+
 HEADERS = ["序号", "网格", "小区", "楼栋", "单元", "房号", "住址", "姓名", "与户主关系", "联系电话", "关爱标签"]
 FIELDS = {
     "序号": "seq",
@@ -85,7 +88,6 @@ def _header(value: object) -> str | None:
 
 
 def read_ledger(data: bytes, max_rows: int) -> LedgerSheet:
-    import openpyxl  # imported here: only the import and export routes need it
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -123,8 +125,6 @@ def read_ledger(data: bytes, max_rows: int) -> LedgerSheet:
 
 
 def write_ledger(rows: list[dict[str, str]], title: str = "住户台账") -> bytes:
-    import openpyxl
-    from openpyxl.styles import Font
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active

@@ -32,6 +32,7 @@ from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.kernel.validation import CONTROL_RE, PHONE_RE
+from backend.org import service as org_service
 from backend.org.models import Building, Community, Compound, Grid, Household, Unit
 
 # ---- scope ------------------------------------------------------------------------------------
@@ -152,8 +153,6 @@ HEAD_RELATIONS = ("户主", "本人")
 
 async def entries(session: AsyncSession, households: list[Household], care_tags: list[str]) -> list[RegisterEntry]:
     """Register data for a page of households: four queries whatever the page size."""
-    from backend.org import service as org_service
-
     ids = [h.id for h in households]
     labels = await org_service.household_labels(session, ids)
     tags = await tags_of(session, ids)

@@ -1,16 +1,20 @@
 """Keyset pagination: `?cursor=&limit=` in, `{"items": [...], "next_cursor": ...}` out.
 
-The cursor is the opaque id of the last item seen; the next page starts strictly after it, so a
-page costs the same whatever its number."""
+The cursor is the key of the last item seen — its id, or for a list ordered by several columns
+the values of each, joined by dots (`encode_cursor`); the next page starts strictly after it, so
+a page costs the same whatever its number. One codec for every list: `decode_cursor`."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
 
 from backend.kernel.errors import InvalidInput
+from backend.kernel.validation import MAX_ID
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -21,12 +25,41 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-def parse_cursor(cursor: str | None) -> int | None:
-    if cursor is None or cursor == "":
+MAX_MICROS = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z
+INVALID = "cursor 无效：请使用上一页返回的 next_cursor"
+
+
+def encode_cursor(*parts: int) -> str:
+    return ".".join(str(p) for p in parts)
+
+
+def decode_cursor(cursor: str | None, size: int) -> tuple[int, ...] | None:
+    """A cursor made by encode_cursor: `size` non-negative integers, each one a database can hold
+    (the last is an id, 32-bit; the others at most microseconds before year 10000)."""
+    if not cursor:
         return None
-    if not cursor.isdigit() or len(cursor) > 10 or int(cursor) > 2_147_483_647:
-        raise InvalidInput("cursor 无效：请使用上一页返回的 next_cursor", code="invalid_cursor")
-    return int(cursor)
+    parts = cursor.split(".")
+    if len(parts) != size or not all(re.fullmatch(r"\d{1,18}", p) for p in parts):
+        raise InvalidInput(INVALID, code="invalid_cursor")
+    values = tuple(int(p) for p in parts)
+    if values[-1] > MAX_ID or any(v > MAX_MICROS for v in values):
+        raise InvalidInput(INVALID, code="invalid_cursor")
+    return values
+
+
+def parse_cursor(cursor: str | None) -> int | None:
+    """The cursor of a list ordered by id alone."""
+    values = decode_cursor(cursor, 1)
+    return values[0] if values else None
+
+
+def micros(value: datetime) -> int:
+    """A timestamp as a cursor part."""
+    return int(value.timestamp() * 1_000_000)
+
+
+def from_micros(value: int) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=value)
 
 
 CursorQ = Annotated[str | None, Query(description="next_cursor of the previous page", max_length=18)]

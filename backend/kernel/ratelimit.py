@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 
+import redis.asyncio as aioredis
 from fastapi import Depends, Request
 
 from backend.kernel.errors import TooManyRequests
@@ -16,8 +17,6 @@ class RateLimiter:
         self._memory: dict[str, tuple[int, int]] = {}
         self._redis = None
         if redis_url:
-            import redis.asyncio as aioredis
-
             self._redis = aioredis.Redis.from_url(redis_url)
 
     async def hit(self, key: str, limit: int, window: int) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import redis.asyncio as aioredis
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -32,8 +33,6 @@ async def readyz(request: Request) -> JSONResponse:
         checks["database"] = f"error: {type(exc).__name__}"
     redis_url = request.app.state.settings.redis_url
     if redis_url:
-        import redis.asyncio as aioredis
-
         client = aioredis.Redis.from_url(redis_url, socket_timeout=2)
         try:
             await client.ping()

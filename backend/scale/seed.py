@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from backend.demo import core as demo
+from backend.kernel.settings import get_settings
 from backend.migrate import upgrade_head
 from backend.people.models import MEMBER_TOTALS_SQL
 from backend.wishes.categories import CATEGORIES
@@ -500,8 +501,6 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="truncate the tables first")
     parser.add_argument("--database-url", default=None, help="default: DATABASE_URL")
     args = parser.parse_args()
-    from backend.kernel.settings import get_settings
-
     url = args.database_url or get_settings().database_url
     if not url.startswith("postgresql"):
         sys.exit("seed-district needs PostgreSQL: set DATABASE_URL=postgresql+asyncpg://…")

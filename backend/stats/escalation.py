@@ -17,10 +17,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.reach import ReportScope
 from backend.issues.models import GridIssue, IssueAssignment
 from backend.kernel.clock import utcnow
+from backend.kernel.periods import Period
 from backend.org.models import Department
-from backend.stats.scope import Period, Scope
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -74,7 +75,7 @@ def rates(rows: list[IssueAssignment], now: datetime) -> dict:
     }
 
 
-async def assignments(session: AsyncSession, scope: Scope, period: Period) -> list[IssueAssignment]:
+async def assignments(session: AsyncSession, scope: ReportScope, period: Period) -> list[IssueAssignment]:
     stmt = select(IssueAssignment).where(
         IssueAssignment.whistled_at >= period.start, IssueAssignment.whistled_at < period.end
     )
@@ -89,7 +90,7 @@ async def assignments(session: AsyncSession, scope: Scope, period: Period) -> li
     return list((await session.execute(stmt.order_by(IssueAssignment.id))).scalars())
 
 
-async def escalation_stats(session: AsyncSession, scope: Scope, period: Period) -> dict:
+async def escalation_stats(session: AsyncSession, scope: ReportScope, period: Period) -> dict:
     rows = await assignments(session, scope, period)
     now = utcnow()
     by_dept: dict[int, list[IssueAssignment]] = defaultdict(list)

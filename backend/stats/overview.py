@@ -1,5 +1,5 @@
 """The admin overview (概览): the figures a community secretary reports upward, for one scope over one
-period (see backend.stats.scope). Definitions, all over wishes *submitted* in the period unless said:
+period (backend/kernel/periods.py). Definitions, all over wishes *submitted* in the period unless said:
 
 - wishes by status: a count per status, with its Chinese label;
 - median hours to accept (submitted → accepted) and to complete (submitted → member finished);
@@ -24,10 +24,11 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.reach import ReportScope
 from backend.kernel.clock import SHANGHAI, utcnow
+from backend.kernel.periods import Period
 from backend.org.models import Household
 from backend.stats import escalation
-from backend.stats.scope import Period, Scope
 from backend.visits.models import Visit
 from backend.wishes.models import Wish
 from backend.wishes.state import STATUS_LABELS, STATUSES
@@ -59,7 +60,7 @@ def weeks(period: Period) -> list[date]:
     return out
 
 
-async def overview(session: AsyncSession, scope: Scope, period: Period) -> dict:
+async def overview(session: AsyncSession, scope: ReportScope, period: Period) -> dict:
     compounds = scope.compound_ids
     in_period = (Wish.created_at >= period.start, Wish.created_at < period.end)
     submitted = (

@@ -14,7 +14,7 @@ from backend.households import service as households_service
 from backend.issues import service as issues_service
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden
-from backend.kernel.pagination import LimitQ, Page
+from backend.kernel.pagination import LimitQ, Page, decode_cursor
 from backend.kernel.validation import IdPath, IdQuery
 from backend.org import service as org_service
 from backend.visits import schemas, service
@@ -74,7 +74,7 @@ async def todo(
         _policy(request),
         grid_id=grid_id,
         within_days=within_days,
-        cursor=service.decode_cursor(cursor, 4),
+        cursor=decode_cursor(cursor, 4),
         limit=limit,
     )
     ids = [d.household[0] for d in items]
@@ -117,7 +117,9 @@ async def coverage(
     session: SessionDep,
     principal: GridStaff,
     grid_id: IdQuery = None,
-    period: Annotated[str | None, Query(max_length=7, description="YYYY-MM; default this month")] = None,
+    period: Annotated[
+        str | None, Query(max_length=30, description="a month, `2026-11` (the one period syntax); default this month")
+    ] = None,
 ) -> schemas.CoverageOut:
     scope = await households_service.scope_of(session, principal)
     grids = set(scope.staff_grids)
@@ -165,7 +167,7 @@ async def household_visits(
 ) -> Page[schemas.VisitOut]:
     scope = await households_service.scope_of(session, principal)
     await households_service.get_household(session, household_id, scope)
-    visits, next_cursor = await service.history(session, household_id, service.decode_cursor(cursor, 2), limit)
+    visits, next_cursor = await service.history(session, household_id, decode_cursor(cursor, 2), limit)
     findings = await service.findings_of(session, [v.id for v in visits])
     workers = await directory_service.users_by_id(session, {v.worker_id for v in visits})
     issue_status = await issues_service.statuses(

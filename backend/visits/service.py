@@ -37,11 +37,12 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from backend.deliberation import service as deliberation_service
 from backend.directory import service as directory_service
 from backend.households import service as households_service
+from backend.households.models import HouseholdTag
 from backend.households.service import Scope
 from backend.issues import service as issues_service
-from backend.kernel.clock import SHANGHAI, utcnow
-from backend.kernel.errors import InvalidInput
-from backend.kernel.validation import MAX_ID
+from backend.kernel.clock import utcnow
+from backend.kernel.pagination import encode_cursor, from_micros, micros
+from backend.kernel.periods import parse_period
 from backend.org.models import Community, Compound, Grid, Household, RoleGrant
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.visits.schemas import VisitIn
@@ -49,38 +50,6 @@ from backend.wishes import service as wishes_service
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little fast
 VISIT_ADAPTER = TypeAdapter(VisitIn)
-
-# ---- cursors over composite keys ----------------------------------------------------------------
-
-
-def encode_cursor(*parts: int) -> str:
-    return ".".join(str(p) for p in parts)
-
-
-MAX_MICROS = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z
-
-
-def decode_cursor(cursor: str | None, size: int) -> tuple[int, ...] | None:
-    """A cursor made by encode_cursor: `size` non-negative integers, each one a database can hold
-    (ids are 32-bit; timestamps are microseconds before year 10000)."""
-    if not cursor:
-        return None
-    parts = cursor.split(".")
-    if len(parts) != size or not all(re.fullmatch(r"\d{1,18}", p) for p in parts):
-        raise InvalidInput("cursor 无效：请使用上一页返回的 next_cursor", code="invalid_cursor")
-    values = tuple(int(p) for p in parts)
-    if values[-1] > MAX_ID or any(v > MAX_MICROS for v in values):
-        raise InvalidInput("cursor 无效：请使用上一页返回的 next_cursor", code="invalid_cursor")
-    return values
-
-
-def _micros(value: datetime) -> int:
-    return int(value.timestamp() * 1_000_000)
-
-
-def _from_micros(value: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=value)
-
 
 # ---- the batch ----------------------------------------------------------------------------------
 
@@ -380,13 +349,13 @@ async def history(
     """Visits of one household, latest visited first; keyset on (visited_at, id)."""
     stmt = select(Visit).where(Visit.household_id == household_id)
     if cursor is not None:
-        at, last_id = _from_micros(cursor[0]), cursor[1]
+        at, last_id = from_micros(cursor[0]), cursor[1]
         stmt = stmt.where(or_(Visit.visited_at < at, and_(Visit.visited_at == at, Visit.id < last_id)))
     stmt = stmt.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit + 1)
     rows = list((await session.execute(stmt)).scalars())
     if len(rows) > limit:
         rows = rows[:limit]
-        return rows, encode_cursor(_micros(rows[-1].visited_at), rows[-1].id)
+        return rows, encode_cursor(micros(rows[-1].visited_at), rows[-1].id)
     return rows, None
 
 
@@ -449,8 +418,6 @@ async def _last_visits(
 
 
 async def _tags(session: AsyncSession, households) -> dict[int, set[str]]:
-    from backend.households.models import HouseholdTag
-
     out: dict[int, set[str]] = defaultdict(set)
     rows = await session.execute(
         select(HouseholdTag.household_id, HouseholdTag.tag).where(HouseholdTag.household_id.in_(households))
@@ -513,7 +480,7 @@ async def todo(
             continue
         overdue = due_at is None or due_at <= now
         late = (now - due_at).days if due_at is not None and overdue else 0
-        due_key = _micros(due_at) if due_at is not None else 0
+        due_key = micros(due_at) if due_at is not None else 0
         key = (0, days, due_key, hid) if overdue else (1, due_key, days, hid)
         out.append(Due(tuple(row), tags.get(hid, set()), days, last, attempted.get(hid), due_at, overdue, late, key))
     out.sort(key=lambda d: d.key)
@@ -525,26 +492,6 @@ async def todo(
 
 
 # ---- coverage -----------------------------------------------------------------------------------
-
-PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def period_bounds(period: str | None) -> tuple[str, datetime, datetime]:
-    """A calendar month in Asia/Shanghai as [start, end) in UTC; default the current month."""
-    now_local = utcnow().astimezone(SHANGHAI)
-    if not period:
-        year, month = now_local.year, now_local.month
-    else:
-        m = PERIOD_RE.match(period)
-        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 2000:
-            raise InvalidInput("period 须为年月，如 2026-11", code="invalid_period")
-        year, month = int(m.group(1)), int(m.group(2))
-        if (year, month) > (now_local.year, now_local.month):
-            raise InvalidInput("不能统计尚未开始的月份", code="invalid_period")
-    start = datetime(year, month, 1, tzinfo=SHANGHAI)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=SHANGHAI)
-    return f"{year:04d}-{month:02d}", start.astimezone(UTC), end.astimezone(UTC)
-
 
 COUNT_FIELDS = ("households", "visited", "met", "not_home", "refused", "moved", "overdue")
 
@@ -574,7 +521,8 @@ class Coverage:
 
 async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None, policy: CyclePolicy) -> Coverage:
     """Coverage of the given grids over one month: eight queries whatever the number of households."""
-    label, start, end = period_bounds(period)
+    month = parse_period(period, default="month", kinds=("month",), not_future=True)
+    label, start, end = month.label, month.start, month.end
     as_of = min(utcnow(), end)
     if not grid_ids:
         return Coverage(label, start, end, as_of, _blank(), [], [], [])

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import chinese_calendar
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -142,8 +143,6 @@ async def import_year(session: AsyncSession, year: int, rows: Iterable[DayRow], 
 
 def chinesecalendar_rows(year: int) -> list[DayRow]:
     """The State Council's holidays and make-up days of `year`, from the chinesecalendar package."""
-    import chinese_calendar
-
     out = []
     for day, name in chinese_calendar.holidays.items():
         if day.year == year:
