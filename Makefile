@@ -37,13 +37,16 @@ test-backend: install
 test-miniprogram:
 	cd miniprogram && npm ci --no-audit --no-fund && npm test
 
+## Style, the layer contract (import-linter: dependencies run one way, no cycles) and function length
 lint: install
-	$(BIN)/ruff check backend tests bench migrations/env.py
-	$(BIN)/ruff format --check backend tests bench migrations/env.py
+	$(BIN)/ruff check backend tests bench scripts migrations/env.py
+	$(BIN)/ruff format --check backend tests bench scripts migrations/env.py
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/function_lengths.py --max 60
 
 format: install
-	$(BIN)/ruff format backend tests bench migrations/env.py
-	$(BIN)/ruff check --fix backend tests bench migrations/env.py
+	$(BIN)/ruff format backend tests bench scripts migrations/env.py
+	$(BIN)/ruff check --fix backend tests bench scripts migrations/env.py
 
 ## Write openapi/openapi.json from the app (a test fails when it drifts)
 openapi: install
