@@ -142,10 +142,9 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    if settings.app_env == "prod":  # under `uvicorn --workers` too: JSON lines with request ids
-        configure_logging(settings.effective_log_format)
+def make_lifespan(settings: Settings):
+    """Startup: demo data into an empty database (dev), the sweeper and the outbox worker
+    in-process (dev); shutdown: stop them and release the engine, WeChat and Redis clients."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -172,14 +171,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.rate_limiter.close()
             await app.state.engine.dispose()
 
-    app = FastAPI(
-        title="幸福家园 Happy Home API",
-        version="0.1.0",
-        description="Party-building-led community governance: residents request (群众点单), the compound "
-        "dispatches (小区派单), Party members accept (党员接单). Errors are "
-        '`{"error": "<code>", "detail": "<message>"}`.',
-        lifespan=lifespan,
-    )
+    return lifespan
+
+
+def install_state(app: FastAPI, settings: Settings) -> None:
+    """What routes and workers reach through app.state: settings, engine, sessions, WeChat, metrics."""
     app.state.settings = settings
     app.state.engine = engine_from_settings(settings)
     app.state.session_factory = make_session_factory(app.state.engine)
@@ -191,6 +187,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.metrics = Metrics()
     app.state.rate_limiter = RateLimiter(settings.redis_url)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    if settings.app_env == "prod":  # under `uvicorn --workers` too: JSON lines with request ids
+        configure_logging(settings.effective_log_format)
+    app = FastAPI(
+        title="幸福家园 Happy Home API",
+        version="0.1.0",
+        description="Party-building-led community governance: residents request (群众点单), the compound "
+        "dispatches (小区派单), Party members accept (党员接单). Errors are "
+        '`{"error": "<code>", "detail": "<message>"}`.',
+        lifespan=make_lifespan(settings),
+    )
+    install_state(app, settings)
     install_error_handlers(app)
     install_openapi(app)
     app.add_middleware(
@@ -199,13 +210,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body=settings.max_body_bytes,
         max_upload=settings.upload_max_bytes + 64 * 1024,
     )
-
     for router in ROUTERS:
         app.include_router(router)
-
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/uploads", StaticFiles(directory=settings.upload_dir), name="uploads")
     if settings.fake_wechat_enabled and not settings.wechat_api_base:
         app.mount("/fake-wechat", create_fake_wechat_app(), name="fake-wechat")
-
     return app

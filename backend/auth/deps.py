@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.tokens import decode_access_token
 from backend.directory.models import User
+from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, Unauthorized
 from backend.org import service as org_service
@@ -82,13 +83,13 @@ bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v
 
 
 async def current_principal(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("请先登录", code="not_authenticated")
-    user_id = decode_access_token(request.app.state.settings, credentials.credentials)
+    user_id = decode_access_token(settings, credentials.credentials)
     # the user and their grants in one statement: this runs before every authenticated request
     rows = (
         await session.execute(

@@ -8,6 +8,7 @@ from backend.auth import schemas
 from backend.auth import service as auth_service
 from backend.auth.deps import Principal
 from backend.auth.tokens import create_access_token
+from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import TooManyRequests, Unauthorized, UpstreamUnavailable
 from backend.kernel.ratelimit import per_client
@@ -23,7 +24,9 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
     summary="Log in with a wx.login code (anyone; rate-limited per client address)",
     dependencies=[per_client("login", "rate_login_per_minute", 60)],
 )
-async def wechat_login(body: schemas.WeChatLoginIn, request: Request, session: SessionDep) -> schemas.TokenOut:
+async def wechat_login(
+    body: schemas.WeChatLoginIn, request: Request, session: SessionDep, settings: SettingsDep
+) -> schemas.TokenOut:
     try:
         result = await request.app.state.wechat.code_to_session(body.code)
     except WeChatError as exc:
@@ -38,7 +41,7 @@ async def wechat_login(body: schemas.WeChatLoginIn, request: Request, session: S
     if not isinstance(openid, str) or not 0 < len(openid) <= 128 or (unionid is not None and len(str(unionid)) > 128):
         raise UpstreamUnavailable("微信返回的登录信息无效，请稍后再试", code="wechat_bad_response")
     user, created = await auth_service.login_openid(session, openid, unionid)
-    token, ttl = create_access_token(request.app.state.settings, user.id)
+    token, ttl = create_access_token(settings, user.id)
     principal = Principal(user=user, grants=await org_service.grants_of(session, user.id))
     return schemas.TokenOut(
         access_token=token,

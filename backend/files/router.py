@@ -6,10 +6,11 @@ import secrets
 
 import anyio
 import filetype
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, UploadFile
 from pydantic import BaseModel
 
 from backend.auth.deps import CurrentUser
+from backend.kernel.context import SettingsDep
 from backend.kernel.errors import InvalidInput, PayloadTooLarge
 
 router = APIRouter(prefix="/api/v1", tags=["files"])
@@ -28,8 +29,7 @@ class UploadOut(BaseModel):
     response_model=UploadOut,
     summary="Upload a photo (any logged-in user); returns a URL to use in photos fields",
 )
-async def upload(file: UploadFile, request: Request, _: CurrentUser) -> UploadOut:
-    settings = request.app.state.settings
+async def upload(file: UploadFile, settings: SettingsDep, _: CurrentUser) -> UploadOut:
     limit = settings.upload_max_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:

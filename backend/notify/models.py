@@ -12,10 +12,6 @@ from sqlmodel import Field, SQLModel
 from backend.kernel.clock import utcnow
 from backend.kernel.db import UTCDateTime
 
-#: Outbox statuses. pending/sending are "live" (the worker may claim them when due); the rest are final.
-OUTBOX_STATUSES = ("pending", "sending", "sent", "no_credit", "skipped", "dead")
-LIVE_OUTBOX_STATUSES = ("pending", "sending")
-
 
 class Notification(SQLModel, table=True):
     """One message to one user: always shown in the in-app inbox; delivered to WeChat through its

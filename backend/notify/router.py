@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from backend.auth.deps import Admin, CurrentUser, Principal
 from backend.directory.models import User
+from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import IdPath
 from backend.notify import schemas, service, templates
-from backend.notify.models import OUTBOX_STATUSES, Notification, OutboxMessage
+from backend.notify.models import Notification, OutboxMessage
+from backend.notify.state import STATUSES as OUTBOX_STATUSES
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 ADMIN_ROLES = ("community_admin", "street_admin")
@@ -44,13 +46,13 @@ def _credits_out(settings, credits: dict, names: list[str]) -> list[schemas.Cred
     summary="Template ids to pass to wx.requestSubscribeMessage before an action (any logged-in user)",
 )
 async def template_ids(
-    request: Request,
+    settings: SettingsDep,
     _: CurrentUser,
     action: Annotated[str, Query(description="create_wish | accept_order | dispatch | register_member | …")],
 ) -> schemas.TemplateIdsOut:
     if action not in templates.ACTIONS:
         raise InvalidInput(f"未知的操作；可用：{', '.join(templates.ACTIONS)}", code="invalid_action")
-    return schemas.TemplateIdsOut(template_ids=templates.action_template_ids(request.app.state.settings, action))
+    return schemas.TemplateIdsOut(template_ids=templates.action_template_ids(settings, action))
 
 
 @router.post(
@@ -59,9 +61,8 @@ async def template_ids(
     summary="Report what wx.requestSubscribeMessage answered; returns the caller's credits (any logged-in user)",
 )
 async def report_subscriptions(
-    body: schemas.SubscriptionsIn, request: Request, session: SessionDep, principal: CurrentUser
+    body: schemas.SubscriptionsIn, settings: SettingsDep, session: SessionDep, principal: CurrentUser
 ) -> schemas.CreditsOut:
-    settings = request.app.state.settings
     by_id = templates.templates_by_id(settings)
     known = {by_id[tid]: result for tid, result in body.results.items() if tid in by_id}
     ignored = [tid for tid in body.results if tid not in by_id]
@@ -75,9 +76,9 @@ async def report_subscriptions(
     response_model=schemas.CreditsOut,
     summary="The caller's subscription credits per template (any logged-in user)",
 )
-async def my_subscriptions(request: Request, session: SessionDep, principal: CurrentUser) -> schemas.CreditsOut:
+async def my_subscriptions(settings: SettingsDep, session: SessionDep, principal: CurrentUser) -> schemas.CreditsOut:
     credits = await service.credits_of(session, principal.id)
-    return schemas.CreditsOut(credits=_credits_out(request.app.state.settings, credits, list(templates.TEMPLATES)))
+    return schemas.CreditsOut(credits=_credits_out(settings, credits, list(templates.TEMPLATES)))
 
 
 # ---- inbox ------------------------------------------------------------------------------------
@@ -104,11 +105,10 @@ def _inbox_item(settings, note: Notification) -> schemas.InboxItem:
 
 @router.get("/inbox", response_model=schemas.InboxPage, summary="The caller's inbox, newest first (any logged-in user)")
 async def inbox(
-    request: Request, session: SessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20
+    settings: SettingsDep, session: SessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20
 ) -> schemas.InboxPage:
     rows = await service.inbox(session, principal.id, cursor=parse_cursor(cursor), limit=limit)
     rows, next_cursor = page_of(rows, limit)
-    settings = request.app.state.settings
     return schemas.InboxPage(
         items=[_inbox_item(settings, n) for n in rows],
         next_cursor=next_cursor,
@@ -130,10 +130,10 @@ async def read_all(session: SessionDep, principal: CurrentUser) -> schemas.ReadA
     summary="Mark one of the caller's messages read (any logged-in user)",
 )
 async def read_one(
-    notification_id: IdPath, request: Request, session: SessionDep, principal: CurrentUser
+    notification_id: IdPath, settings: SettingsDep, session: SessionDep, principal: CurrentUser
 ) -> schemas.InboxItem:
     note = await service.mark_read(session, principal.id, notification_id)
-    return _inbox_item(request.app.state.settings, note)
+    return _inbox_item(settings, note)
 
 
 # ---- admin --------------------------------------------------------------------------------------

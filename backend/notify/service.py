@@ -23,6 +23,7 @@ from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, NotFound
 from backend.notify import templates
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
+from backend.notify.state import OUTBOX, OutboxStatus
 
 NO_OPENID = "用户尚未绑定微信，仅站内信"
 NO_CREDIT = "用户没有该模板的订阅额度，仅站内信"
@@ -81,43 +82,54 @@ async def emit(
             dedupe_key=f"{dedupe_key}:u{uid}" if dedupe_key else None,
             created_at=now,
         )
-        if dedupe_key:
-            seen = await session.execute(select(Notification.id).where(Notification.dedupe_key == note.dedupe_key))
-            if seen.first() is not None:
-                continue
-            try:
-                async with session.begin_nested():
-                    session.add(note)
-            except IntegrityError:  # a concurrent sweep wrote it first
-                continue
-        else:
-            session.add(note)
-            await session.flush()
-        status, held, error = "pending", False, None
-        if not user.openid:
-            status, error = "skipped", NO_OPENID
-        elif await take_credit(session, uid, spec.template):
-            held = True
-        else:
-            status, error = "no_credit", NO_CREDIT
-        session.add(
-            OutboxMessage(
-                notification_id=note.id,
-                user_id=uid,
-                openid=user.openid,
-                template=spec.template,
-                status=status,
-                idempotency_key=uuid.uuid4().hex,
-                credit_held=held,
-                next_attempt_at=now,
-                last_error=error,
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        if not await _add_note(session, note):
+            continue
+        session.add(await _outbox_row(session, note, user, spec.template, now))
         created.append(note)
     await session.flush()
     return created
+
+
+async def _add_note(session: AsyncSession, note: Notification) -> bool:
+    """Insert the inbox item; False when its dedupe key was already used (by an earlier or a
+    concurrent sweep)."""
+    if not note.dedupe_key:
+        session.add(note)
+        await session.flush()
+        return True
+    seen = await session.execute(select(Notification.id).where(Notification.dedupe_key == note.dedupe_key))
+    if seen.first() is not None:
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(note)
+    except IntegrityError:  # a concurrent sweep wrote it first
+        return False
+    return True
+
+
+async def _outbox_row(session: AsyncSession, note: Notification, user: User, template: str, now) -> OutboxMessage:
+    """The WeChat delivery of one inbox item: pending with a credit taken, or final at once."""
+    status, held, error = OutboxStatus.pending, False, None
+    if not user.openid:
+        status, error = OutboxStatus.skipped, NO_OPENID
+    elif await take_credit(session, user.id, template):
+        held = True
+    else:
+        status, error = OutboxStatus.no_credit, NO_CREDIT
+    return OutboxMessage(
+        notification_id=note.id,
+        user_id=user.id,
+        openid=user.openid,
+        template=template,
+        status=status,
+        idempotency_key=uuid.uuid4().hex,
+        credit_held=held,
+        next_attempt_at=now,
+        last_error=error,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 # ---- subscription credits -------------------------------------------------------------------
@@ -286,20 +298,13 @@ async def attempts_of(session: AsyncSession, outbox_id: int) -> list[DeliveryAtt
 async def resend(session: AsyncSession, outbox: OutboxMessage) -> OutboxMessage:
     """Queue a dead letter again (rendered afresh from the current configuration), using one of
     the user's credits: the dead letter gave its own back when it died."""
-    if outbox.status != "dead":
+    if outbox.status != OutboxStatus.dead:
         raise Conflict("只有发送失败（死信）的消息可以重新发送", code="not_dead")
     if not outbox.openid:
         raise Conflict(NO_OPENID, code="no_openid")
     if not await take_credit(session, outbox.user_id, outbox.template):
         raise Conflict("该用户已没有这个模板的订阅额度，消息已保留在站内信", code="no_credit")
-    now = utcnow()
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == outbox.id, OutboxMessage.status == "dead")
-        .values(status="pending", tries=0, credit_held=True, next_attempt_at=now, claimed_by=None, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Conflict("消息状态已变化，请刷新后重试", code="state_changed")
+    values = {"tries": 0, "credit_held": True, "next_attempt_at": utcnow(), "claimed_by": None}
+    await OUTBOX.apply(session, outbox, "resent", values=values)
     await session.refresh(outbox)
     return outbox

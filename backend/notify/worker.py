@@ -42,7 +42,8 @@ from backend.kernel.clock import utcnow
 from backend.kernel.db import SessionFactory, engine_from_settings, make_session_factory
 from backend.kernel.settings import Settings, get_settings
 from backend.notify import service, templates
-from backend.notify.models import LIVE_OUTBOX_STATUSES, DeliveryAttempt, Notification, OutboxMessage
+from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage
+from backend.notify.state import LIVE, OutboxStatus
 from backend.wechat.client import TOKEN_ERRCODES, WeChatError, WeChatGateway
 
 log = logging.getLogger("backend.notify.worker")
@@ -60,7 +61,7 @@ NOT_CONFIGURED = "未配置该模板的微信模板 ID（NOTIFY_TEMPLATE_IDS）�
 REFUSED = "用户未订阅或已拒收该模板（43101），不再重试"
 # Spelled as in the partial index ix_notify_outbox_due, so that PostgreSQL uses it whatever the plan.
 LIVE_PREDICATE = text("notify_outbox.status IN ('pending', 'sending')")
-assert LIVE_OUTBOX_STATUSES == ("pending", "sending")
+assert LIVE == ("pending", "sending")
 OUTBOX = OutboxMessage.__table__
 ATTEMPT = DeliveryAttempt.__table__
 
@@ -139,88 +140,93 @@ class NotifyWorker:
     # ---- 1. claim ------------------------------------------------------------------------------
 
     async def claim(self) -> list[Claim]:
-        s = self.settings
+        """Take a batch of due rows (FOR UPDATE SKIP LOCKED), lease them, open an attempt for each."""
         async with self.session_factory() as session:
             now = utcnow()
-            rows = list(
-                (
-                    await session.execute(
-                        select(OutboxMessage)
-                        .where(LIVE_PREDICATE, OutboxMessage.next_attempt_at <= now)
-                        .order_by(OutboxMessage.next_attempt_at)
-                        .limit(s.notify_batch_size)
-                        .with_for_update(skip_locked=True)
-                    )
-                ).scalars()
-            )
+            rows = await self._due_rows(session, now)
             if not rows:
                 return []
-            notes = {
-                n.id: n
-                for n in (
-                    await session.execute(
-                        select(Notification).where(Notification.id.in_([r.notification_id for r in rows]))
-                    )
-                ).scalars()
-            }
-            lease_until = now + timedelta(seconds=s.notify_lease_seconds)
+            notes = await self._notifications(session, rows)
+            lease_until = now + timedelta(seconds=self.settings.notify_lease_seconds)
             claims: list[Claim] = []
             for row in rows:
-                in_doubt = row.status == "sending"
-                if in_doubt:
-                    await session.execute(
-                        update(DeliveryAttempt)
-                        .where(
-                            DeliveryAttempt.outbox_id == row.id,
-                            DeliveryAttempt.number == row.attempts,
-                            DeliveryAttempt.outcome.is_(None),
-                        )
-                        .values(outcome="lost", finished_at=now, error=LOST)
-                        .execution_options(synchronize_session=False)
-                    )
-                    if row.tries >= s.notify_max_attempts:
-                        log.error("outbox %s: %s attempts left no outcome; dead letter", row.id, row.tries)
-                        row.status, row.claimed_by, row.updated_at = "dead", None, now
-                        row.last_error = f"已尝试{row.tries}次，最后一次结果未知：{LOST}"
-                        if row.credit_held:
-                            row.credit_held = False
-                            await service.give_back_credit(session, row.user_id, row.template)
-                        continue
-                    log.warning(
-                        "outbox %s: attempt %s by %s left no outcome (lease expired); sending again with "
-                        "idempotency key %s — real WeChat has no idempotency, the user may receive it twice",
-                        row.id,
-                        row.attempts,
-                        row.claimed_by,
-                        row.idempotency_key,
-                    )
-                row.status = "sending"
-                row.attempts += 1
-                row.tries += 1
-                row.claimed_by = self.worker_id
-                row.next_attempt_at = lease_until
-                row.updated_at = now
-                attempt = DeliveryAttempt(outbox_id=row.id, number=row.attempts, worker=self.worker_id, started_at=now)
-                session.add(attempt)
-                note = notes[row.notification_id]
-                claims.append(
-                    Claim(
-                        id=row.id,
-                        attempt=row.attempts,
-                        tries=row.tries,
-                        user_id=row.user_id,
-                        openid=row.openid or "",
-                        template=row.template,
-                        event=note.event,
-                        params=dict(note.params),
-                        idempotency_key=row.idempotency_key,
-                        credit_held=row.credit_held,
-                        lease_until=lease_until,
-                        in_doubt=in_doubt,
-                    )
-                )
+                in_doubt = row.status == OutboxStatus.sending
+                if in_doubt and not await self._take_over(session, row, now):
+                    continue
+                self._lease(session, row, now, lease_until)
+                claims.append(self._claim_of(row, notes[row.notification_id], lease_until, in_doubt))
             await session.commit()
         return claims
+
+    async def _due_rows(self, session, now: datetime) -> list[OutboxMessage]:
+        stmt = (
+            select(OutboxMessage)
+            .where(LIVE_PREDICATE, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(self.settings.notify_batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        return list((await session.execute(stmt)).scalars())
+
+    async def _notifications(self, session, rows: list[OutboxMessage]) -> dict[int, Notification]:
+        stmt = select(Notification).where(Notification.id.in_([r.notification_id for r in rows]))
+        return {n.id: n for n in (await session.execute(stmt)).scalars()}
+
+    async def _take_over(self, session, row: OutboxMessage, now: datetime) -> bool:
+        """A `sending` row whose lease ran out: its last attempt is lost. Past the last try it is a
+        dead letter (False); else it is sent again with the same idempotency key (True)."""
+        await session.execute(
+            update(DeliveryAttempt)
+            .where(
+                DeliveryAttempt.outbox_id == row.id,
+                DeliveryAttempt.number == row.attempts,
+                DeliveryAttempt.outcome.is_(None),
+            )
+            .values(outcome="lost", finished_at=now, error=LOST)
+            .execution_options(synchronize_session=False)
+        )
+        if row.tries >= self.settings.notify_max_attempts:
+            log.error("outbox %s: %s attempts left no outcome; dead letter", row.id, row.tries)
+            row.status, row.claimed_by, row.updated_at = OutboxStatus.dead, None, now
+            row.last_error = f"已尝试{row.tries}次，最后一次结果未知：{LOST}"
+            if row.credit_held:
+                row.credit_held = False
+                await service.give_back_credit(session, row.user_id, row.template)
+            return False
+        log.warning(
+            "outbox %s: attempt %s by %s left no outcome (lease expired); sending again with "
+            "idempotency key %s — real WeChat has no idempotency, the user may receive it twice",
+            row.id,
+            row.attempts,
+            row.claimed_by,
+            row.idempotency_key,
+        )
+        return True
+
+    def _lease(self, session, row: OutboxMessage, now: datetime, lease_until: datetime) -> None:
+        row.status = OutboxStatus.sending
+        row.attempts += 1
+        row.tries += 1
+        row.claimed_by = self.worker_id
+        row.next_attempt_at = lease_until
+        row.updated_at = now
+        session.add(DeliveryAttempt(outbox_id=row.id, number=row.attempts, worker=self.worker_id, started_at=now))
+
+    def _claim_of(self, row: OutboxMessage, note: Notification, lease_until: datetime, in_doubt: bool) -> Claim:
+        return Claim(
+            id=row.id,
+            attempt=row.attempts,
+            tries=row.tries,
+            user_id=row.user_id,
+            openid=row.openid or "",
+            template=row.template,
+            event=note.event,
+            params=dict(note.params),
+            idempotency_key=row.idempotency_key,
+            credit_held=row.credit_held,
+            lease_until=lease_until,
+            in_doubt=in_doubt,
+        )
 
     # ---- 2. send -------------------------------------------------------------------------------
 
@@ -229,9 +235,9 @@ class NotifyWorker:
             rendered = templates.render(self.settings, claim.event, claim.params)
         except Exception as exc:  # the params do not fit the event: a bug, not worth retrying
             log.exception("outbox %s: cannot render %s", claim.id, claim.event)
-            return Outcome("dead", "dead", error=f"消息渲染失败：{exc!r}")
+            return Outcome(OutboxStatus.dead, "dead", error=f"消息渲染失败：{exc!r}")
         if rendered.template_id is None:
-            return Outcome("skipped", "skipped", error=NOT_CONFIGURED, rendered=rendered)
+            return Outcome(OutboxStatus.skipped, "skipped", error=NOT_CONFIGURED, rendered=rendered)
         try:
             result = await self.gateway.send_subscribe_message(
                 claim.openid,
@@ -247,21 +253,25 @@ class NotifyWorker:
             log.exception("outbox %s: gateway failed", claim.id)
             return self.classify(claim, WeChatError(None, repr(exc)), rendered)
         msgid = result.get("msgid")
-        return Outcome("sent", "sent", msgid=int(msgid) if msgid is not None else None, rendered=rendered)
+        return Outcome(OutboxStatus.sent, "sent", msgid=int(msgid) if msgid is not None else None, rendered=rendered)
 
     def classify(self, claim: Claim, err: WeChatError, rendered: templates.Rendered) -> Outcome:
         code = err.errcode
         if code == NO_SUBSCRIPTION:
-            return Outcome("no_credit", "no_credit", code, REFUSED, rendered=rendered)
+            return Outcome(OutboxStatus.no_credit, "no_credit", code, REFUSED, rendered=rendered)
         if code in PERMANENT:
-            return Outcome("dead", "dead", code, f"{PERMANENT[code]}（{code}）：{err.errmsg}", rendered=rendered)
+            return Outcome(
+                OutboxStatus.dead, "dead", code, f"{PERMANENT[code]}（{code}）：{err.errmsg}", rendered=rendered
+            )
         if err.transient or code in TOKEN_ERRCODES:
             s = self.settings
             if claim.tries >= s.notify_max_attempts:
-                return Outcome("dead", "dead", code, f"重试{claim.tries}次仍失败：{err}", rendered=rendered)
+                return Outcome(OutboxStatus.dead, "dead", code, f"重试{claim.tries}次仍失败：{err}", rendered=rendered)
             delay = backoff(claim.tries, s.notify_backoff_base_seconds, s.notify_backoff_max_seconds, self.rng)
-            return Outcome("pending", "retry", code, str(err), next_attempt_at=utcnow() + delay, rendered=rendered)
-        return Outcome("dead", "dead", code, f"微信返回错误（{code}）：{err.errmsg}", rendered=rendered)
+            return Outcome(
+                OutboxStatus.pending, "retry", code, str(err), next_attempt_at=utcnow() + delay, rendered=rendered
+            )
+        return Outcome(OutboxStatus.dead, "dead", code, f"微信返回错误（{code}）：{err.errmsg}", rendered=rendered)
 
     # ---- 3. record -----------------------------------------------------------------------------
 
@@ -279,7 +289,7 @@ class NotifyWorker:
         for (claim, outcome, _), ok in zip(results, recorded, strict=True):
             if not ok:
                 log.warning("outbox %s: lease lost before recording attempt %s (%s)", claim.id, claim.attempt, outcome)
-            elif outcome.status == "dead":
+            elif outcome.status == OutboxStatus.dead:
                 log.error("outbox %s dead after %s tries: %s", claim.id, claim.tries, outcome.error)
         return recorded
 
@@ -295,16 +305,16 @@ class NotifyWorker:
         if outcome.rendered is not None:
             r = outcome.rendered
             values.update(template_id=r.template_id, page=templates.clip(r.page, 200), data=r.data)
-        if outcome.status == "sent":
+        if outcome.status == OutboxStatus.sent:
             values.update(sent_at=now, msgid=outcome.msgid, credit_held=False)
-        elif outcome.status == "pending":
+        elif outcome.status == OutboxStatus.pending:
             values.update(next_attempt_at=outcome.next_attempt_at)
         else:
             values.update(credit_held=False)
         # Core statements on the tables: the ORM's bulk-update machinery costs more than the SQL here.
         result = await session.execute(
             update(OUTBOX)
-            .where(OUTBOX.c.id == claim.id, OUTBOX.c.status == "sending", OUTBOX.c.attempts == claim.attempt)
+            .where(OUTBOX.c.id == claim.id, OUTBOX.c.status == OutboxStatus.sending, OUTBOX.c.attempts == claim.attempt)
             .values(**values)
         )
         if result.rowcount != 1:
@@ -320,9 +330,9 @@ class NotifyWorker:
                 duration_ms=duration_ms,
             )
         )
-        if outcome.status == "no_credit":
+        if outcome.status == OutboxStatus.no_credit:
             await service.zero_credit(session, claim.user_id, claim.template)
-        elif outcome.status in ("dead", "skipped") and claim.credit_held:
+        elif outcome.status in (OutboxStatus.dead, OutboxStatus.skipped) and claim.credit_held:
             await service.give_back_credit(session, claim.user_id, claim.template)
         return True
 

@@ -75,48 +75,56 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            length = headers.get(b"content-length")
-            if length is not None and (not length.isdigit() or int(length) > limit):
-                self.metrics.rejected.labels("body_too_large").inc()
-                for message in _json_error(413, "payload_too_large", f"请求体过大（上限 {limit // 1024} KB）"):
-                    await send_wrapper(message)
-                return
-            received = 0
-
-            async def receive_limited() -> Message:
-                nonlocal received
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > limit:
-                        raise BodyTooLarge
-                return message
-
-            try:
-                await self.app(scope, receive_limited, send_wrapper)
-            except BodyTooLarge:
-                self.metrics.rejected.labels("body_too_large").inc()
-                for message in _json_error(413, "payload_too_large", f"请求体过大（上限 {limit // 1024} KB）"):
-                    await send_wrapper(message)
+            await self._serve_limited(scope, receive, send_wrapper, headers, limit)
         finally:
-            elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            route_path = getattr(route, "path", None) or ("unmatched" if status == 404 else scope["path"][:40])
-            self.metrics.latency.labels(scope["method"], route_path, str(status)).observe(elapsed)
-            access_log.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                scope["path"],
-                status,
-                elapsed * 1000,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 1),
-                },
-            )
+            self._record(scope, status, time.perf_counter() - started)
             request_id_var.reset(token)
+
+    async def _serve_limited(self, scope: Scope, receive: Receive, send: Send, headers: dict, limit: int) -> None:
+        """Serve the request, answering 413 when its body is (or turns out to be) over `limit`."""
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._too_large(send, limit)
+            return
+        received = 0
+
+        async def receive_limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, receive_limited, send)
+        except BodyTooLarge:
+            await self._too_large(send, limit)
+
+    async def _too_large(self, send: Send, limit: int) -> None:
+        self.metrics.rejected.labels("body_too_large").inc()
+        for message in _json_error(413, "payload_too_large", f"请求体过大（上限 {limit // 1024} KB）"):
+            await send(message)
+
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
+        """The latency histogram and the access log line."""
+        route = scope.get("route")
+        route_path = getattr(route, "path", None) or ("unmatched" if status == 404 else scope["path"][:40])
+        self.metrics.latency.labels(scope["method"], route_path, str(status)).observe(elapsed)
+        access_log.info(
+            "%s %s %s %.1fms",
+            scope["method"],
+            scope["path"],
+            status,
+            elapsed * 1000,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 1),
+            },
+        )
 
 
 class JsonFormatter(logging.Formatter):

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from backend.kernel.context import SettingsDep
 from backend.kernel.errors import Unauthorized
 
 router = APIRouter(tags=["ops"])
@@ -23,7 +24,7 @@ async def healthz() -> dict:
     summary="Readiness: database (and Redis when configured) reachable (public)",
     responses={503: {"description": "a dependency is down"}},
 )
-async def readyz(request: Request) -> JSONResponse:
+async def readyz(request: Request, settings: SettingsDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
         async with request.app.state.session_factory() as session:
@@ -31,7 +32,7 @@ async def readyz(request: Request) -> JSONResponse:
         checks["database"] = "ok"
     except Exception as exc:  # report, don't crash
         checks["database"] = f"error: {type(exc).__name__}"
-    redis_url = request.app.state.settings.redis_url
+    redis_url = settings.redis_url
     if redis_url:
         client = aioredis.Redis.from_url(redis_url, socket_timeout=2)
         try:
@@ -50,8 +51,8 @@ async def readyz(request: Request) -> JSONResponse:
 @router.get(
     "/metrics", summary="Prometheus metrics (public, or bearer METRICS_TOKEN when set)", response_class=Response
 )
-async def metrics(request: Request) -> Response:
-    token = request.app.state.settings.metrics_token
+async def metrics(request: Request, settings: SettingsDep) -> Response:
+    token = settings.metrics_token
     if token and request.headers.get("authorization") != f"Bearer {token}":
         raise Unauthorized("需要监控令牌", code="metrics_token_required")
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
