@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -204,8 +205,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/uploads", StaticFiles(directory=settings.upload_dir), name="uploads")
     if settings.fake_wechat_enabled and not settings.wechat_api_base:
-        from backend.wechat.fake import create_fake_wechat_app
+        from backend.wechat.fake import create_fake_wechat_app, project_templates
 
-        app.mount("/fake-wechat", create_fake_wechat_app(), name="fake-wechat")
+        # on the main port the fake's control routes need a token (FAKE_WECHAT_TOKEN, else a random one)
+        app.state.fake_wechat_token = settings.fake_wechat_token or secrets.token_urlsafe(24)
+        fake = create_fake_wechat_app(
+            apps={settings.wechat_appid: settings.wechat_secret},
+            templates=project_templates(settings.notify_template_ids),
+            control_token=app.state.fake_wechat_token,
+        )
+        app.mount("/fake-wechat", fake, name="fake-wechat")
 
     return app
