@@ -106,6 +106,50 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi
 
 
+DOCS_ASSETS = "/docs-assets"
+
+
+def install_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc served with their scripts, styles and icon from this service
+    (the pinned fastapi-offline package ships them): no CDN, no Google Fonts, so the pages load on
+    intranets that reach nothing outside."""
+    from pathlib import Path
+
+    import fastapi_offline
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+    from fastapi.responses import HTMLResponse
+
+    static = Path(fastapi_offline.__file__).parent / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=static), name="docs-assets")
+    title = f"{app.title} — 接口文档"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=title,
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            oauth2_redirect_url="/docs/oauth2-redirect",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=title,
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     if settings.app_env == "prod":  # under `uvicorn --workers` too: JSON lines with request ids
@@ -148,6 +192,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "dispatches (小区派单), Party members accept (党员接单). Errors are "
         '`{"error": "<code>", "detail": "<message>"}`.',
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs, from this service's own assets
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine_from_settings(settings)
@@ -162,6 +208,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.redis_url)
     install_error_handlers(app)
     install_openapi(app)
+    install_docs(app)
     app.add_middleware(
         RequestContextMiddleware,
         metrics=app.state.metrics,
