@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.db import engine_from_settings, make_session_factory
 from backend.errors import DomainError, ErrorOut
+from backend.labels import detail_and_fields
 from backend.ops.middleware import Metrics, RequestContextMiddleware, configure_logging
 from backend.ops.ratelimit import RateLimiter
 from backend.settings import Settings, get_settings
@@ -39,20 +40,6 @@ def _error(status: int, code: str, detail: str, headers: dict | None = None, **e
     return JSONResponse({"error": code, "detail": detail, **extra}, status_code=status, headers=headers)
 
 
-def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict]]:
-    fields = []
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-        where = ".".join(loc) or "请求体"
-        msg = err.get("msg", "无效")
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        fields.append({"field": where, "message": msg, "type": err.get("type")})
-        parts.append(f"{where}: {msg}")
-    return "请求内容有误 — " + "; ".join(parts[:5]), fields
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -60,7 +47,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        detail, fields = _validation_detail(exc)
+        detail, fields = detail_and_fields(exc.errors())  # Chinese, naming each field by its label
         return _error(422, "invalid_input", detail, fields=fields)
 
     @app.exception_handler(StarletteHTTPException)
