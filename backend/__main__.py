@@ -62,7 +62,8 @@ def banner(settings: Settings) -> list[str]:
     if settings.demo_enabled:
         lines += ["", '演示登录码（POST /api/v1/auth/wechat {"code": "…"}，见 README 演示账号）：']
         lines += [f"  {codes:<42} {who}" for codes, who in DEMO_CODES]
-        lines += ["  任意其他小写连字符登录码（如 new-resident-1）登录为新居民", "", "按 Ctrl+C 停止。"]
+        lines += ["  其他形如 new-resident-1 的登录码（小写字母开头、以连字符连接）登录为新居民"]
+        lines += ["", "按 Ctrl+C 停止。"]
     return lines
 
 

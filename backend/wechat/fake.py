@@ -20,7 +20,7 @@ table (backend/notify/templates.py, as ``dev-<name>`` — what the backend sends
 on) and the pages of miniprogram/app.json; ``POST /_templates`` / ``POST /_pages`` add more.
 
 **Dev allowance** (on unless ``{"dev_codes": false}`` is posted to ``/_control``): a *dev code*,
-lowercase words joined by hyphens such as the documented demo codes (``demo-resident``) or a test's
+words joined by hyphens (the first in lowercase) such as the documented demo codes (``demo-resident``) or a test's
 ``newcomer-x``, is taken as a fresh ``wx.login`` code of the user of that name each time it is
 used; it logs in as openid ``fake-openid-<code>``, and such openids are known users. A real
 ``wx.login`` code (32 letters and digits, mixed case, no hyphen) can never look like one. Dev codes
@@ -89,8 +89,8 @@ FIRST_MSGID = 2_000_000_001
 MINIPROGRAM_STATES = frozenset({"developer", "trial", "formal"})
 LANGS = frozenset({"zh_CN", "en_US", "zh_HK", "zh_TW"})
 
-#: a dev code: lowercase words joined by hyphens (demo-resident, newcomer-x, seed-12)
-DEV_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(?:-[a-z0-9_]+)+$")
+#: a dev code: words joined by hyphens, the first in lowercase (demo-resident, newcomer-x, world-wA-1f2e)
+DEV_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(?:-[A-Za-z0-9_]+)+$")
 DEV_OPENID_PREFIX = "fake-openid-"
 DEV_PHONE_CODE_RE = re.compile(r"^phone-(1[3-9]\d{9})$")
 _CODE_ALPHABET = string.ascii_letters + string.digits
