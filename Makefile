@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run prod test test-backend test-miniprogram seed-district bench bench-scale bench-notify bench-ledger lint format openapi migrate worker clean
+.PHONY: install run prod demo-loop test test-backend test-miniprogram seed-district bench bench-scale bench-notify bench-ledger lint format openapi migrate worker clean
 
 install: $(STAMP)
 
@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml
 ## Serve the API, the fake WeChat and demo data (SQLite under var/) at http://127.0.0.1:8000
 run: install
 	$(BIN)/python -m backend
+
+## The README's curl walkthrough as a script, against a running `make run` (DEMO_API to point elsewhere)
+DEMO_API ?= http://127.0.0.1:8000/api/v1
+demo-loop:
+	bash scripts/demo-loop.sh $(DEMO_API)
 
 ## Production: migrate, then serve with uvicorn workers (settings from the environment; APP_ENV=prod)
 WORKERS ?= 4

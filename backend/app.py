@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -24,8 +28,10 @@ from backend.households.router import router as households_router
 from backend.issues.router import router as issues_router
 from backend.kernel.db import engine_from_settings, make_session_factory
 from backend.kernel.errors import DomainError, ErrorOut
+from backend.kernel.labels import detail_and_fields
 from backend.kernel.ratelimit import RateLimiter
 from backend.kernel.settings import Settings, get_settings
+from backend.notify import templates
 from backend.notify.router import router as notify_router
 from backend.notify.worker import start_in_process
 from backend.ops.middleware import Metrics, RequestContextMiddleware, configure_logging
@@ -76,20 +82,6 @@ def _error(status: int, code: str, detail: str, headers: dict | None = None, **e
     return JSONResponse({"error": code, "detail": detail, **extra}, status_code=status, headers=headers)
 
 
-def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict]]:
-    fields = []
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-        where = ".".join(loc) or "请求体"
-        msg = err.get("msg", "无效")
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        fields.append({"field": where, "message": msg, "type": err.get("type")})
-        parts.append(f"{where}: {msg}")
-    return "请求内容有误 — " + "; ".join(parts[:5]), fields
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -97,7 +89,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        detail, fields = _validation_detail(exc)
+        detail, fields = detail_and_fields(exc.errors())  # Chinese, naming each field by its label
         return _error(422, "invalid_input", detail, fields=fields)
 
     @app.exception_handler(StarletteHTTPException)
@@ -140,6 +132,44 @@ def install_openapi(app: FastAPI) -> None:
         return spec
 
     app.openapi = openapi
+
+
+DOCS_ASSETS = "/docs-assets"
+
+
+def install_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc served with their scripts, styles and icon from this service
+    (the pinned fastapi-offline package ships them): no CDN, no Google Fonts, so the pages load on
+    intranets that reach nothing outside."""
+    static = Path(fastapi_offline.__file__).parent / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=static), name="docs-assets")
+    title = f"{app.title} — 接口文档"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=title,
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            oauth2_redirect_url="/docs/oauth2-redirect",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=title,
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
 
 
 def make_lifespan(settings: Settings):
@@ -200,10 +230,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "dispatches (小区派单), Party members accept (党员接单). Errors are "
         '`{"error": "<code>", "detail": "<message>"}`.',
         lifespan=make_lifespan(settings),
+        docs_url=None,  # served by install_docs, from this service's own assets
+        redoc_url=None,
     )
     install_state(app, settings)
     install_error_handlers(app)
     install_openapi(app)
+    install_docs(app)
     app.add_middleware(
         RequestContextMiddleware,
         metrics=app.state.metrics,
@@ -215,5 +248,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/uploads", StaticFiles(directory=settings.upload_dir), name="uploads")
     if settings.fake_wechat_enabled and not settings.wechat_api_base:
-        app.mount("/fake-wechat", create_fake_wechat_app(), name="fake-wechat")
+        # on the main port the fake's control routes need a token (FAKE_WECHAT_TOKEN, else a random one)
+        app.state.fake_wechat_token = settings.fake_wechat_token or secrets.token_urlsafe(24)
+        fake = create_fake_wechat_app(
+            apps={settings.wechat_appid: settings.wechat_secret},
+            templates=templates.wechat_declarations(settings.notify_template_ids),
+            control_token=app.state.fake_wechat_token,
+        )
+        app.mount("/fake-wechat", fake, name="fake-wechat")
     return app

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from backend.directory.models import User  # noqa: E402
 from backend.kernel.db import create_engine, make_session_factory  # noqa: E402
-from backend.kernel.settings import Settings  # noqa: E402
+from backend.kernel.settings import DEV_WECHAT_SECRET, Settings  # noqa: E402
 from backend.migrate import upgrade_head  # noqa: E402
-from backend.notify import service  # noqa: E402
+from backend.notify import service, templates  # noqa: E402
 from backend.notify.models import SubscriptionCredit  # noqa: E402
 from backend.wechat.fake import run_fake_wechat_in_thread  # noqa: E402
 
@@ -78,12 +78,16 @@ async def queue(factory, users: list[int], n: int) -> None:
 
 
 def start_workers(count: int, url: str, fake_url: str, logs: Path) -> list[subprocess.Popen]:
+    appid = f"wx-bench-{uuid.uuid4().hex[:6]}"
+    # the fake knows only declared apps (40013 otherwise); the workers use the dev secret
+    declare = {"appid": appid, "secret": DEV_WECHAT_SECRET}
+    httpx.post(f"{fake_url}/_apps", json=declare, trust_env=False).raise_for_status()
     env = {
         **os.environ,
         "APP_ENV": "test",
         "DATABASE_URL": url,
         "WECHAT_API_BASE": fake_url,
-        "WECHAT_APPID": f"wx-bench-{uuid.uuid4().hex[:6]}",
+        "WECHAT_APPID": appid,
         "NOTIFY_POLL_SECONDS": "0.05",
     }
     env.pop("REDIS_URL", None)
@@ -111,7 +115,8 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 async def run_one(factory, users, url: str, fake_url: str, logs: Path, workers: int, latency: int, n: int) -> float:
     async with httpx.AsyncClient(base_url=fake_url, trust_env=False, timeout=10) as fake:
         (await fake.post("/_reset")).raise_for_status()
-        (await fake.post("/_control", json={"latency_ms": latency})).raise_for_status()
+        # delivery rate, not credits: the users never tapped "allow" in this fake
+        (await fake.post("/_control", json={"latency_ms": latency, "enforce_credits": False})).raise_for_status()
         procs = start_workers(workers, url, fake_url, logs)
         try:
             await asyncio.sleep(3)  # imports, engine, first poll
@@ -142,7 +147,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="notify-bench-") as tmpdir:
         tmp = Path(tmpdir)
         url, drop = await create_database(args, tmp)
-        fake_url, stop_fake = run_fake_wechat_in_thread()
+        fake_url, stop_fake = run_fake_wechat_in_thread(templates=templates.wechat_declarations())
         await asyncio.to_thread(upgrade_head, url)
         engine = create_engine(url)
         factory = make_session_factory(engine)

@@ -26,6 +26,7 @@ from backend.kernel.clock import clock
 from backend.kernel.db import create_engine, make_session_factory
 from backend.kernel.settings import Settings
 from backend.migrate import upgrade_head
+from backend.notify import templates
 from backend.wechat.fake import run_fake_wechat_in_thread
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -47,7 +48,7 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def fake_wechat() -> str:
-    base, stop = run_fake_wechat_in_thread()
+    base, stop = run_fake_wechat_in_thread(templates=templates.wechat_declarations())
     yield base
     stop()
 

@@ -1,5 +1,7 @@
 """The four ledgers. Rows are read in keyset batches (BATCH ids at a time) and appended to a
-write-only workbook in a worker thread, so the event loop never blocks and memory stays flat."""
+write-only workbook in a worker thread, so the event loop never blocks and memory stays flat.
+The sheet's layout (date cells, widths, frozen header, autofilter, print setup, text that never
+turns into a formula) is backend/kernel/sheets.py's; here only what goes in which column."""
 
 from __future__ import annotations
 
@@ -8,11 +10,7 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +21,10 @@ from backend.issues.models import GridIssue
 from backend.issues.state import CATEGORIES as ISSUE_CATEGORIES
 from backend.issues.state import STATUS_LABELS as ISSUE_STATUS
 from backend.issues.state import URGENCIES
-from backend.kernel.clock import SHANGHAI
+from backend.kernel.clock import utcnow
 from backend.kernel.periods import Period
-from backend.org.models import Compound, Department, Grid
+from backend.kernel.sheets import Column, SheetWriter
+from backend.org.models import Building, Compound, Department, Grid, Household, Unit
 from backend.people.models import MemberRegistration
 from backend.visits.models import OUTCOME_LABELS, Visit
 from backend.wishes.categories import CATEGORY_LABELS
@@ -36,15 +35,25 @@ BATCH = 2000
 REG_STATUS = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
 
 
-def local(value: datetime | None) -> str:
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 @dataclass(frozen=True)
 class Ledger:
     title: str
-    headers: tuple[str, ...]
+    columns: tuple[Column, ...]
     rows: Callable[[AsyncSession, ReportScope, Period], AsyncIterator[list[tuple]]]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+
+def _address_columns(stmt, household_id_col):
+    """楼栋, 单元, 房号 of the row's household (outer joins: a row may have none)."""
+    return (
+        stmt.add_columns(Building.name, Unit.name, Household.room)
+        .outerjoin(Household, Household.id == household_id_col)
+        .outerjoin(Unit, Unit.id == Household.unit_id)
+        .outerjoin(Building, Building.id == Household.building_id)
+    )
 
 
 async def _batches(session: AsyncSession, stmt, id_col, shape) -> AsyncIterator[list[tuple]]:
@@ -75,7 +84,6 @@ async def wish_rows(session: AsyncSession, scope: ReportScope, period: Period) -
     )
 
     def shape(w: Wish, name: str | None) -> tuple:
-        rating = "" if w.rating is None else w.rating
         return (
             w.id,
             compounds.get(w.compound_id, ""),
@@ -83,10 +91,10 @@ async def wish_rows(session: AsyncSession, scope: ReportScope, period: Period) -
             CATEGORY_LABELS.get(w.category, w.category),
             WISH_STATUS.get(w.status, w.status),
             mask_name(name),
-            local(w.created_at),
-            local(w.accepted_at),
-            local(w.completed_at),
-            rating,
+            w.created_at,
+            w.accepted_at,
+            w.completed_at,
+            w.rating,
             "是" if w.auto_closed else "否",
         )
 
@@ -97,21 +105,24 @@ async def wish_rows(session: AsyncSession, scope: ReportScope, period: Period) -
 async def visit_rows(session: AsyncSession, scope: ReportScope, period: Period) -> AsyncIterator[list[tuple]]:
     compounds = await _names(session, Compound, scope.compound_ids)
     grids = dict((await session.execute(select(Grid.id, Grid.name))).all())
-    stmt = (
+    stmt = _address_columns(
         select(Visit, User.name)
         .join(User, User.id == Visit.worker_id)
         .where(
             Visit.compound_id.in_(scope.compound_ids), Visit.visited_at >= period.start, Visit.visited_at < period.end
-        )
+        ),
+        Visit.household_id,
     )
 
-    def shape(v: Visit, worker: str | None) -> tuple:
+    def shape(v: Visit, worker: str | None, building: str | None, unit: str | None, room: str | None) -> tuple:
         return (
             v.id,
             compounds.get(v.compound_id, ""),
             grids.get(v.grid_id, ""),
-            v.household_id,
-            local(v.visited_at),
+            building,
+            unit,
+            room,
+            v.visited_at,
             OUTCOME_LABELS.get(v.outcome, v.outcome),
             "、".join(v.people_met),
             v.note,
@@ -125,28 +136,35 @@ async def visit_rows(session: AsyncSession, scope: ReportScope, period: Period) 
 async def issue_rows(session: AsyncSession, scope: ReportScope, period: Period) -> AsyncIterator[list[tuple]]:
     compounds = await _names(session, Compound, scope.compound_ids)
     depts = dict((await session.execute(select(Department.id, Department.name))).all())
-    stmt = select(GridIssue).where(
-        GridIssue.compound_id.in_(scope.compound_ids),
-        GridIssue.created_at >= period.start,
-        GridIssue.created_at < period.end,
+    stmt = _address_columns(
+        select(GridIssue).where(
+            GridIssue.compound_id.in_(scope.compound_ids),
+            GridIssue.created_at >= period.start,
+            GridIssue.created_at < period.end,
+        ),
+        GridIssue.household_id,
     )
 
-    def shape(i: GridIssue) -> tuple:
+    def shape(i: GridIssue, building: str | None, unit: str | None, room: str | None) -> tuple:
         rated = "自动确认" if i.auto_confirmed else {True: "满意", False: "不满意", None: ""}[i.satisfied]
         return (
             i.id,
             compounds.get(i.compound_id, ""),
+            building,
+            unit,
+            room,
+            i.location,
             ISSUE_CATEGORIES.get(i.category, i.category),
             URGENCIES.get(i.urgency, i.urgency),
             i.description,
             ISSUE_STATUS.get(i.status, i.status),
             depts.get(i.department_id, "") if i.department_id else "",
-            local(i.created_at),
-            local(i.whistled_at),
-            local(i.response_due_at),
-            local(i.responded_at),
-            local(i.disposal_due_at),
-            local(i.resolved_at),
+            i.created_at,
+            i.whistled_at,
+            i.response_due_at,
+            i.responded_at,
+            i.disposal_due_at,
+            i.resolved_at,
             "是" if (i.response_overdue or i.disposal_overdue) else "否",
             rated,
         )
@@ -175,81 +193,121 @@ async def registration_rows(session: AsyncSession, scope: ReportScope, period: P
             r.work_unit,
             "、".join(r.skills),
             REG_STATUS.get(r.status, r.status),
-            local(r.created_at),
-            local(r.decided_at),
+            r.created_at,
+            r.decided_at,
         )
 
     async for batch in _batches(session, stmt, MemberRegistration.id, shape):
         yield batch
 
 
+T, C, N, D = "text", "code", "number", "datetime"
+
+
+def _cols(*spec: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(header, kind) for header, kind in spec)  # type: ignore[arg-type]
+
+
 LEDGERS = {
     "wishes": Ledger(
         "微心愿台账",
-        ("编号", "小区", "心愿", "类别", "状态", "居民", "提交时间", "接单时间", "完成时间", "评分", "超时自动关闭"),
+        _cols(
+            ("编号", N),
+            ("小区", T),
+            ("心愿", T),
+            ("类别", T),
+            ("状态", T),
+            ("居民", T),
+            ("提交时间", D),
+            ("接单时间", D),
+            ("完成时间", D),
+            ("评分", N),
+            ("超时自动关闭", T),
+        ),
         wish_rows,
     ),
     "visits": Ledger(
         "走访台账",
-        ("编号", "小区", "网格", "住户编号", "走访时间", "走访结果", "见到的人", "备注", "走访人"),
+        _cols(
+            ("编号", N),
+            ("小区", T),
+            ("网格", T),
+            ("楼栋", C),
+            ("单元", C),
+            ("房号", C),
+            ("走访时间", D),
+            ("走访结果", T),
+            ("见到的人", T),
+            ("备注", T),
+            ("走访人", T),
+        ),
         visit_rows,
     ),
     "issues": Ledger(
         "网格事件台账",
-        (
-            "编号",
-            "小区",
-            "类别",
-            "紧急程度",
-            "事件描述",
-            "状态",
-            "承办部门",
-            "上报时间",
-            "吹哨时间",
-            "响应时限",
-            "响应时间",
-            "处置时限",
-            "办结时间",
-            "是否超时",
-            "评价",
+        _cols(
+            ("编号", N),
+            ("小区", T),
+            ("楼栋", C),
+            ("单元", C),
+            ("房号", C),
+            ("地点", T),
+            ("类别", T),
+            ("紧急程度", T),
+            ("事件描述", T),
+            ("状态", T),
+            ("承办部门", T),
+            ("上报时间", D),
+            ("吹哨时间", D),
+            ("响应时限", D),
+            ("响应时间", D),
+            ("处置时限", D),
+            ("办结时间", D),
+            ("是否超时", T),
+            ("评价", T),
         ),
         issue_rows,
     ),
     "registrations": Ledger(
         "党员双报到台账",
-        ("编号", "小区", "姓名", "工作单位", "技能", "状态", "申请时间", "审核时间"),
+        _cols(
+            ("编号", N),
+            ("小区", T),
+            ("姓名", T),
+            ("工作单位", T),
+            ("技能", T),
+            ("状态", T),
+            ("申请时间", D),
+            ("审核时间", D),
+        ),
         registration_rows,
     ),
 }
 
 
-def _append(ws, rows: list[tuple]) -> None:
-    for row in rows:
-        ws.append(row)
+async def write_sheet(writer: SheetWriter, batches: AsyncIterator[list[tuple]], prefix: str) -> tuple[str, int]:
+    """Stream the batches into ``writer`` (in a worker thread), save to a temporary .xlsx and return
+    (path, data rows). The caller deletes the file."""
+    async for batch in batches:
+        await asyncio.to_thread(writer.append, batch)
+    fd, path = tempfile.mkstemp(suffix=".xlsx", prefix=prefix)
+    os.close(fd)
+    try:
+        await asyncio.to_thread(writer.save, path)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path, writer.rows
 
 
 async def write_ledger(session: AsyncSession, kind: str, scope: ReportScope, period: Period) -> tuple[str, int]:
     """Write the ledger to a temporary .xlsx; returns (path, data rows). The caller deletes it."""
     ledger = LEDGERS[kind]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(ledger.title)
-    bold = Font(bold=True)
-    header = []
-    for h in ledger.headers:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        header.append(cell)
-    ws.append([f"{scope.name} {ledger.title}（{period.label}，时间为北京时间）"])
-    ws.append(header)
-    count = 0
-    async for batch in ledger.rows(session, scope, period):
-        await asyncio.to_thread(_append, ws, batch)
-        count += len(batch)
-    fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="ledger-")
-    os.close(fd)
-    try:
-        await asyncio.to_thread(wb.save, path)
-    except BaseException:
-        os.unlink(path)
-        raise
-    return path, count
+    writer = SheetWriter(
+        ledger.columns,
+        sheet_title=ledger.title,
+        title=f"{scope.name} {ledger.title}（{period.label}，时间为北京时间）",
+        print_header=f"{scope.name} {ledger.title}（{period.label}）",
+        exported_at=utcnow(),
+    )
+    return await write_sheet(writer, ledger.rows(session, scope, period), "ledger-")

@@ -9,35 +9,40 @@ decision, else the grant's creation) and what they did in that half year:
   rating and are left out).
 
 One row per member and compound, one sheet with a 单位 column, sorted by work unit then name; written
-in openpyxl's write-only mode in a worker thread, like the ledgers. A fixed number of queries.
+by backend/kernel/sheets.py in a worker thread, like the ledgers. A fixed number of queries.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import tempfile
+from collections.abc import AsyncIterator
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.reach import ReportScope
 from backend.directory.models import User
 from backend.dispatch.models import Order
-from backend.exports.ledger import BATCH, _append
-from backend.kernel.clock import SHANGHAI
+from backend.exports.ledger import BATCH, write_sheet
+from backend.kernel.clock import utcnow
 from backend.kernel.errors import InvalidInput
 from backend.kernel.periods import Period, parse_period
+from backend.kernel.sheets import Column, SheetWriter
 from backend.org.models import Compound, RoleGrant
 from backend.people.models import MemberProfile, MemberRegistration
 from backend.wishes.models import Wish
 
 TITLE = "向单位反馈"
-HEADERS = ("单位", "姓名", "小区", "报到日期", "接单数", "完成数", "平均评分")
+COLUMNS = (
+    Column("单位"),
+    Column("姓名"),
+    Column("小区"),
+    Column("报到日期", "date"),
+    Column("接单数", "number"),
+    Column("完成数", "number"),
+    Column("平均评分", "number"),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
 
 
 def parse_half(period: str | None, half: str | None) -> Period:
@@ -132,7 +137,7 @@ async def collect(session: AsyncSession, scope: ReportScope, period: Period) -> 
     rows = []
     for uid, cid, granted_at, name, compound in members:
         decided_at, reg_unit = registrations.get((uid, cid), (None, None))
-        reported = (decided_at or granted_at).astimezone(SHANGHAI).strftime("%Y-%m-%d")
+        reported = decided_at or granted_at  # a date cell in Asia/Shanghai
         done, avg = completed.get((uid, cid), (0, None))
         rows.append(
             (
@@ -151,23 +156,16 @@ async def collect(session: AsyncSession, scope: ReportScope, period: Period) -> 
 async def write_report(session: AsyncSession, scope: ReportScope, period: Period) -> tuple[str, int]:
     """Write the report to a temporary .xlsx; returns (path, data rows). The caller deletes it."""
     rows = await collect(session, scope, period)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(TITLE)
-    bold = Font(bold=True)
-    header = []
-    for h in HEADERS:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        header.append(cell)
-    ws.append([f"{scope.name} 党员双报到{TITLE}（{period.label}）"])
-    ws.append(header)
-    for i in range(0, len(rows), BATCH):
-        await asyncio.to_thread(_append, ws, rows[i : i + BATCH])
-    fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="work-units-")
-    os.close(fd)
-    try:
-        await asyncio.to_thread(wb.save, path)
-    except BaseException:
-        os.unlink(path)
-        raise
-    return path, len(rows)
+    writer = SheetWriter(
+        COLUMNS,
+        sheet_title=TITLE,
+        title=f"{scope.name} 党员双报到{TITLE}（{period.label}）",
+        print_header=f"{scope.name} 党员双报到{TITLE}（{period.label}）",
+        exported_at=utcnow(),
+    )
+
+    async def batches() -> AsyncIterator[list[tuple]]:
+        for i in range(0, max(len(rows), 1), BATCH):
+            yield rows[i : i + BATCH]
+
+    return await write_sheet(writer, batches(), "work-units-")

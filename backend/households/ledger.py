@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import openpyxl
-from openpyxl.styles import Font
+
+from backend.kernel.clock import utcnow
+from backend.kernel.sheets import Column, SheetWriter, unneutralise
 
 HEADERS = ["序号", "网格", "小区", "楼栋", "单元", "房号", "住址", "姓名", "与户主关系", "联系电话", "关爱标签"]
 FIELDS = {
@@ -78,7 +80,7 @@ def _cell(value: object) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    return unneutralise(str(value).strip())  # our export writes "'+86…" for "+86…"
 
 
 def _header(value: object) -> str | None:
@@ -88,7 +90,6 @@ def _header(value: object) -> str | None:
 
 
 def read_ledger(data: bytes, max_rows: int) -> LedgerSheet:
-
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a zip that is not a workbook, a .xls, a csv renamed, …
@@ -124,24 +125,41 @@ def read_ledger(data: bytes, max_rows: int) -> LedgerSheet:
         workbook.close()
 
 
-def write_ledger(rows: list[dict[str, str]], title: str = "住户台账") -> bytes:
+COLUMNS = tuple(
+    Column(h, kind)  # type: ignore[arg-type]
+    for h, kind in zip(
+        HEADERS,
+        ("number", "text", "text", "code", "code", "code", "text", "text", "text", "code", "text"),
+        strict=True,
+    )
+)
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for seq, row in enumerate(rows, start=1):
-        sheet.append([str(seq) if h == "序号" else row.get(FIELDS[h], "") for h in HEADERS])
-    # everything is text, so that Excel keeps phone numbers and rooms such as 0101 as typed
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            cell.number_format = "@"
-    widths = {"网格": 18, "小区": 12, "住址": 24, "联系电话": 14, "关爱标签": 16}
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = widths.get(header, 10)
-    sheet.freeze_panes = "A2"
+
+def _scope_label(rows: list[dict[str, str]]) -> str:
+    """The compounds and grids the rows come from, for the printed page header."""
+
+    def names(key: str) -> str:
+        seen = list(dict.fromkeys(r.get(key, "") for r in rows if r.get(key)))
+        return "、".join(seen[:3]) + ("等" if len(seen) > 3 else "")
+
+    return " ".join(part for part in (names("compound"), names("grid")) if part)
+
+
+def write_ledger(rows: list[dict[str, str]], title: str = "住户台账") -> bytes:
+    """The ledger as .xlsx, in the import's format (the header in row 1, one row per person), laid out
+    for Excel and A4 by backend/kernel/sheets.py: 序号 a number; 楼栋, 单元, 房号 and 联系电话 text, so that
+    0101 and leading zeros stay as typed."""
+    scope = _scope_label(rows)
+    writer = SheetWriter(
+        COLUMNS,
+        sheet_title=title,
+        title=None,
+        print_header=f"{scope} {title}" if scope else title,
+        exported_at=utcnow(),
+    )
+    writer.append(
+        [seq if h == "序号" else (row.get(FIELDS[h]) or None) for h in HEADERS] for seq, row in enumerate(rows, start=1)
+    )
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    writer.save(buffer)
     return buffer.getvalue()

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # Base URL of the WeChat API. Empty in dev means the in-process fake at /fake-wechat.
     wechat_api_base: str = ""
     fake_wechat: bool | None = None  # default: on in dev/test, off in prod
+    # Bearer token for the control routes (/_sent, /_control …) of the fake mounted at /fake-wechat;
+    # unset: a random one per start (`make run` prints it).
+    fake_wechat_token: str | None = None
     redis_url: str | None = None
 
     upload_dir: Path = ROOT / "var" / "uploads"

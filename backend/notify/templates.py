@@ -532,3 +532,10 @@ register_event(
 )
 register_action("whistle", ("issue_progress", "issue_escalated"))
 register_action("department_work", ("issue_assigned", "issue_deadline", "issue_escalated"))
+
+
+def wechat_declarations(template_ids: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """The project's template table as the fake WeChat must know it: WeChat template id → data
+    keys. ``template_ids``: NOTIFY_TEMPLATE_IDS (logical name → id); unset names are ``dev-<name>``."""
+    ids = template_ids or {}
+    return {ids.get(name, f"dev-{name}"): t.keys for name, t in TEMPLATES.items()}

@@ -1,9 +1,10 @@
 """The project's only gateway to WeChat, built on wechatpy (synchronous, ``requests``).
 
 All calls (access token, ``sns/jscode2session``, ``cgi-bin/message/subscribe/send``,
-``wxa/msg_sec_check``) go to ``api_base`` — ``https://api.weixin.qq.com/`` in production, the
-fake server (``backend.wechat.fake``) in tests and local runs.  wechatpy runs in a worker thread
-via ``run_in_threadpool``; every failure surfaces as :class:`WeChatError`.
+``wxa/business/getuserphonenumber``, ``wxa/msg_sec_check``) go to ``api_base``:
+``https://api.weixin.qq.com/`` in production, the fake server (``backend.wechat.fake``) in tests
+and local runs.  wechatpy runs in a worker thread via ``run_in_threadpool``; every failure
+surfaces as :class:`WeChatError`.
 """
 
 from __future__ import annotations
@@ -118,6 +119,11 @@ class _GatewayWxa(WeChatWxa):
                 "cgi-bin/message/subscribe/send", data=body, headers={"X-Idempotency-Key": idempotency_key}
             )
         return self._post("cgi-bin/message/subscribe/send", data=body)
+
+    def get_user_phone_number(self, code: str) -> dict[str, Any]:
+        """``wxa/business/getuserphonenumber`` (the code of ``<button open-type="getPhoneNumber">``);
+        wechatpy 1.8.18 has no method for it. The access token is added by wechatpy."""
+        return self._post("wxa/business/getuserphonenumber", data={"code": code})
 
 
 class _GatewayClient(WeChatClient):
@@ -287,6 +293,21 @@ class WeChatGateway:
             )
 
         return await run_in_threadpool(self._with_token, send)
+
+    async def get_phone_number(self, code: str) -> dict[str, Any]:
+        """Exchange a phone-number code for the user's number: WeChat's ``phone_info``,
+        ``{"phoneNumber", "purePhoneNumber", "countryCode", "watermark": {"timestamp", "appid"}}``.
+
+        Raises :class:`WeChatError` (40029 invalid code, 40163 code used, ``None`` network/5xx…)."""
+
+        def exchange() -> dict[str, Any]:
+            return self._client.wxa.get_user_phone_number(code)
+
+        result = await run_in_threadpool(self._with_token, exchange)
+        info = result.get("phone_info")
+        if not isinstance(info, dict) or not info.get("purePhoneNumber"):
+            raise WeChatError(None, "getuserphonenumber answered without phone_info")
+        return info
 
     async def check_text(self, content: str) -> bool:
         """``wxa/msg_sec_check``: True if acceptable, False if risky (87014); else WeChatError."""

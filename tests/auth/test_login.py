@@ -210,7 +210,7 @@ async def test_mainland_mobile_numbers_only(api):
     for phone in ("12345678901", "1381234567", "138123456789", "+8613812345678", "1381234567a", "", "02088886666"):
         r = await api.patch("/api/v1/me", "newcomer-phone", json={"phone": phone})
         body = error(r, 422, "invalid_input")
-        assert "phone" in body["detail"] and "手机号" in body["detail"], body
+        assert "手机号" in body["detail"] and body["fields"][0]["field"] == "phone", body
     me = await api.ok("PATCH", "/api/v1/me", "newcomer-phone", json={"phone": " 19912345678 "})
     assert me["phone"] == "19912345678"
 
@@ -219,7 +219,7 @@ async def test_name_is_checked(api):
     await api.login("newcomer-name")
     for name in ("", "   ", "长" * 21):
         body = error(await api.patch("/api/v1/me", "newcomer-name", json={"name": name}), 422, "invalid_input")
-        assert "name" in body["detail"]
+        assert "姓名" in body["detail"] and body["fields"][0]["field"] == "name", body
 
 
 async def test_unknown_compound_is_404(api):

@@ -8,9 +8,15 @@ and ★3 (W3 closed automatically, no rating) → 4, 3, 4.0.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 from openpyxl import load_workbook
+from sqlalchemy import update
 
+from backend.directory.models import User
+from backend.exports.work_units import HEADERS
+from backend.people.models import MemberProfile
+from tests.exports.sheetcheck import INJECTIONS, check_inert, check_layout, column, open_sheet
 from tests.stats.fixture import build
 
 
@@ -27,10 +33,14 @@ async def test_work_unit_report_cell_by_cell(api, session):
     assert rows[0][0] == "测试社区 党员双报到向单位反馈（2024-H1）"
     assert rows[1] == ("单位", "姓名", "小区", "报到日期", "接单数", "完成数", "平均评分")
     assert rows[2:] == [
-        ("区卫健委", "陈静", "测试苑", "2024-01-05", 0, 0, None),
-        ("区财政局", "李强", "测试苑", "2024-02-10", 4, 3, 4),
+        ("区卫健委", "陈静", "测试苑", datetime(2024, 1, 5), 0, 0, None),
+        ("区财政局", "李强", "测试苑", datetime(2024, 2, 10), 4, 3, 4),
     ]
     assert ws["A2"].font.bold and ws["E4"].value == 4 and ws["G4"].value == 4
+    # dates are date cells, counts and ratings are numbers
+    assert ws["D3"].is_date and ws["D3"].number_format == "yyyy-mm-dd"
+    assert {ws[c].data_type for c in ("E3", "F3", "E4", "F4", "G4")} == {"n"}
+    check_layout(ws, HEADERS, header_row=2, print_header="测试社区 党员双报到向单位反馈（2024-H1）")
 
     # the second half holds no work; members who had reported in are still listed
     r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024-H2", "ov-admin")
@@ -43,3 +53,17 @@ async def test_work_unit_report_cell_by_cell(api, session):
     assert r.status_code == 403 and r.json()["error"] == "out_of_scope"
     r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024H1", "demo-member")
     assert r.status_code == 403 and r.json()["error"] == "role_required"
+
+
+async def test_work_unit_report_keeps_formulas_inert(api, session):
+    ids = await build(session)
+    unit, name = INJECTIONS[0], INJECTIONS[3]
+    await session.execute(update(MemberProfile).where(MemberProfile.work_unit == "区财政局").values(work_unit=unit))
+    await session.execute(update(User).where(User.name == "陈静").values(name=name))
+    await session.commit()
+    r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024H1", "ov-admin")
+    ws = open_sheet(r.content)
+    units = [ws.cell(n, column(ws, 2, "单位")) for n in (3, 4)]
+    names = [ws.cell(n, column(ws, 2, "姓名")) for n in (3, 4)]
+    check_inert(next(c for c in units if "HYPERLINK" in c.value), unit)
+    check_inert(next(c for c in names if "SUM" in c.value), name)

@@ -9,6 +9,7 @@ import uuid
 from sqlalchemy import func, select
 
 from backend.kernel.db import make_session_factory
+from backend.kernel.settings import DEV_WECHAT_SECRET
 from backend.notify.models import DeliveryAttempt, OutboxMessage
 from backend.wechat.client import WeChatGateway
 from tests.notify.conftest import fake_stats, outbox_counts, seed_outbox, sent, wait_until
@@ -30,12 +31,15 @@ async def test_worker_killed_mid_batch_and_restarted(scratch_db, fake, spawn):
     url, engine = scratch_db
     n = 300
     keys = await seed_outbox(engine, n)
+    # delivery exactly once is tested here; the users' WeChat credits are not (test_loop.py does)
+    (await fake.post("/_control", json={"enforce_credits": False})).raise_for_status()
     env = {
         "WECHAT_APPID": f"wx-kill-{uuid.uuid4().hex[:8]}",
         "NOTIFY_BATCH_SIZE": "20",
         "NOTIFY_CONCURRENCY": "10",
         "NOTIFY_LEASE_SECONDS": "3",
     }
+    await fake.post("/_apps", json={"appid": env["WECHAT_APPID"], "secret": DEV_WECHAT_SECRET})
     await fake.post("/_control", json={"latency_ms": 10})
     first = spawn(url, **env)
 
@@ -80,11 +84,14 @@ async def test_two_workers_deliver_each_message_exactly_once(scratch_db, fake, s
     url, engine = scratch_db
     n = 1000
     keys = await seed_outbox(engine, n)
+    # delivery exactly once is tested here; the users' WeChat credits are not (test_loop.py does)
+    (await fake.post("/_control", json={"enforce_credits": False})).raise_for_status()
     appid = f"wx-two-{uuid.uuid4().hex[:8]}"
+    (await fake.post("/_apps", json={"appid": appid, "secret": "test-secret"})).raise_for_status()
     # one access token, fetched here into Redis, is shared by both processes
     warm = WeChatGateway(appid, "test-secret", str(fake.base_url).rstrip("/"), redis_url=REDIS_URL)
     try:
-        await warm.send_subscribe_message("fake-openid-warmup", "dev-wish_review", {"thing1": "预热"})
+        await warm.send_subscribe_message("fake-openid-warm-up", "dev-wish_review", {"thing1": "预热"})
     finally:
         warm.close()
     (await fake.delete("/_sent")).raise_for_status()

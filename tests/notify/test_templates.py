@@ -56,6 +56,8 @@ async def test_each_event_renders_within_limits_and_the_fake_accepts_it(app, fak
             assert value == "2019年10月1日 15:01"
         if kind == "name":
             assert value == LONG_NAME[:9] + "…"
+    tap = {"openid": "fake-openid-demo-resident", "template_id": rendered.template_id, "count": 1}
+    (await fake.post("/_credits", json=tap)).raise_for_status()
     result = await app.state.wechat.send_subscribe_message(
         "fake-openid-demo-resident", rendered.template_id, rendered.data, rendered.page
     )

@@ -1,0 +1,211 @@
+"""Chinese labels of the request fields, and Chinese messages for request validation errors (422).
+
+One central table instead of a label on every schema: ``LABELS`` maps a field or parameter name, as
+it appears in the OpenAPI spec, to the word a resident or an office worker would use. A test checks
+that every request-model field and parameter of the spec has one, so a new field without a label
+fails the suite. ``message(error)`` turns one pydantic error into a sentence that names the field
+("标题不能为空", "评分不能大于5"); the machine-readable ``type`` stays in the 422 body's ``fields``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+LABELS: dict[str, str] = {
+    "accuracy": "定位精度",
+    "action": "操作",
+    "address": "住址",
+    "airing_id": "晾晒编号",
+    "available": "是否可接单",
+    "building_id": "楼栋",
+    "care_tags": "关爱标签",
+    "category": "类别",
+    "client_id": "本地编号",
+    "code": "登录凭证",
+    "comment": "评价内容",
+    "community_id": "社区",
+    "compound_id": "小区",
+    "cursor": "分页位置",
+    "cycle_days": "走访周期（天）",
+    "decision": "审核结果",
+    "department_id": "承办部门",
+    "description": "描述",
+    "file": "文件",
+    "findings": "走访发现",
+    "grid_id": "网格",
+    "half": "半年",
+    "household_id": "住户",
+    "id": "编号",
+    "issue_id": "事件编号",
+    "kind": "类型",
+    "lat": "纬度",
+    "limit": "每页条数",
+    "lng": "经度",
+    "location": "地点",
+    "member_id": "党员",
+    "mine": "只看我的",
+    "name": "姓名",
+    "note": "备注",
+    "notification_id": "消息编号",
+    "order_id": "订单编号",
+    "outbox_id": "消息编号",
+    "outcome": "走访结果",
+    "people_met": "见到的人",
+    "period": "时段",
+    "phone": "手机号",
+    "photos": "照片",
+    "q": "搜索内容",
+    "rating": "评分",
+    "reason": "理由",
+    "registration_id": "报到申请编号",
+    "relation": "与户主关系",
+    "resident_id": "居民",
+    "residents": "居民",
+    "results": "订阅结果",
+    "satisfied": "是否满意",
+    "scope": "范围",
+    "skills": "技能",
+    "status": "状态",
+    "tag": "关爱标签",
+    "text": "内容",
+    "title": "标题",
+    "urgency": "紧急程度",
+    "visited_at": "走访时间",
+    "visits": "走访记录",
+    "wish_id": "心愿编号",
+    "within_days": "天数",
+    "work_unit": "工作单位",
+}
+
+BODY = "请求内容"
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+def label_of(loc: Sequence[Any]) -> str:
+    """``("body", "residents", 0, "name")`` → 居民第1项的姓名; an unknown name stays as it is."""
+    parts: list[str] = []
+    for part in loc:
+        if part in _LOCATIONS and not parts:
+            continue
+        if isinstance(part, int):
+            parts.append(f"第{part + 1}项")
+        else:
+            parts.append(("的" if parts else "") + LABELS.get(str(part), str(part)))
+    return "".join(parts) or BODY
+
+
+def field_of(loc: Sequence[Any]) -> str:
+    """The machine-readable path: ``residents.0.name``."""
+    return ".".join(str(p) for p in loc if p not in _LOCATIONS) or "body"
+
+
+def _expected(ctx: Mapping[str, Any]) -> str:
+    text = str(ctx.get("expected", ""))
+    return text.replace("' or '", "、").replace("', '", "、").replace("'", "") or "允许的值"
+
+
+def _custom(label: str, msg: str) -> str:
+    """A validator's own message (``ValueError("请输入11位中国大陆手机号")``), if it is Chinese."""
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    return f"{label}：{msg}" if _CJK_RE.search(msg) else f"{label}不符合要求"
+
+
+_SIMPLE = {
+    "missing": "缺少{label}",
+    "int_parsing": "{label}应为整数",
+    "int_type": "{label}应为整数",
+    "int_from_float": "{label}应为整数",
+    "float_parsing": "{label}应为数字",
+    "float_type": "{label}应为数字",
+    "decimal_parsing": "{label}应为数字",
+    "finite_number": "{label}应为有限的数字",
+    "bool_parsing": "{label}应为 true 或 false",
+    "bool_type": "{label}应为 true 或 false",
+    "string_type": "{label}应为文字",
+    "string_unicode": "{label}应为文字",
+    "list_type": "{label}应为列表",
+    "tuple_type": "{label}应为列表",
+    "set_type": "{label}应为列表",
+    "dict_type": "{label}格式不对",
+    "model_type": "{label}格式不对",
+    "model_attributes_type": "{label}格式不对",
+    "datetime_parsing": "{label}应为带时区的时间，如 2026-01-31T09:00:00+08:00",
+    "datetime_type": "{label}应为带时区的时间，如 2026-01-31T09:00:00+08:00",
+    "datetime_from_date_parsing": "{label}应为带时区的时间，如 2026-01-31T09:00:00+08:00",
+    "timezone_aware": "{label}须带时区，如 +08:00",
+    "date_parsing": "{label}应为日期，如 2026-01-31",
+    "date_type": "{label}应为日期，如 2026-01-31",
+    "date_from_datetime_parsing": "{label}应为日期，如 2026-01-31",
+    "uuid_parsing": "{label}应为 UUID",
+    "uuid_type": "{label}应为 UUID",
+    "url_parsing": "{label}应为网址",
+    "url_scheme": "{label}应为 http(s) 网址",
+    "json_invalid": "请求内容不是有效的 JSON",
+    "json_type": "请求内容不是有效的 JSON",
+    "extra_forbidden": "不认识的字段：{label}",
+    "none_required": "{label}应为空",
+    "bytes_type": "{label}应为文件",
+    "value_error": "",
+    "assertion_error": "",
+}
+
+
+def message(error: Mapping[str, Any]) -> str:
+    """One pydantic error (from ``RequestValidationError.errors()``) as a Chinese sentence."""
+    kind = str(error.get("type", ""))
+    loc = error.get("loc", ())
+    ctx = error.get("ctx") or {}
+    label = label_of(loc)
+    if kind in ("value_error", "assertion_error"):
+        return _custom(label, str(error.get("msg", "")))
+    if kind == "json_invalid":
+        return _SIMPLE[kind]
+    if kind in _SIMPLE:
+        return _SIMPLE[kind].format(label=label)
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        return f"{label}不能为空" if n == 1 else f"{label}至少{n}个字"
+    if kind == "string_too_long":
+        return f"{label}不能超过{ctx.get('max_length')}个字"
+    if kind == "string_pattern_mismatch":
+        return f"{label}格式不对"
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"{label}不能为空" if n == 1 else f"{label}至少{n}项"
+    if kind == "too_long":
+        return f"{label}最多{ctx.get('max_length')}项"
+    if kind == "greater_than_equal":
+        return f"{label}不能小于{ctx.get('ge')}"
+    if kind == "greater_than":
+        return f"{label}必须大于{ctx.get('gt')}"
+    if kind == "less_than_equal":
+        return f"{label}不能大于{ctx.get('le')}"
+    if kind == "less_than":
+        return f"{label}必须小于{ctx.get('lt')}"
+    if kind == "multiple_of":
+        return f"{label}须是{ctx.get('multiple_of')}的倍数"
+    if kind in ("literal_error", "enum"):
+        return f"{label}应为以下之一：{_expected(ctx)}"
+    return f"{label}无效"
+
+
+def detail_and_fields(errors: Sequence[Mapping[str, Any]], limit: int = 5) -> tuple[str, list[dict[str, Any]]]:
+    """The 422 body's ``detail`` (the first ``limit`` messages) and ``fields`` (every error, with its
+    machine-readable ``field`` path and pydantic ``type``)."""
+    fields = []
+    seen: list[str] = []
+    for error in errors:
+        text = message(error)
+        loc = error.get("loc", ())
+        fields.append({"field": field_of(loc), "label": label_of(loc), "message": text, "type": error.get("type")})
+        if text not in seen:
+            seen.append(text)
+    detail = "；".join(seen[:limit]) or "请求内容有误"
+    if len(seen) > limit:
+        detail += f"（等{len(seen)}处问题）"
+    return detail, fields
