@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory.models import User
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
-from backend.households.service import Scope
+from backend.households.scope import RegisterScope
 from backend.kernel.clock import SHANGHAI, clock
 from backend.org import service as org_service
 from backend.org.models import Building, Compound, Grid, Household, RoleGrant
@@ -235,7 +235,7 @@ async def _visits(session: AsyncSession, rng: random.Random, register: dict, wor
             )
         clock.offset = timedelta(0)
         clock.offset = _local(upload, 20.5) - clock.now()
-        scope = Scope(
+        scope = RegisterScope(
             worker_grids=frozenset(g for g, w in workers["grid"].items() if w == worker),
             chief_buildings=frozenset({chief_building} if worker == chief_id else ()),
         )

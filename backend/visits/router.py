@@ -10,7 +10,9 @@ from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import Admin, GridReader, GridStaff, GridWorker
 from backend.directory import service as directory_service
-from backend.households import service as households_service
+from backend.households import policy as households_policy
+from backend.households.register import ordered_tags, residents_of
+from backend.households.scope import scope_of
 from backend.issues import service as issues_service
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden
@@ -39,7 +41,7 @@ def _policy(request: Request) -> service.CyclePolicy:
 async def batch(
     body: schemas.VisitBatchIn, request: Request, session: SessionDep, principal: GridWorker
 ) -> schemas.VisitBatchOut:
-    scope = await households_service.scope_of(session, principal)
+    scope = await scope_of(session, principal)
     max_age = timedelta(days=request.app.state.settings.visit_max_age_days)
     results = await service.record_batch(
         session, worker_id=principal.id, scope=scope, items=body.visits, max_age=max_age
@@ -67,7 +69,7 @@ async def todo(
     cursor: KeyCursorQ = None,
     limit: LimitQ = 50,
 ) -> Page[schemas.TodoItem]:
-    scope = await households_service.scope_of(session, principal)
+    scope = await scope_of(session, principal)
     items, next_cursor = await service.todo(
         session,
         scope,
@@ -79,7 +81,7 @@ async def todo(
     )
     ids = [d.household[0] for d in items]
     labels = await org_service.household_labels(session, ids)
-    people = await households_service.residents_of(session, ids)
+    people = await residents_of(session, ids)
     care = request.app.state.settings.care_tags
     return Page(
         items=[
@@ -88,7 +90,7 @@ async def todo(
                 label=labels.get(d.household[0], {}).get("label", ""),
                 grid_id=d.household[1],
                 compound_id=d.household[2],
-                care_tags=households_service.ordered_tags(d.tags, care),
+                care_tags=ordered_tags(d.tags, care),
                 cycle_days=d.cycle_days,
                 last_visit_at=d.last_visit_at,
                 last_attempt_at=d.last_attempt_at,
@@ -121,10 +123,10 @@ async def coverage(
         str | None, Query(max_length=30, description="a month, `2026-11` (the one period syntax); default this month")
     ] = None,
 ) -> schemas.CoverageOut:
-    scope = await households_service.scope_of(session, principal)
+    scope = await scope_of(session, principal)
     grids = set(scope.staff_grids)
     if grid_id is not None:
-        households_service.require_grid(scope, grid_id)
+        households_policy.require_grid(scope, grid_id)
         grids = {grid_id}
     result = await service.coverage(session, grids, period, _policy(request))
     return schemas.CoverageOut(
@@ -145,7 +147,7 @@ async def coverage(
     summary="Set a grid's visit cycle in days (community or street admin of the grid)",
 )
 async def set_cycle(grid_id: IdPath, body: schemas.CycleIn, session: SessionDep, principal: Admin) -> schemas.CycleOut:
-    scope = await households_service.scope_of(session, principal)
+    scope = await scope_of(session, principal)
     if grid_id not in scope.admin_grids:
         raise Forbidden("该网格不在您的管辖范围内", code="out_of_scope")
     row = await service.set_cycle(session, grid_id, body.cycle_days, principal.id)
@@ -165,8 +167,8 @@ async def household_visits(
     cursor: KeyCursorQ = None,
     limit: LimitQ = 20,
 ) -> Page[schemas.VisitOut]:
-    scope = await households_service.scope_of(session, principal)
-    await households_service.get_household(session, household_id, scope)
+    scope = await scope_of(session, principal)
+    await households_policy.visible_household(session, household_id, scope)
     visits, next_cursor = await service.history(session, household_id, decode_cursor(cursor, 2), limit)
     findings = await service.findings_of(session, [v.id for v in visits])
     workers = await directory_service.users_by_id(session, {v.worker_id for v in visits})

@@ -36,9 +36,10 @@ from sqlalchemy.sql.selectable import ScalarSelect
 
 from backend.deliberation import service as deliberation_service
 from backend.directory import service as directory_service
-from backend.households import service as households_service
 from backend.households.models import HouseholdTag
-from backend.households.service import Scope
+from backend.households.register import residents_of
+from backend.households.requesters import requesters
+from backend.households.scope import RegisterScope
 from backend.issues import service as issues_service
 from backend.kernel.clock import utcnow
 from backend.kernel.pagination import encode_cursor, from_micros, micros
@@ -108,7 +109,7 @@ def _check(
     visit: VisitIn,
     household: Household | None,
     residents: dict[int, set[int]],
-    scope: Scope,
+    scope: RegisterScope,
     now: datetime,
     max_age: timedelta,
 ) -> tuple[str, str] | None:
@@ -144,7 +145,7 @@ async def record_batch(
     session: AsyncSession,
     *,
     worker_id: int,
-    scope: Scope,
+    scope: RegisterScope,
     items: Sequence[VisitIn | dict],
     max_age: timedelta,
 ) -> list[ItemResult]:
@@ -182,7 +183,7 @@ async def record_batch(
             community_of[h.id] = community_id
     residents: dict[int, set[int]] = {}
     if any(f.resident_id for _, v in unique for f in v.findings):
-        people = await households_service.residents_of(session, household_ids)
+        people = await residents_of(session, household_ids)
         residents = {hid: {r.id for r in rs} for hid, rs in people.items()}
 
     to_insert: list[tuple[int, VisitIn]] = []
@@ -295,7 +296,7 @@ async def _follow_up(
     if not findings:
         return {}
     if needs:
-        users = await households_service.requesters(session, [(h, rid) for _, h, rid, _ in needs])
+        users = await requesters(session, [(h, rid) for _, h, rid, _ in needs])
         for (row, _, _, category), user in zip(needs, users, strict=True):
             wish = await wishes_service.create_wish(
                 session,
@@ -445,7 +446,7 @@ class Due:
 
 async def todo(
     session: AsyncSession,
-    scope: Scope,
+    scope: RegisterScope,
     policy: CyclePolicy,
     *,
     grid_id: int | None,
