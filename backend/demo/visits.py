@@ -23,7 +23,7 @@ from backend.households.scope import RegisterScope
 from backend.kernel.clock import SHANGHAI, clock
 from backend.org import service as org_service
 from backend.org.models import Building, Compound, Grid, Household, RoleGrant
-from backend.visits import service
+from backend.visits import sync
 from backend.visits.models import GridVisitCycle
 from backend.visits.schemas import VisitIn
 
@@ -240,7 +240,7 @@ async def _visits(session: AsyncSession, rng: random.Random, register: dict, wor
             chief_buildings=frozenset({chief_building} if worker == chief_id else ()),
         )
         for start in range(0, len(items), 200):
-            results = await service.record_batch(
+            results = await sync.record_batch(
                 session, worker_id=worker, scope=scope, items=items[start : start + 200], max_age=timedelta(days=30)
             )
             for r in results:
