@@ -33,7 +33,7 @@ from backend.kernel.clock import utcnow
 from backend.kernel.periods import parse_period
 from backend.org.models import Community, Compound, Grid, Household, RoleGrant
 from backend.visits.cycles import CyclePolicy, care_tags_of, last_visits
-from backend.visits.kinds import PRECEDENCE
+from backend.visits.kinds import PRECEDENCE, CoverageRole
 from backend.visits.models import GridVisitCycle, Visit
 
 COUNT_FIELDS = ("households", "visited", "met", "not_home", "refused", "moved", "overdue")
@@ -165,9 +165,13 @@ async def _staff(session: AsyncSession, grid_ids: set[int], buildings: set[int])
     grants = await session.execute(
         select(RoleGrant.user_id, RoleGrant.role, RoleGrant.scope_id).where(
             or_(
-                and_(RoleGrant.role == "grid_worker", RoleGrant.scope_type == "grid", RoleGrant.scope_id.in_(grid_ids)),
                 and_(
-                    RoleGrant.role == "building_chief",
+                    RoleGrant.role == CoverageRole.grid_worker,
+                    RoleGrant.scope_type == "grid",
+                    RoleGrant.scope_id.in_(grid_ids),
+                ),
+                and_(
+                    RoleGrant.role == CoverageRole.building_chief,
                     RoleGrant.scope_type == "building",
                     RoleGrant.scope_id.in_(buildings),
                 ),
@@ -176,7 +180,7 @@ async def _staff(session: AsyncSession, grid_ids: set[int], buildings: set[int])
     )
     staff = _Staff()
     for uid, role, scope_id in grants.all():
-        (staff.grid_workers if role == "grid_worker" else staff.chiefs)[scope_id].add(uid)
+        (staff.grid_workers if role == CoverageRole.grid_worker else staff.chiefs)[scope_id].add(uid)
     return staff
 
 
@@ -201,18 +205,18 @@ class _Tally:
         self.grids: dict[int, dict] = {g: _blank() for g in grid_ids}
         self.compounds: dict[int, dict] = defaultdict(_blank)
         self.workers: dict[tuple[int, int], dict] = {}  # (grid, user) → counts
-        self.roles: dict[tuple[int, int], str] = {}
+        self.roles: dict[tuple[int, int], CoverageRole] = {}
         for g in grid_ids:  # a grid's workers are listed even when the grid has no household
             for uid in staff.grid_workers.get(g, ()):
-                self.worker(g, uid, "grid_worker")
+                self.worker(g, uid, CoverageRole.grid_worker)
 
-    def worker(self, grid: int, uid: int, role: str) -> dict:
+    def worker(self, grid: int, uid: int, role: CoverageRole) -> dict:
         """A worker's counts under a grid; a grant on it outranks having merely visited there."""
         key = (grid, uid)
         if key not in self.workers:
             self.workers[key] = _blank()
             self.roles[key] = role
-        elif role != "visitor" and self.roles[key] == "visitor":
+        elif role != CoverageRole.visitor and self.roles[key] == CoverageRole.visitor:
             self.roles[key] = role
         return self.workers[key]
 
@@ -220,9 +224,9 @@ class _Tally:
         """A household counts in its grid and compound, and for everyone who answers for it."""
         counted = [self.grids[gid], self.compounds[cid]]
         in_charge = self.staff.grid_workers.get(gid, set())
-        responsible = [self.worker(gid, uid, "grid_worker") for uid in in_charge]
+        responsible = [self.worker(gid, uid, CoverageRole.grid_worker) for uid in in_charge]
         responsible += [
-            self.worker(gid, uid, "building_chief") for uid in self.staff.chiefs.get(bid, set()) - in_charge
+            self.worker(gid, uid, CoverageRole.building_chief) for uid in self.staff.chiefs.get(bid, set()) - in_charge
         ]
         for counts in counted + responsible:
             counts["households"] += 1
@@ -235,7 +239,7 @@ class _Tally:
 
     def worker_visits(self, gid: int, wid: int, outcomes: set[str]) -> None:
         """A worker's own visits to one household in the period."""
-        counts = self.worker(gid, wid, "visitor")
+        counts = self.worker(gid, wid, CoverageRole.visitor)
         counts["visited"] += 1
         counts[_classify(outcomes)] += 1
 

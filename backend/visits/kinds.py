@@ -61,6 +61,15 @@ FOLLOW_UP_OF = {
 }
 
 
+class CoverageRole(StrEnum):
+    """How a worker appears under a grid in coverage (coverage.py): by the grant that makes them
+    answer for households there (the auth role of the same name), or as someone who only visited."""
+
+    grid_worker = "grid_worker"
+    building_chief = "building_chief"
+    visitor = "visitor"
+
+
 class ItemStatus(StrEnum):
     """The answer to one item of an offline batch (sync.py)."""
 

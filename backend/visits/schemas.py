@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field
 
 from backend.kernel.validation import Id, Photos, Text
-from backend.visits.kinds import FINDING_VALUES, OUTCOME_VALUES, FollowUp, ItemStatus
+from backend.visits.kinds import FINDING_VALUES, OUTCOME_VALUES, CoverageRole, FollowUp, ItemStatus
 from backend.wishes.categories import CATEGORY_CODES
 
 Outcome = Literal[OUTCOME_VALUES]  # type: ignore[valid-type]
@@ -132,7 +132,7 @@ class Counts(BaseModel):
 class WorkerCoverage(Counts):
     worker_id: int
     name: str
-    role: Literal["grid_worker", "building_chief", "visitor"]
+    role: Literal[tuple(r.value for r in CoverageRole)]  # type: ignore[valid-type]
 
 
 class GridCoverage(Counts):
