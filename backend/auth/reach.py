@@ -2,7 +2,7 @@
 `community:<id>`, `compound:<id>` or `department:<id>` (omitted: the caller's first department,
 community or street). Street admins read their street, community admins their community and its
 compounds, department staff and heads their department. (Not to be confused with
-backend.households.service.RegisterScope: which households a grid worker or chief may see.)"""
+backend.households.scope.RegisterScope: which households a grid worker or chief may see.)"""
 
 from __future__ import annotations
 

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory.models import User
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
-from backend.households.service import Scope
+from backend.households.scope import RegisterScope
 from backend.kernel.clock import SHANGHAI, clock
 from backend.org import service as org_service
 from backend.org.models import Building, Compound, Grid, Household, RoleGrant
-from backend.visits import service
+from backend.visits import sync
 from backend.visits.models import GridVisitCycle
 from backend.visits.schemas import VisitIn
 
@@ -235,12 +235,12 @@ async def _visits(session: AsyncSession, rng: random.Random, register: dict, wor
             )
         clock.offset = timedelta(0)
         clock.offset = _local(upload, 20.5) - clock.now()
-        scope = Scope(
+        scope = RegisterScope(
             worker_grids=frozenset(g for g, w in workers["grid"].items() if w == worker),
             chief_buildings=frozenset({chief_building} if worker == chief_id else ()),
         )
         for start in range(0, len(items), 200):
-            results = await service.record_batch(
+            results = await sync.record_batch(
                 session, worker_id=worker, scope=scope, items=items[start : start + 200], max_age=timedelta(days=30)
             )
             for r in results:

@@ -26,7 +26,8 @@ from backend.kernel.periods import Period
 from backend.kernel.sheets import Column, SheetWriter
 from backend.org.models import Building, Compound, Department, Grid, Household, Unit
 from backend.people.models import MemberRegistration
-from backend.visits.models import OUTCOME_LABELS, Visit
+from backend.visits.kinds import OUTCOME_LABELS
+from backend.visits.models import Visit
 from backend.wishes.categories import CATEGORY_LABELS
 from backend.wishes.models import Wish
 from backend.wishes.state import STATUS_LABELS as WISH_STATUS

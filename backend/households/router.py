@@ -7,46 +7,22 @@ from typing import Annotated
 from urllib.parse import quote
 
 import anyio
-from fastapi import APIRouter, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Response, UploadFile
 
 from backend.auth.deps import GridReader
-from backend.directory import service as directory_service
-from backend.households import schemas, service
+from backend.households import policy, register, schemas, views
 from backend.households.ledger import XLSX_MEDIA_TYPE, LedgerError, read_ledger, write_ledger
+from backend.households.ledger_export import export_rows
+from backend.households.ledger_import import import_ledger as apply_ledger
+from backend.households.policy import HouseholdVisible, ReaderScope
 from backend.kernel.clock import to_shanghai, utcnow
+from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import InvalidInput, PayloadTooLarge
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
-from backend.kernel.validation import IdPath, IdQuery
+from backend.kernel.validation import IdQuery
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
-
-
-def _out(entry: service.RegisterEntry, scope: service.Scope) -> schemas.HouseholdOut:
-    h = entry.household
-    reveal = scope.reveals(h)
-    return schemas.HouseholdOut(
-        id=h.id,
-        label=entry.label,
-        room=h.room,
-        building_id=h.building_id,
-        unit_id=h.unit_id,
-        compound_id=h.compound_id,
-        grid_id=h.grid_id,
-        address=entry.address,
-        care_tags=entry.tags,
-        residents=[
-            schemas.ResidentOut(
-                id=r.id,
-                name=r.name,
-                relation=r.relation,
-                phone=r.phone if reveal else directory_service.mask_phone(r.phone),
-                has_account=r.user_id is not None,
-            )
-            for r in entry.residents
-        ],
-        phones_masked=not reveal,
-    )
 
 
 @router.get(
@@ -54,8 +30,7 @@ def _out(entry: service.RegisterEntry, scope: service.Scope) -> schemas.Househol
     response_model=schemas.CareTagsOut,
     summary="The configured care tags and their visit cycles (grid workers, building chiefs, admins)",
 )
-async def care_tags(request: Request, _: GridReader) -> schemas.CareTagsOut:
-    settings = request.app.state.settings
+async def care_tags(settings: SettingsDep, _: GridReader) -> schemas.CareTagsOut:
     return schemas.CareTagsOut(
         items=[schemas.CareTagOut(tag=t, cycle_days=settings.care_tag_cycle_days.get(t)) for t in settings.care_tags],
         default_cycle_days=settings.visit_cycle_days,
@@ -68,9 +43,9 @@ async def care_tags(request: Request, _: GridReader) -> schemas.CareTagsOut:
     summary="The household register of the caller's grids (grid workers, building chiefs, admins)",
 )
 async def list_households(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
-    principal: GridReader,
+    scope: ReaderScope,
     grid_id: IdQuery = None,
     compound_id: IdQuery = None,
     building_id: IdQuery = None,
@@ -79,10 +54,8 @@ async def list_households(
     cursor: CursorQ = None,
     limit: LimitQ = 20,
 ) -> Page[schemas.HouseholdOut]:
-    scope = await service.scope_of(session, principal)
-    if grid_id is not None and not scope.chief_buildings:
-        service.require_grid(scope, grid_id)
-    rows = await service.list_households(
+    policy.require_grid_filter(scope, grid_id)
+    rows = await register.list_households(
         session,
         scope,
         grid_id=grid_id,
@@ -94,8 +67,8 @@ async def list_households(
         limit=limit,
     )
     rows, next_cursor = page_of(rows, limit)
-    entries = await service.entries(session, rows, request.app.state.settings.care_tags)
-    return Page(items=[_out(e, scope) for e in entries], next_cursor=next_cursor)
+    entries = await register.entries(session, rows, settings.care_tags)
+    return Page(items=[views.household_out(e, scope) for e in entries], next_cursor=next_cursor)
 
 
 @router.get(
@@ -105,16 +78,16 @@ async def list_households(
     summary="Export the ledger of one grid or compound as .xlsx (grid workers, building chiefs, admins)",
 )
 async def export(
-    request: Request, session: SessionDep, principal: GridReader, grid_id: IdQuery = None, compound_id: IdQuery = None
+    settings: SettingsDep,
+    session: SessionDep,
+    scope: ReaderScope,
+    grid_id: IdQuery = None,
+    compound_id: IdQuery = None,
 ) -> Response:
     if grid_id is None and compound_id is None:
         raise InvalidInput("请指定要导出的网格（grid_id）或小区（compound_id）", code="scope_required")
-    scope = await service.scope_of(session, principal)
-    if grid_id is not None and not scope.chief_buildings:
-        service.require_grid(scope, grid_id)
-    rows = await service.export_rows(
-        session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=request.app.state.settings.care_tags
-    )
+    policy.require_grid_filter(scope, grid_id)
+    rows = await export_rows(session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=settings.care_tags)
     data = await anyio.to_thread.run_sync(write_ledger, rows)
     name = f"住户台账-{to_shanghai(utcnow()):%Y%m%d}.xlsx"
     disposition = f"attachment; filename=households.xlsx; filename*=UTF-8''{quote(name)}"
@@ -128,9 +101,8 @@ async def export(
     "idempotent (grid workers, building chiefs, admins, within their grids)",
 )
 async def import_ledger(
-    file: UploadFile, request: Request, session: SessionDep, principal: GridReader
+    file: UploadFile, settings: SettingsDep, session: SessionDep, principal: GridReader, scope: ReaderScope
 ) -> schemas.ImportOut:
-    settings = request.app.state.settings
     limit = settings.upload_max_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
@@ -141,17 +113,8 @@ async def import_ledger(
         sheet = await anyio.to_thread.run_sync(read_ledger, data, settings.household_import_max_rows)
     except LedgerError as exc:
         raise InvalidInput(exc.detail, code=exc.code) from exc
-    scope = await service.scope_of(session, principal)
-    result = await service.import_ledger(session, scope, sheet, care_tags=settings.care_tags, actor_id=principal.id)
-    return schemas.ImportOut(
-        rows=result.rows,
-        imported=result.imported,
-        households=result.households,
-        households_changed=result.households_changed,
-        residents_created=result.residents_created,
-        residents_updated=result.residents_updated,
-        errors=[schemas.RowErrorOut(row=e.row, reason=e.reason) for e in result.errors],
-    )
+    result = await apply_ledger(session, scope, sheet, care_tags=settings.care_tags, actor_id=principal.id)
+    return views.import_out(result)
 
 
 @router.get(
@@ -159,13 +122,10 @@ async def import_ledger(
     response_model=schemas.HouseholdOut,
     summary="One household's register entry (grid workers, building chiefs, admins of its grid)",
 )
-async def get_household(
-    household_id: IdPath, request: Request, session: SessionDep, principal: GridReader
-) -> schemas.HouseholdOut:
-    scope = await service.scope_of(session, principal)
-    household = await service.get_household(session, household_id, scope)
-    entry = (await service.entries(session, [household], request.app.state.settings.care_tags))[0]
-    return _out(entry, scope)
+async def get_household(settings: SettingsDep, session: SessionDep, loaded: HouseholdVisible) -> schemas.HouseholdOut:
+    household, scope = loaded
+    entry = (await register.entries(session, [household], settings.care_tags))[0]
+    return views.household_out(entry, scope)
 
 
 @router.put(
@@ -174,19 +134,22 @@ async def get_household(
     summary="Replace a household's address, care tags and residents (grid workers, building chiefs, admins)",
 )
 async def put_household(
-    household_id: IdPath, body: schemas.HouseholdPut, request: Request, session: SessionDep, principal: GridReader
+    body: schemas.HouseholdPut,
+    settings: SettingsDep,
+    session: SessionDep,
+    principal: GridReader,
+    loaded: HouseholdVisible,
 ) -> schemas.HouseholdOut:
-    care = request.app.state.settings.care_tags
-    scope = await service.scope_of(session, principal)
-    household = await service.get_household(session, household_id, scope)
-    await service.replace_register(
+    household, scope = loaded
+    care = settings.care_tags
+    await register.replace_register(
         session,
         household,
         address=body.address,
         tags=body.care_tags,
-        residents=[service.ResidentIn(**r.model_dump()) for r in body.residents],
+        residents=[register.ResidentIn(**r.model_dump()) for r in body.residents],
         care_tags=care,
         actor_id=principal.id,
     )
-    entry = (await service.entries(session, [household], care))[0]
-    return _out(entry, scope)
+    entry = (await register.entries(session, [household], care))[0]
+    return views.household_out(entry, scope)

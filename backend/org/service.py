@@ -85,67 +85,64 @@ async def household_labels(session: AsyncSession, household_ids: Iterable[int]) 
 
 
 async def tree(session: AsyncSession, street_ids: set[int], community_ids: set[int]) -> list[dict]:
-    """Streets → communities → compounds and grids, with building and household counts.
-    Four queries whatever the size of the tree."""
+    """Streets → communities → compounds and grids, with building and household counts: the
+    communities of the given streets plus the given communities. Six queries whatever the size
+    of the tree."""
     streets = (await session.execute(select(Street).order_by(Street.id))).scalars().all()
     communities = (await session.execute(select(Community).order_by(Community.id))).scalars().all()
-    visible_communities = [c for c in communities if c.street_id in street_ids or c.id in community_ids]
-    cids = {c.id for c in visible_communities}
+    visible = [c for c in communities if c.street_id in street_ids or c.id in community_ids]
+    cids = {c.id for c in visible}
     compounds = (
         (await session.execute(select(Compound).where(Compound.community_id.in_(cids)).order_by(Compound.id)))
         .scalars()
         .all()
     )
     grids = (await session.execute(select(Grid).where(Grid.community_id.in_(cids)).order_by(Grid.id))).scalars().all()
-    counts = dict(
-        (
-            await session.execute(
-                select(Household.compound_id, func.count())
-                .where(Household.compound_id.in_([c.id for c in compounds]))
-                .group_by(Household.compound_id)
-            )
-        ).all()
-    )
-    buildings = dict(
-        (
-            await session.execute(
-                select(Building.compound_id, func.count())
-                .where(Building.compound_id.in_([c.id for c in compounds]))
-                .group_by(Building.compound_id)
-            )
-        ).all()
-    )
+    compound_ids = [c.id for c in compounds]
+    households = await _count_by_compound(session, Household, compound_ids)
+    buildings = await _count_by_compound(session, Building, compound_ids)
     out = []
     for street in streets:
-        comms = [c for c in visible_communities if c.street_id == street.id]
+        comms = [c for c in visible if c.street_id == street.id]
         if not comms:
             continue
         out.append(
             {
                 "id": street.id,
                 "name": street.name,
-                "communities": [
-                    {
-                        "id": c.id,
-                        "name": c.name,
-                        "compounds": [
-                            {
-                                "id": cp.id,
-                                "name": cp.name,
-                                "address": cp.address,
-                                "buildings": buildings.get(cp.id, 0),
-                                "households": counts.get(cp.id, 0),
-                            }
-                            for cp in compounds
-                            if cp.community_id == c.id
-                        ],
-                        "grids": [{"id": g.id, "name": g.name} for g in grids if g.community_id == c.id],
-                    }
-                    for c in comms
-                ],
+                "communities": [_community_node(c, compounds, grids, buildings, households) for c in comms],
             }
         )
     return out
+
+
+async def _count_by_compound(session: AsyncSession, model: type[Household] | type[Building], compound_ids) -> dict:
+    """{compound id: number of rows of `model`} (households or buildings)."""
+    rows = await session.execute(
+        select(model.compound_id, func.count()).where(model.compound_id.in_(compound_ids)).group_by(model.compound_id)
+    )
+    return dict(rows.all())
+
+
+def _community_node(
+    community: Community, compounds, grids, buildings: dict[int, int], households: dict[int, int]
+) -> dict:
+    return {
+        "id": community.id,
+        "name": community.name,
+        "compounds": [
+            {
+                "id": cp.id,
+                "name": cp.name,
+                "address": cp.address,
+                "buildings": buildings.get(cp.id, 0),
+                "households": households.get(cp.id, 0),
+            }
+            for cp in compounds
+            if cp.community_id == community.id
+        ],
+        "grids": [{"id": g.id, "name": g.name} for g in grids if g.community_id == community.id],
+    }
 
 
 # ---- role grants ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Visits, what they found, and each grid's visit cycle."""
+"""Visits, what they found, and each grid's visit cycle. The vocabularies of `outcome` and
+`kind` (and their labels) are declared in kinds.py."""
 
 from __future__ import annotations
 
@@ -10,11 +11,6 @@ from sqlmodel import Field, SQLModel
 
 from backend.kernel.clock import utcnow
 from backend.kernel.db import UTCDateTime
-
-OUTCOMES = ("met", "not_home", "refused", "moved")
-OUTCOME_LABELS = {"met": "见到居民", "not_home": "家中无人", "refused": "拒绝入户", "moved": "已搬离"}
-FINDING_KINDS = ("need", "hazard", "dispute", "suggestion")
-FINDING_LABELS = {"need": "困难需求", "hazard": "安全隐患", "dispute": "矛盾纠纷", "suggestion": "意见建议"}
 
 
 class Visit(SQLModel, table=True):
@@ -36,7 +32,7 @@ class Visit(SQLModel, table=True):
     compound_id: int = Field(foreign_key="compound.id")
     worker_id: int = Field(foreign_key="user.id")
     visited_at: datetime = Field(sa_type=UTCDateTime)
-    outcome: str = Field(max_length=10)
+    outcome: str = Field(max_length=10)  # a kinds.VisitOutcome
     people_met: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str = Field(default="", max_length=500)
     location: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
@@ -48,7 +44,7 @@ class VisitFinding(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     visit_id: int = Field(foreign_key="visit.id", index=True)
-    kind: str = Field(max_length=12)
+    kind: str = Field(max_length=12)  # a kinds.FindingKind
     text: str = Field(max_length=500)
     photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     wish_id: int | None = Field(default=None, foreign_key="wish.id")

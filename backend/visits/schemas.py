@@ -7,10 +7,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field
 
 from backend.kernel.validation import Id, Photos, Text
+from backend.visits.kinds import FINDING_VALUES, OUTCOME_VALUES, CoverageRole, FollowUp, ItemStatus
 from backend.wishes.categories import CATEGORY_CODES
 
-Outcome = Literal["met", "not_home", "refused", "moved"]
-Kind = Literal["need", "hazard", "dispute", "suggestion"]
+Outcome = Literal[OUTCOME_VALUES]  # type: ignore[valid-type]
+Kind = Literal[FINDING_VALUES]  # type: ignore[valid-type]
+FollowUpType = Literal[tuple(t.value for t in FollowUp)]  # type: ignore[valid-type]
+ItemStatusValue = Literal[tuple(s.value for s in ItemStatus)]  # type: ignore[valid-type]
 WishCategory = Literal[CATEGORY_CODES]  # type: ignore[valid-type]
 
 
@@ -50,13 +53,13 @@ class VisitBatchIn(BaseModel):
 
 class FollowUpOut(BaseModel):
     kind: Kind
-    type: Literal["wish", "issue", "agenda_item"]
+    type: FollowUpType
     id: int
 
 
 class VisitResult(BaseModel):
     client_id: str | None
-    status: Literal["created", "duplicate", "error"]
+    status: ItemStatusValue
     id: int | None = Field(None, description="the visit's id, the same on every replay")
     error: str | None = Field(None, description="error code, for status error")
     detail: str | None = None
@@ -129,7 +132,7 @@ class Counts(BaseModel):
 class WorkerCoverage(Counts):
     worker_id: int
     name: str
-    role: Literal["grid_worker", "building_chief", "visitor"]
+    role: Literal[tuple(r.value for r in CoverageRole)]  # type: ignore[valid-type]
 
 
 class GridCoverage(Counts):

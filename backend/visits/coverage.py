@@ -1,0 +1,290 @@
+"""Visit coverage of a month (Asia/Shanghai) over a set of grids, per grid and its workers, rolled up
+to compound and community. Which grids a caller may ask for is policy.py's rule.
+
+Per household:
+- visited: at least one visit in the period; then exactly one of met (someone was met), refused,
+  moved, not_home, in that order of precedence (kinds.PRECEDENCE), so
+  met + refused + moved + not_home = visited;
+- overdue: not reached within its cycle (cycles.py) at the period's end, or now for the current
+  month (`as_of`).
+Per worker, the same counts over that worker's own visits; `households` and `overdue` there are
+the households the worker answers for (a grid worker: the grid; a building chief: the building,
+unless they are also a grid worker of its grid). A worker appears under a grid as `grid_worker`
+or `building_chief` when they answer for households in it, else as `visitor` (someone who
+visited there without a grant on it).
+
+Eight queries whatever the number of households.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.directory import service as directory_service
+from backend.directory.models import User
+from backend.kernel.clock import utcnow
+from backend.kernel.periods import parse_period
+from backend.org.models import Community, Compound, Grid, Household, RoleGrant
+from backend.visits.cycles import CyclePolicy, care_tags_of, last_visits
+from backend.visits.kinds import PRECEDENCE, CoverageRole
+from backend.visits.models import GridVisitCycle, Visit
+
+COUNT_FIELDS = ("households", "visited", "met", "not_home", "refused", "moved", "overdue")
+
+
+def _blank() -> dict[str, int]:
+    return dict.fromkeys(COUNT_FIELDS, 0)
+
+
+def _classify(flags: set[str]) -> str:
+    """The outcome a household (or a worker's visits to it) counts under in the period."""
+    for outcome in PRECEDENCE:
+        if outcome in flags:
+            return outcome
+    raise AssertionError(flags)
+
+
+@dataclass
+class Coverage:
+    period: str
+    start: datetime
+    end: datetime
+    as_of: datetime
+    total: dict
+    grids: list[dict]
+    compounds: list[dict]
+    communities: list[dict]
+
+
+async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None, policy: CyclePolicy) -> Coverage:
+    """Coverage of the given grids over one month (`period`, default this month)."""
+    month = parse_period(period, default="month", kinds=("month",), not_future=True)
+    as_of = min(utcnow(), month.end)
+    if not grid_ids:
+        return Coverage(month.label, month.start, month.end, as_of, _blank(), [], [], [])
+    in_grids = Household.grid_id.in_(grid_ids)
+    ids = select(Household.id).where(in_grids).scalar_subquery()
+    households = (
+        await session.execute(
+            select(Household.id, Household.grid_id, Household.compound_id, Household.building_id).where(in_grids)
+        )
+    ).all()
+    tags = await care_tags_of(session, ids)
+    grids = await _grids(session, grid_ids, policy.default_days)
+    reached, _ = await last_visits(session, ids, as_of, attempts=False)
+    outcomes = await _outcomes(session, ids, month.start, month.end)
+    tally = _Tally(grid_ids, await _staff(session, grid_ids, {h[3] for h in households}))
+    for hid, gid, cid, bid in households:
+        days = policy.days(grids.cycles[gid], tags.get(hid, ()))
+        last = reached.get(hid)
+        overdue = last is None or last <= as_of - timedelta(days=days)
+        tally.household(gid, cid, bid, overdue, outcomes.of_household.get(hid))
+    grid_of = {h[0]: h[1] for h in households}
+    for (hid, wid), flags in outcomes.of_worker.items():
+        tally.worker_visits(grid_of[hid], wid, flags)
+    compound_rows = await _compounds(session, set(tally.compounds))
+    grids.community_names.update({cid: cname for _, _, cid, cname in compound_rows})
+    names = await directory_service.users_by_id(session, {uid for _, uid in tally.workers})
+    return Coverage(
+        month.label,
+        month.start,
+        month.end,
+        as_of,
+        _sum(tally.grids.values()),
+        _grid_entries(grids, tally, names),
+        [
+            {"compound_id": cid, "name": name, "community_id": community_id, **tally.compounds[cid]}
+            for cid, name, community_id, _ in sorted(compound_rows)
+        ],
+        _community_entries(grids, tally, compound_rows),
+    )
+
+
+# ---- the reads ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Grids:
+    rows: list[Row]  # (grid id, name, community id, community name, cycle days or None)
+    cycles: dict[int, int]  # grid → its cycle (the default when it has none of its own)
+    community_names: dict[int, str]
+
+
+async def _grids(session: AsyncSession, grid_ids: set[int], default_days: int) -> _Grids:
+    """The grids with their community's name and their visit cycle, in one statement."""
+    rows = (
+        await session.execute(
+            select(Grid.id, Grid.name, Grid.community_id, Community.name, GridVisitCycle.cycle_days)
+            .join(Community, Community.id == Grid.community_id)
+            .outerjoin(GridVisitCycle, GridVisitCycle.grid_id == Grid.id)
+            .where(Grid.id.in_(grid_ids))
+        )
+    ).all()
+    cycles = dict.fromkeys(grid_ids, default_days)
+    cycles.update({gid: days for gid, _, _, _, days in rows if days is not None})
+    return _Grids(list(rows), cycles, {cid: cname for _, _, cid, cname, _ in rows})
+
+
+@dataclass
+class _Outcomes:
+    """The outcomes of the period's visits, per household and per (household, worker)."""
+
+    of_household: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    of_worker: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+async def _outcomes(session: AsyncSession, households, start: datetime, end: datetime) -> _Outcomes:
+    rows = await session.execute(
+        select(Visit.household_id, Visit.worker_id, Visit.outcome)
+        .where(Visit.household_id.in_(households), Visit.visited_at >= start, Visit.visited_at < end)
+        .distinct()
+    )
+    out = _Outcomes()
+    for hid, wid, outcome in rows.all():
+        out.of_household[hid].add(outcome)
+        out.of_worker[(hid, wid)].add(outcome)
+    return out
+
+
+@dataclass
+class _Staff:
+    """Who answers for the households: grid workers per grid, building chiefs per building."""
+
+    grid_workers: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    chiefs: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+async def _staff(session: AsyncSession, grid_ids: set[int], buildings: set[int]) -> _Staff:
+    grants = await session.execute(
+        select(RoleGrant.user_id, RoleGrant.role, RoleGrant.scope_id).where(
+            or_(
+                and_(
+                    RoleGrant.role == CoverageRole.grid_worker,
+                    RoleGrant.scope_type == "grid",
+                    RoleGrant.scope_id.in_(grid_ids),
+                ),
+                and_(
+                    RoleGrant.role == CoverageRole.building_chief,
+                    RoleGrant.scope_type == "building",
+                    RoleGrant.scope_id.in_(buildings),
+                ),
+            )
+        )
+    )
+    staff = _Staff()
+    for uid, role, scope_id in grants.all():
+        (staff.grid_workers if role == CoverageRole.grid_worker else staff.chiefs)[scope_id].add(uid)
+    return staff
+
+
+async def _compounds(session: AsyncSession, compound_ids: set[int]) -> list[Row]:
+    """(compound id, name, community id, community name) of the compounds counted."""
+    rows = await session.execute(
+        select(Compound.id, Compound.name, Compound.community_id, Community.name)
+        .join(Community, Community.id == Compound.community_id)
+        .where(Compound.id.in_(compound_ids))
+    )
+    return list(rows.all())
+
+
+# ---- counting ----------------------------------------------------------------------------------
+
+
+class _Tally:
+    """The counts per grid, per compound and per (grid, worker), and each worker's role there."""
+
+    def __init__(self, grid_ids: set[int], staff: _Staff) -> None:
+        self.staff = staff
+        self.grids: dict[int, dict] = {g: _blank() for g in grid_ids}
+        self.compounds: dict[int, dict] = defaultdict(_blank)
+        self.workers: dict[tuple[int, int], dict] = {}  # (grid, user) → counts
+        self.roles: dict[tuple[int, int], CoverageRole] = {}
+        for g in grid_ids:  # a grid's workers are listed even when the grid has no household
+            for uid in staff.grid_workers.get(g, ()):
+                self.worker(g, uid, CoverageRole.grid_worker)
+
+    def worker(self, grid: int, uid: int, role: CoverageRole) -> dict:
+        """A worker's counts under a grid; a grant on it outranks having merely visited there."""
+        key = (grid, uid)
+        if key not in self.workers:
+            self.workers[key] = _blank()
+            self.roles[key] = role
+        elif role != CoverageRole.visitor and self.roles[key] == CoverageRole.visitor:
+            self.roles[key] = role
+        return self.workers[key]
+
+    def household(self, gid: int, cid: int, bid: int, overdue: bool, outcomes: set[str] | None) -> None:
+        """A household counts in its grid and compound, and for everyone who answers for it."""
+        counted = [self.grids[gid], self.compounds[cid]]
+        in_charge = self.staff.grid_workers.get(gid, set())
+        responsible = [self.worker(gid, uid, CoverageRole.grid_worker) for uid in in_charge]
+        responsible += [
+            self.worker(gid, uid, CoverageRole.building_chief) for uid in self.staff.chiefs.get(bid, set()) - in_charge
+        ]
+        for counts in counted + responsible:
+            counts["households"] += 1
+            counts["overdue"] += overdue
+        if outcomes:
+            outcome = _classify(outcomes)
+            for counts in counted:
+                counts["visited"] += 1
+                counts[outcome] += 1
+
+    def worker_visits(self, gid: int, wid: int, outcomes: set[str]) -> None:
+        """A worker's own visits to one household in the period."""
+        counts = self.worker(gid, wid, CoverageRole.visitor)
+        counts["visited"] += 1
+        counts[_classify(outcomes)] += 1
+
+
+def _sum(counts: Iterable[dict]) -> dict[str, int]:
+    total = _blank()
+    for c in counts:
+        for k, v in c.items():
+            total[k] += v
+    return total
+
+
+# ---- the report --------------------------------------------------------------------------------
+
+
+def _grid_entries(grids: _Grids, tally: _Tally, names: dict[int, User]) -> list[dict]:
+    return [
+        {
+            "grid_id": grid_id,
+            "name": name,
+            "community_id": community_id,
+            "cycle_days": grids.cycles[grid_id],
+            **tally.grids[grid_id],
+            "workers": [
+                {
+                    "worker_id": uid,
+                    "name": names[uid].name if uid in names else "",
+                    "role": tally.roles[(gid, uid)],
+                    **c,
+                }
+                for (gid, uid), c in sorted(tally.workers.items())
+                if gid == grid_id
+            ],
+        }
+        for grid_id, name, community_id, _, _ in sorted(grids.rows)
+    ]
+
+
+def _community_entries(grids: _Grids, tally: _Tally, compound_rows: list[Row]) -> list[dict]:
+    """Communities summed from their compounds (a community with grids but no household counts zero)."""
+    counts: dict[int, dict] = defaultdict(_blank)
+    for compound_id, _, community_id, _ in compound_rows:
+        for k, v in tally.compounds[compound_id].items():
+            counts[community_id][k] += v
+    return [
+        {"community_id": cid, "name": grids.community_names[cid], **counts[cid]}
+        for cid in sorted({r[2] for r in grids.rows} | {r[2] for r in compound_rows})
+    ]
