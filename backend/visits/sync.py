@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.households.register import residents_of
 from backend.households.scope import RegisterScope
 from backend.kernel.clock import utcnow
+from backend.kernel.labels import detail_and_fields
 from backend.org.models import Grid, Household
 from backend.visits import findings
 from backend.visits.kinds import ItemStatus
@@ -137,12 +138,9 @@ def _raw_client_id(item: dict) -> str | None:
 
 
 def _describe(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:3]:
-        where = ".".join(str(p) for p in err.get("loc", ())) or "内容"
-        msg = err.get("msg", "无效")
-        parts.append(f"{where}: {msg.removeprefix('Value error, ')}")
-    return "走访记录格式有误 — " + "; ".join(parts)
+    """The item's problems in Chinese, each field named by its label (as every 422 is)."""
+    detail, _ = detail_and_fields(exc.errors(), limit=3)
+    return f"走访记录格式有误：{detail}"
 
 
 # ---- 2. look up --------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ async def test_invalid_items_are_refused_one_by_one_and_valid_ones_kept(api, ses
     assert results[10]["id"] == results[11]["id"]
     assert results[6]["client_id"] is None and results[5]["client_id"] == bad_shape["client_id"]
     assert all(r["detail"] for r in results if r["status"] == "error")
-    assert "outcome" in results[5]["detail"]
+    assert "走访结果" in results[5]["detail"]  # the field named by its Chinese label
     assert await stored(session, [v["client_id"] for v in (*good, twice)]) == 3
     refused = [unknown, outside, future, too_old, bad_shape, naive, wrong_resident]
     assert await stored(session, [v["client_id"] for v in refused]) == 0
