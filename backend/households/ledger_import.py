@@ -87,12 +87,15 @@ async def import_ledger(
     reason (the module's docstring has the rules)."""
     result = ImportResult(rows=len(sheet.rows))
     places = await _places(session, sheet)
-    valid = _valid_rows(sheet, places, scope, care_tags, result)
+    located = {number: _located(row, places, scope) for number, row in sheet.rows}
+    found = {h.id for h, _ in located.values() if h is not None}
+    people = await residents_of(session, found)
+    by_name = {(hid, r.name): r for hid, rs in people.items() for r in rs}
+    valid = _valid_rows(sheet, located, by_name, care_tags, result)
     ids = {h.id for _, h, _, _ in valid}
-    people = await residents_of(session, ids)
     current_tags = await tags_of(session, ids)
     profiles = await profiles_of(session, ids)
-    applying = _Apply(sheet.columns, result, {(hid, r.name): r for hid, rs in people.items() for r in rs})
+    applying = _Apply(sheet.columns, result, by_name)
     for row in valid:
         applying.apply_row(session, row)
     households = {h.id for _, h, _, _ in applying.applied}
@@ -139,6 +142,12 @@ async def _places(session: AsyncSession, sheet: LedgerSheet) -> _Places:
         for h, bname, uname in (await session.execute(stmt)).all():
             index[(h.compound_id, norm_building(bname), norm_unit(uname), norm_room(h.room))] = h
     return _Places(compounds, index)
+
+
+def _located(row: dict[str, str], places: _Places, scope: RegisterScope) -> tuple[Household | None, list[str]]:
+    """The row's household in the caller's scope, or None and why."""
+    problems: list[str] = []
+    return _household_of(row, places, scope, problems), problems
 
 
 def _household_of(row: dict[str, str], places: _Places, scope: RegisterScope, problems: list[str]) -> Household | None:
@@ -191,16 +200,32 @@ def _field_problems(row: dict[str, str], care_tags: list[str], problems: list[st
     return name
 
 
+def _phone_problem(row: dict[str, str], existing: Resident | None, problems: list[str]) -> str | None:
+    """The row's phone in its one written form, or None with the reason appended."""
+    try:
+        return phone_value(row.get("phone", "") or None, existing)
+    except ValueError as exc:
+        problems.append(str(exc))
+        return None
+
+
 def _valid_rows(
-    sheet: LedgerSheet, places: _Places, scope: RegisterScope, care_tags: list[str], result: ImportResult
+    sheet: LedgerSheet,
+    located: dict[int, tuple[Household | None, list[str]]],
+    by_name: dict[tuple[int, str], Resident],
+    care_tags: list[str],
+    result: ImportResult,
 ) -> list[Row]:
-    """The rows that may be applied; the others go to result.errors with all their reasons."""
+    """The rows that may be applied; the others go to result.errors with every reason of the row
+    (place, texts, tags, phone, a repeated name), not only the first."""
     valid: list[Row] = []
     seen_names: dict[tuple[int, str], int] = {}  # (household, name) → first row number
     for number, row in sheet.rows:
-        problems: list[str] = []
-        household = _household_of(row, places, scope, problems)
+        household, found_problems = located[number]
+        problems = list(found_problems)
         name = _field_problems(row, care_tags, problems)
+        existing = by_name.get((household.id, name)) if household is not None and name else None
+        phone = _phone_problem(row, existing, problems) if "phone" in sheet.columns else None
         if household is not None and name:
             first = seen_names.get((household.id, name))
             if first is not None:
@@ -211,7 +236,7 @@ def _valid_rows(
             result.errors.append(RowError(number, "；".join(problems)))
             continue
         assert household is not None
-        valid.append((number, household, row, row.get("phone", "") or None))
+        valid.append((number, household, row, phone))
     return valid
 
 
@@ -232,14 +257,9 @@ class _Apply:
     wanted_address: dict[int, str] = field(default_factory=dict)
 
     def apply_row(self, session: AsyncSession, valid: Row) -> None:
-        number, household, row, phone_cell = valid
+        number, household, row, phone = valid  # the phone already checked and written in its one form
         name = row.get("name", "")
         existing = self.by_name.get((household.id, name)) if name else None
-        try:
-            phone = phone_value(phone_cell, existing) if "phone" in self.columns else None
-        except ValueError as exc:
-            self.result.errors.append(RowError(number, str(exc)))
-            return
         self.applied.append((number, household, row, phone))
         self.wanted_tags[household.id] |= set(split_tags(row.get("tags", "")))
         if row.get("address") and household.id not in self.wanted_address:

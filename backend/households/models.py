@@ -39,7 +39,7 @@ class Resident(SQLModel, table=True):
     household_id: int = Field(foreign_key="household.id")
     name: str = Field(max_length=20)
     relation: str = Field(default="", max_length=10)
-    phone: str | None = Field(default=None, max_length=11)
+    phone: str | None = Field(default=None, max_length=24)  # a mobile, or a landline 0546-8123456-801
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -21,7 +21,7 @@ from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.households.scope import RegisterScope
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, InvalidInput
-from backend.kernel.validation import PHONE_RE
+from backend.kernel.validation import register_phone
 from backend.org import service as org_service
 from backend.org.models import Household
 
@@ -143,17 +143,16 @@ def unknown_tags(tags: Iterable[str], care_tags: list[str]) -> list[str]:
 
 
 def phone_value(given: str | None, existing: Resident | None) -> str | None:
-    """A phone as given, or the existing phone when given in its masked form (an admin re-sending
-    what they were shown). Raises ValueError with the reason otherwise."""
+    """A phone as given (a mobile, or a landline with area code and extension, written in one form),
+    or the existing phone when given in its masked form (an admin re-sending what they were shown).
+    Raises ValueError with the reason otherwise."""
     if given is None or given == "":
         return None
     if "*" in given:
         if existing is not None and existing.phone and directory_service.mask_phone(existing.phone) == given:
             return existing.phone
         raise ValueError(f"联系电话 {given} 是脱敏号码，请填写完整的手机号")
-    if not PHONE_RE.match(given):
-        raise ValueError(f"联系电话 {given} 不是11位中国大陆手机号")
-    return given
+    return register_phone(given)  # a mobile, or a landline with its area code (and extension)
 
 
 @dataclass

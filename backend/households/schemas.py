@@ -33,7 +33,11 @@ class ResidentIn(BaseModel):
     id: Id | None = Field(None, description="an existing resident of this household (else matched by name)")
     name: Text(1, 20)
     relation: Text(0, 10) = ""
-    phone: Text(0, 11) | None = Field(None, description="11-digit mobile; the masked form keeps the current number")
+    phone: Text(0, 30) | None = Field(
+        None,
+        description="an 11-digit mobile or a landline with area code (and extension), e.g. 0546-8123456-801; "
+        "the masked form keeps the current number",
+    )
 
 
 class HouseholdPut(BaseModel):

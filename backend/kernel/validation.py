@@ -1,4 +1,5 @@
-"""Shared input types: trimmed text with length limits, photo URL lists, mainland mobile numbers."""
+"""Shared input types: trimmed text with length limits, photo URL lists, mainland mobile numbers,
+and the register's phone numbers (mobiles and landlines)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,44 @@ PhotoUrl = Annotated[
 Photos = Annotated[list[PhotoUrl], Field(max_length=9)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_phone)]
 Reason = Text(1, 200)
+
+
+# ---- the register's phone numbers: mobiles, and landlines with area code and extension ----------
+
+REGISTER_PHONE_MAX = 24
+_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)(\d{1,6})$", re.IGNORECASE)
+_AREA = re.compile(r"^(010|02\d|0[3-9]\d{2})$")
+
+
+def _area_split(digits: str) -> tuple[str, str]:
+    """Area code and number of a landline written without a separator: 010 and 02x are the
+    three-digit codes, every other code has four digits."""
+    n = 3 if digits.startswith(("010", "02")) else 4
+    return digits[:n], digits[n:]
+
+
+def register_phone(text: str) -> str:
+    """A phone of the household register in one written form: a mobile as its 11 digits
+    (`+86 138-0000-0001` → `13800000001`), a landline as area code, number and extension
+    (`(0546)812 3456 转 801` → `0546-8123456-801`). Raises ValueError with a Chinese reason."""
+    compact = re.sub(r"\s", "", text).replace("－", "-").replace("（", "(").replace("）", ")")
+    mobile = _MOBILE.match(re.sub(r"[-()]", "", compact))
+    if mobile:
+        return mobile.group(1)
+    ext = None
+    if m := _EXTENSION.search(compact):
+        ext, compact = m.group(1), compact[: m.start()].rstrip("-")
+    if m := re.fullmatch(r"\((0\d{2,3})\)(.*)", compact):
+        area, rest = m.group(1), m.group(2).lstrip("-")
+    elif "-" in compact and compact.startswith("0"):
+        area, rest = compact.split("-", 1)
+    else:
+        area, rest = _area_split(compact)
+    pieces = rest.split("-")
+    if ext is None and len(pieces) > 1 and len(pieces[-1]) <= 6 and 7 <= len("".join(pieces[:-1])) <= 8:
+        ext, pieces = pieces[-1], pieces[:-1]  # 0546-8123456-801: the last group is the extension
+    number = "".join(pieces)
+    if _AREA.match(area) and re.fullmatch(r"[2-9]\d{6,7}", number) and (ext is None or ext.isdigit()):
+        return f"{area}-{number}" + (f"-{ext}" if ext else "")
+    raise ValueError(f"联系电话 {text} 既不是11位手机号，也不是带区号的固定电话（如 0546-8123456 或 0546-8123456-801）")
