@@ -256,4 +256,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             control_token=app.state.fake_wechat_token,
         )
         app.mount("/fake-wechat", fake, name="fake-wechat")
+        app.state.fake_wechat = fake  # the subscriptions route relays the user's taps to it (dev)
     return app

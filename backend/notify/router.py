@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import Admin, CurrentUser, Principal
 from backend.directory.models import User
@@ -16,6 +16,7 @@ from backend.kernel.validation import IdPath
 from backend.notify import schemas, service, templates
 from backend.notify.models import Notification, OutboxMessage
 from backend.notify.state import STATUSES as OUTBOX_STATUSES
+from backend.wechat.fake import relay_subscriptions
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 ADMIN_ROLES = ("community_admin", "street_admin")
@@ -61,12 +62,20 @@ async def template_ids(
     summary="Report what wx.requestSubscribeMessage answered; returns the caller's credits (any logged-in user)",
 )
 async def report_subscriptions(
-    body: schemas.SubscriptionsIn, settings: SettingsDep, session: SessionDep, principal: CurrentUser
+    body: schemas.SubscriptionsIn,
+    request: Request,
+    settings: SettingsDep,
+    session: SessionDep,
+    principal: CurrentUser,
 ) -> schemas.CreditsOut:
     by_id = templates.templates_by_id(settings)
     known = {by_id[tid]: result for tid, result in body.results.items() if tid in by_id}
     ignored = [tid for tid in body.results if tid not in by_id]
     await service.record_subscriptions(session, principal.id, known)
+    fake = getattr(request.app.state, "fake_wechat", None)  # make run: the fake mounted on this app
+    if fake is not None and principal.user.openid:
+        accepted = [tid for tid, result in body.results.items() if tid in by_id and result == "accept"]
+        relay_subscriptions(fake, principal.user.openid, accepted)
     credits = await service.credits_of(session, principal.id)
     return schemas.CreditsOut(credits=_credits_out(settings, credits, list(known)), ignored=ignored)
 

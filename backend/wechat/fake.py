@@ -694,6 +694,16 @@ def create_fake_wechat_app(
     return app
 
 
+def relay_subscriptions(fake: FastAPI, openid: str, template_ids: Iterable[str]) -> None:
+    """Dev only: what a tap on "allow" does on WeChat's side. In the WeChat app the user's answer
+    to wx.requestSubscribeMessage goes to WeChat itself; a fake mounted beside the app never sees
+    that tap, so the app relays the accepted templates it was told about (make run)."""
+    state: FakeWeChatState = fake.state.wechat
+    state.users.add(openid)
+    for tid in template_ids:
+        state.credits[(openid, tid)] = state.credits.get((openid, tid), 0) + 1
+
+
 def run_fake_wechat_in_thread(
     host: str = "127.0.0.1", port: int = 0, **declarations: Any
 ) -> tuple[str, Callable[[], None]]:
