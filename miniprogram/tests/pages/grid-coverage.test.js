@@ -1,5 +1,5 @@
 // 走访覆盖: a month's figures per grid and worker; months move back and forth.
-const { setup, openPage, text, tap } = require('../helpers/page')
+const { setup, openPage, text, tap, retry } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -15,7 +15,7 @@ test('shows the totals, the grid and its workers for the month', async () => {
   const t = text(page)
   expect(api.callsTo('GET /api/v1/visits/coverage')[0].query).toEqual({ period: '2026-11' })
   expect(t).toContain('走访覆盖率 67%')
-  expect(t).toContain('截至 2026-11-23 20:15')
+  expect(t).toContain('截至 11月23日 20:15')
   expect(t).toContain('和谐社区第一网格')
   expect(t).toContain('72 户 · 已走访 48 · 超期 21 · 每 30 天一轮')
   expect(t).toContain('孙丽（网格员）')
@@ -32,7 +32,7 @@ test('moves to the month before and back, never past this month', async () => {
   expect(api.callsTo('GET /api/v1/visits/coverage')).toHaveLength(1)
   await tap(page, '#prev')
   expect(api.callsTo('GET /api/v1/visits/coverage')[1].query.period).toBe(shiftPeriod(currentPeriod(), -1))
-  expect(text(page)).toContain(shiftPeriod(currentPeriod(), -1))
+  expect(text(page)).toContain(require('../../utils/time').formatPeriod(shiftPeriod(currentPeriod(), -1)))
   await tap(page, '#next')
   expect(api.callsTo('GET /api/v1/visits/coverage')[2].query.period).toBe(currentPeriod())
   expect(shiftPeriod('2026-01', -1)).toBe('2025-12')
@@ -44,6 +44,6 @@ test('error state with retry (e.g. a building chief, who may not read coverage)'
   const page = await openPage('pages/grid/coverage/coverage', { period: '2026-11' })
   expect(text(page)).toContain('您没有执行此操作的角色权限')
   api.on('GET /api/v1/visits/coverage', fixtures.coverage())
-  await tap(page, '#retry')
+  await retry(page)
   expect(text(page)).toContain('和谐社区第一网格')
 })
