@@ -48,9 +48,13 @@ module.exports = Behavior({
         )
     },
 
-    // Pull-to-refresh: reload, then stop the native spinner whatever happened.
+    // Pull-to-refresh: reload, then stop the native spinner whatever happened. A failure while the
+    // list is still shown is said in a toast (the list stays; the error state is for an empty one).
     refresh() {
-      return this.reload().then(() => wx.stopPullDownRefresh())
+      return this.reload().then(() => {
+        wx.stopPullDownRefresh()
+        if (this.data.error && this.data.items.length) wx.showToast({ title: this.data.error, icon: 'none' })
+      })
     },
 
     // Next page, when there is one and nothing else is loading.

@@ -13,6 +13,7 @@ function set(value) {
 
 function start() {
   if (started) return
+  if (typeof wx === 'undefined') return
   started = true
   try {
     wx.getNetworkType({ success: (res) => set(res.networkType !== 'none') })
@@ -35,5 +36,8 @@ function onChange(fn) {
     if (i >= 0) listeners.splice(i, 1)
   }
 }
+
+// start listening as soon as anything asks about the network (app.js starts it on launch too)
+start()
 
 module.exports = { start, isOnline, onChange }

@@ -34,7 +34,7 @@ function start() {
 //   pending — n 条走访待同步 (online, waiting for the next try)
 //   ok      — 走访记录已全部同步
 // with the last time the server answered, in words ("上次同步 今天 14:30").
-function summary(q = get(), now = new Date()) {
+function summary(q = get(), now = new Date(), opts = {}) {
   const c = q.counts()
   const online = q.isOnline()
   const p = q.progress()
@@ -66,7 +66,7 @@ function summary(q = get(), now = new Date()) {
       state: 'error',
       icon: 'error-circle',
       title: c.error + ' 条走访同步失败',
-      detail: waiting ? '另有 ' + waiting + ' 条待同步 · 点此查看原因' : '点此查看原因并处理',
+      detail: (waiting ? '另有 ' + waiting + ' 条待同步 · ' : '') + (opts.here ? '原因见下方，重试或删除' : '点此查看原因并处理'),
     })
   }
   if (waiting) {

@@ -181,6 +181,21 @@ describe('no sizes or pale colours scattered across pages', () => {
     expect(offenders).toEqual([])
   })
 
+  test('text fields are 44 px tall targets (t-class-input / t-class-textarea), the search clear too', () => {
+    const offenders = []
+    files(['pages', 'components'], '.wxml').forEach((f) => {
+      const src = fs.readFileSync(f, 'utf8')
+      ;(src.match(/<t-(input|search)\b[^>]*>/g) || []).forEach((tag) => {
+        if (!/t-class-input="hh-input"/.test(tag)) offenders.push(rel(f) + ': ' + tag.slice(0, 50))
+        if (/^<t-search/.test(tag) && !/t-class-clear="hh-search-clear"/.test(tag)) offenders.push(rel(f) + ': ' + tag.slice(0, 50))
+      })
+      ;(src.match(/<t-textarea\b[^>]*>/g) || []).forEach((tag) => {
+        if (!/t-class-textarea="hh-textarea"/.test(tag)) offenders.push(rel(f) + ': ' + tag.slice(0, 50))
+      })
+    })
+    expect(offenders).toEqual([])
+  })
+
   test('switches get a 44 px target (their own 32 px body is padded)', () => {
     const offenders = []
     files(['pages', 'components'], '.wxml').forEach((f) => {

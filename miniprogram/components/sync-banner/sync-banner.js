@@ -28,7 +28,7 @@ Component({
   },
   methods: {
     show() {
-      this.setData({ s: visits.summary() })
+      this.setData({ s: visits.summary(undefined, new Date(), { here: !this.properties.link }) })
     },
     onTap() {
       if (this.properties.link) wx.navigateTo({ url: '/pages/grid/queue/queue' })

@@ -22,7 +22,7 @@ function view(me) {
     statusLabel: state === 'rejected' ? VERIFICATION_STATUS.rejected : HOUSEHOLD_STATUS[state] || '',
     room: (v && v.room) || me.room || '',
     reason: (v && v.reason) || '',
-    sinceText: v && v.created_at ? time.formatRelative(v.created_at) + ' 提交' : '',
+    sinceText: v && v.created_at ? time.formatRelative(v.created_at) : '',
     decidedText: v && v.decided_at ? time.formatRelative(v.decided_at) : '',
     method: v && v.method === 'phone' ? '微信手机号' : v && v.method === 'staff' ? '楼栋长 / 网格员审核' : '',
   }

@@ -36,8 +36,21 @@ function inlineWxs(wxml, file) {
   })
 }
 
+// <template is="icon" data="{{tClass: …, name: iconName, ..._icon}}"/> → <t-icon> with the same
+// class, and the name from the spread object (or the explicit one)
+function iconFromSpread(all, pre, data) {
+  const cond = /(wx:(?:if|elif)="[^"]*")/.exec(pre)
+  const spread = /\.\.\.\s*([\w$.]+)/.exec(data)
+  const tClass = /tClass:\s*([^,}]+)/.exec(data)
+  const name = /(?:^|[\s,{])name:\s*([\w$.]+)/.exec(data)
+  const nameExpr = spread ? spread[1] + '.name' + (name ? ' || ' + name[1] : '') : name ? name[1] : "''"
+  const size = spread ? ' size="{{' + spread[1] + '.size || \'\'}}"' : ''
+  return '<t-icon ' + (cond ? cond[1] + ' ' : '') + 't-class="{{' + (tClass ? tClass[1].trim() : "''") + '}}" name="{{' + nameExpr + '}}"' + size + '/>'
+}
+
 function rewriteTdesign(out) {
-  // templates fed by a spread object: t-tabs' badge / icon items (unused by the app)
+  out = out.replace(/<template\b([^>]*?)is="icon"\s+data="\{\{([^"]*\.\.\.[^"]*)\}\}"\s*\/>/g, iconFromSpread)
+  // other templates fed by a spread object: t-tabs' badges (unused by the app)
   out = out.replace(/<template\b[^>]*data="\{\{[^"]*\.\.\.[^"]*\}\}"[^>]*\/>/g, '')
   // <template is="icon" data="{{tClass: …, name: …}}"/> → <t-icon>
   if (out.indexOf('is="icon"') >= 0) {

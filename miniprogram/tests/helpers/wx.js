@@ -97,6 +97,7 @@ function createWx(api) {
   const network = { isConnected: true, networkType: 'wifi' }
 
   const recorder = recorderManager()
+  const privacyHandlers = []
   const wx = {
     // network
     request: jest.fn((opts) => {
@@ -184,6 +185,10 @@ function createWx(api) {
     })),
     makePhoneCall: jest.fn(),
     openLocation: jest.fn(),
+    // WeChat's privacy agreement: the app registers a handler; __needPrivacy(api) calls it as WeChat
+    // does before a private API, and resolves with what the app answered ({event: 'agree' | …})
+    onNeedPrivacyAuthorization: jest.fn((fn) => privacyHandlers.push(fn)),
+    openPrivacyContract: jest.fn(),
     // the phone's position (wx.getLocation, scope.userLocation); tests replace it to refuse
     getLocation: jest.fn((opts) => later(() => opts.success && opts.success({ latitude: 37.4563, longitude: 118.5821, accuracy: 12.4 }))),
     authorize: jest.fn((opts) => later(() => opts.success && opts.success({ errMsg: 'authorize:ok' }))),
@@ -219,6 +224,9 @@ function createWx(api) {
 
     // test controls
     __recorder: recorder,
+    __needPrivacy(referrer) {
+      return new Promise((resolve) => privacyHandlers.forEach((fn) => fn(resolve, { referrer })))
+    },
     __storage: storage,
     __network: network,
     // Switches the network and tells the app, like the phone does.

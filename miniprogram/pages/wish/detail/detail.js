@@ -150,7 +150,8 @@ Component({
       const events = (wish.events || [])
         .map((e) => Object.assign({}, e, { atText: time.formatMoment(e.at) }))
         .reverse()
-      this.setData({ wish: decorate(wish), contact: contactView(wish.contact), events, can, isRequester, loading: false, busy: '' })
+      const hasActions = ['confirm', 'review', 'dispatch', 'claim', 'respond', 'complete'].some((k) => can[k])
+      this.setData({ wish: decorate(wish), contact: contactView(wish.contact), events, can, hasActions, isRequester, loading: false, busy: '' })
       if (can.claim || can.respond) notify.prepare('accept_order')
     },
 
