@@ -325,7 +325,7 @@ screen('wish-detail', 'member-voice', {
         category_label: '助老',
         status: 'open',
         status_label: '待认领',
-        created_at: ago(40 * 60e3),
+        created_at: ago(3 * HOUR),
         description: '',
         voice: { url: '/uploads/v52.mp3?exp=1&sig=ab', seconds: 23 },
         requester: { name: '李*华', phone: null, room: null, masked: true },
