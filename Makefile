@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run prod demo-loop test test-backend test-miniprogram seed-district bench bench-scale bench-notify bench-ledger lint format openapi migrate worker clean
+.PHONY: install run prod demo-loop test test-backend test-miniprogram screenshots seed-district bench bench-scale bench-notify bench-ledger lint format openapi migrate worker clean
 
 install: $(STAMP)
 
@@ -41,6 +41,12 @@ test-backend: install
 
 test-miniprogram:
 	cd miniprogram && npm ci --no-audit --no-fund && npm test
+
+## Every page of the mini-program in its main states, standard and 长辈模式, shot with Debian's Chromium
+## (apt-get install -y chromium fonts-noto-cjk) into miniprogram/screenshots/; fails when a screen
+## breaks the standard (text size, contrast, tap targets: miniprogram/README.md). SHOT_ONLY=<name part>
+screenshots:
+	cd miniprogram && npm ci --no-audit --no-fund && node tools/screenshots/run.js
 
 ## Style, the layer contract (import-linter: dependencies run one way, no cycles) and function length
 lint: install

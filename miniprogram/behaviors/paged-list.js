@@ -7,6 +7,8 @@
 //   onPullDownRefresh() { return this.refresh() }
 //   onReachBottom() { return this.loadMore() }
 
+const errors = require('../utils/errors')
+
 module.exports = Behavior({
   data: {
     items: [],
@@ -16,6 +18,7 @@ module.exports = Behavior({
     loaded: false, // a first page has arrived at least once
     finished: false, // no next_cursor
     error: '', // the first page failed; shown instead of the list
+    errorKind: '', // offline | network | server | missing | other (utils/errors.js)
     moreError: '', // a later page failed; the list stays, the footer offers a retry
   },
 
@@ -23,7 +26,7 @@ module.exports = Behavior({
     // Loads the first page again. Items already shown stay until the new page arrives.
     reload() {
       const seq = (this._listSeq = (this._listSeq || 0) + 1)
-      this.setData({ loading: true, error: '', moreError: '' })
+      this.setData({ loading: true, error: '', errorKind: '', moreError: '' })
       return Promise.resolve()
         .then(() => this.fetchPage(null))
         .then(
@@ -40,14 +43,18 @@ module.exports = Behavior({
           },
           (err) => {
             if (seq !== this._listSeq) return
-            this.setData({ loading: false, loadingMore: false, error: listError(err) })
+            this.setData(Object.assign({ loading: false, loadingMore: false }, errors.errorState(err)))
           }
         )
     },
 
-    // Pull-to-refresh: reload, then stop the native spinner whatever happened.
+    // Pull-to-refresh: reload, then stop the native spinner whatever happened. A failure while the
+    // list is still shown is said in a toast (the list stays; the error state is for an empty one).
     refresh() {
-      return this.reload().then(() => wx.stopPullDownRefresh())
+      return this.reload().then(() => {
+        wx.stopPullDownRefresh()
+        if (this.data.error && this.data.items.length) wx.showToast({ title: this.data.error, icon: 'none' })
+      })
     },
 
     // Next page, when there is one and nothing else is loading.
@@ -91,5 +98,5 @@ module.exports = Behavior({
 })
 
 function listError(err) {
-  return (err && err.detail) || '加载失败，请稍后重试'
+  return errors.errorState(err).error
 }

@@ -178,9 +178,9 @@ function createClient(options = {}) {
     }
   }
 
-  function uploadOnce(filePath) {
+  function uploadOnce(filePath, onProgress) {
     return new Promise((resolve, reject) => {
-      getWx().uploadFile({
+      const task = getWx().uploadFile({
         url: baseUrl() + '/api/v1/uploads',
         filePath,
         name: 'file',
@@ -199,18 +199,24 @@ function createClient(options = {}) {
         },
         fail: (err) => reject(networkError(err)),
       })
+      if (onProgress && task && typeof task.onProgressUpdate === 'function') {
+        task.onProgressUpdate((res) => onProgress(res.progress))
+      }
     })
   }
 
-  // POST /api/v1/uploads (multipart, field "file"); resolves with {url, content_type, size}.
-  async function uploadPhoto(filePath, opts) {
+  // POST /api/v1/uploads (multipart, field "file"); resolves with {url, ref, content_type, size,
+  // kind, duration_ms} (ref and kind from contracts.md §2; older servers send url only). Photos and
+  // voice notes go the same way; opts.onProgress(percent) follows the upload.
+  async function uploadFile(filePath, opts) {
+    const onProgress = opts && opts.onProgress
     try {
       if (!getToken()) await login()
-      let res = await uploadOnce(filePath)
+      let res = await uploadOnce(filePath, onProgress)
       if (res.statusCode === 401) {
         setToken('')
         await login()
-        res = await uploadOnce(filePath)
+        res = await uploadOnce(filePath, onProgress)
       }
       if (res.statusCode >= 200 && res.statusCode < 300) return res.data
       throw errorFrom(res.statusCode, res.data)
@@ -227,11 +233,22 @@ function createClient(options = {}) {
     login,
     logout: () => setToken(''),
     hasToken: () => !!getToken(),
-    uploadPhoto,
+    uploadPhoto: (filePath, opts) => uploadFile(filePath, opts),
+    // a voice note recorded with wx.getRecorderManager (mp3 / aac, ≤ 60 s, ≤ 2 MB): contracts.md §2
+    uploadVoice: (filePath, opts) => uploadFile(filePath, opts),
 
     // people
     getMe: (opts) => request('GET', '/api/v1/me', {}, opts),
     updateMe: (patch, opts) => request('PATCH', '/api/v1/me', { data: patch }, opts),
+    // 住户认证 (contracts.md §1): the code from <button open-type="getPhoneNumber">; leaving a household
+    verifyPhone: (code, opts) => request('POST', '/api/v1/me/verify-phone', { data: { code } }, opts),
+    leaveHousehold: (opts) => request('POST', '/api/v1/me/leave-household', {}, opts),
+    // the building chief's / grid worker's queue of residents' claims
+    listVerifications: (p = {}, opts) =>
+      request('GET', '/api/v1/verifications', { query: Object.assign({ status: p.status }, page(p)) }, opts),
+    approveVerification: (id, opts) => request('POST', '/api/v1/verifications/' + pathId(id) + '/approve', {}, opts),
+    rejectVerification: (id, reason, opts) =>
+      request('POST', '/api/v1/verifications/' + pathId(id) + '/reject', { data: { reason } }, opts),
     searchCompounds: (p = {}, opts) =>
       request('GET', '/api/v1/org/compounds', { query: Object.assign({ q: p.q }, page(p)) }, opts),
 
@@ -279,6 +296,8 @@ function createClient(options = {}) {
         opts
       ),
     claimWish: (id, opts) => request('POST', '/api/v1/wishes/' + pathId(id) + '/claim', {}, opts),
+    // the requester asks the member who took the wish to call back (contracts.md §3)
+    requestCallback: (id, opts) => request('POST', '/api/v1/wishes/' + pathId(id) + '/callback', {}, opts),
     completeWish: (id, note, photos, opts) =>
       request('POST', '/api/v1/wishes/' + pathId(id) + '/complete', { data: { note, photos: photos || [] } }, opts),
 

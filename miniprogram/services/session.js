@@ -1,7 +1,20 @@
 // Who is using the app: GET /api/v1/me, cached for the session and refreshed on demand.
-// The tab bar and the home page read it to adapt to the user's roles.
+// The tab bar and the home page read it to adapt to the user's roles. The last answer is also kept
+// in wx storage: a grid worker who opens the app with no signal still gets their tabs and pages
+// (a failed read on the network falls back to it; any other failure does not).
 
 const api = require('./api')
+
+const STORAGE_KEY = 'hh_me'
+
+function stored() {
+  try {
+    const value = wx.getStorageSync(STORAGE_KEY)
+    return value && typeof value === 'object' ? value : null
+  } catch (e) {
+    return null
+  }
+}
 
 let me = null
 let pending = null
@@ -13,6 +26,11 @@ function current() {
 
 function set(value) {
   me = value
+  try {
+    if (value) wx.setStorageSync(STORAGE_KEY, value)
+  } catch (e) {
+    // storage full: the session still has it
+  }
   listeners.slice().forEach((fn) => fn(me))
   return me
 }
@@ -28,6 +46,8 @@ function load({ force = false, silent = false } = {}) {
       },
       (err) => {
         pending = null
+        const cached = err && err.status === 0 ? stored() : null
+        if (cached) return set(cached)
         throw err
       }
     )
@@ -46,6 +66,11 @@ function onChange(fn) {
 function clear() {
   me = null
   pending = null
+  try {
+    wx.removeStorageSync(STORAGE_KEY)
+  } catch (e) {
+    // nothing kept
+  }
   api.logout()
 }
 

@@ -22,11 +22,37 @@
 // (status 0 = network) when the whole batch failed.
 //
 // Photos of findings may be local files (wx.chooseMedia paths, taken offline): before a visit is
-// sent, upload(path) → Promise<url> turns each into an uploaded URL, which is saved with the visit so
-// a retry never uploads it twice. A photo the server refuses marks that visit error.
+// sent, upload(path, onProgress) → Promise<url> turns each into an uploaded URL, which is saved with
+// the visit so a retry never uploads it twice. A photo the server refuses marks that visit error.
+//
+// What the grid worker sees of it (components/sync-banner, the 走访同步 page): progress() while a
+// sync runs (visits done of all, the photo being uploaded and its percent), lastSyncAt() (the last
+// time the server answered a batch), and for each refused visit whether retrying can help
+// (`retryable`: the server's word when it sends one — contracts.md §4 — else false for the codes
+// below that no retry can change, e.g. a visit too old to be recorded).
 
 const STORAGE_KEY = 'hh_visit_queue'
 const SYNCED = ['created', 'duplicate']
+
+// Refusals that sending the same visit again cannot change (when the server does not say).
+const NOT_RETRYABLE = [
+  'invalid_item',
+  'validation_error',
+  'household_not_found',
+  'household_out_of_scope',
+  'visited_at_in_future',
+  'visited_at_too_old',
+  'visit_too_old',
+  'resident_not_in_household',
+  'client_id_conflict',
+  'upload_too_large',
+  'unsupported_media_type',
+]
+
+function isRetryable(result) {
+  if (result && typeof result.retryable === 'boolean') return result.retryable
+  return NOT_RETRYABLE.indexOf((result && result.error) || '') < 0
+}
 
 // What the server's per-item error codes mean, when it sends no detail.
 const ERROR_TEXT = {
@@ -35,6 +61,7 @@ const ERROR_TEXT = {
   household_out_of_scope: '该住户不在您负责的网格或楼栋内',
   visited_at_in_future: '走访时间晚于当前时间，请检查手机的日期和时间',
   visited_at_too_old: '走访时间超出补录期限，请联系社区补登',
+  visit_too_old: '走访时间超出补录期限，请联系社区补登',
   resident_not_in_household: '所选居民不是该户的登记居民',
   client_id_conflict: '记录编号冲突，请删除后重新录入',
 }
@@ -72,6 +99,8 @@ function createVisitQueue(options = {}) {
   const now = options.now || (() => new Date().toISOString())
 
   let items = read()
+  let meta = readMeta()
+  let progress = null // {done, total, photo: {index, total, percent} | null} while a sync runs
   let online = true
   let running = null
   let retryTimer = null
@@ -88,10 +117,37 @@ function createVisitQueue(options = {}) {
     }
   }
 
-  function save() {
-    getWx().setStorageSync(key, items)
+  function readMeta() {
+    try {
+      const stored = getWx().getStorageSync(key + '_meta')
+      return stored && typeof stored === 'object' ? stored : {}
+    } catch (e) {
+      return {}
+    }
+  }
+
+  function notify() {
     const snapshot = list()
     listeners.slice().forEach((fn) => fn(snapshot))
+  }
+
+  function save() {
+    getWx().setStorageSync(key, items)
+    notify()
+  }
+
+  function noteSynced() {
+    meta = Object.assign({}, meta, { last_sync_at: now() })
+    try {
+      getWx().setStorageSync(key + '_meta', meta)
+    } catch (e) {
+      // display only
+    }
+  }
+
+  function setProgress(values) {
+    progress = values === null ? null : Object.assign({}, progress || {}, values)
+    notify()
   }
 
   function list() {
@@ -125,6 +181,7 @@ function createVisitQueue(options = {}) {
       state: 'pending',
       detail: '',
       error_code: null,
+      retryable: true,
       attempts: 0,
       created_at: now(),
       synced_at: null,
@@ -138,7 +195,7 @@ function createVisitQueue(options = {}) {
   }
 
   function retry(clientId) {
-    update(clientId, { state: 'pending', detail: '', error_code: null })
+    update(clientId, { state: 'pending', detail: '', error_code: null, retryable: true })
     save()
     return sync()
   }
@@ -177,6 +234,7 @@ function createVisitQueue(options = {}) {
         update(it.client_id, {
           state: 'error',
           error_code: r.error || null,
+          retryable: isRetryable(r),
           detail: r.detail || ERROR_TEXT[r.error] || '提交失败',
         })
       }
@@ -202,11 +260,13 @@ function createVisitQueue(options = {}) {
     if (!todo.length) return Promise.resolve('ok')
     if (!upload) return Promise.resolve('ok')
     return todo.reduce(
-      (prev, [fi, pi, path]) =>
+      (prev, [fi, pi, path], index) =>
         prev.then((outcome) => {
           if (outcome !== 'ok') return outcome
+          setProgress({ photo: { index: index + 1, total: todo.length, percent: 0 } })
+          const onProgress = (percent) => setProgress({ photo: { index: index + 1, total: todo.length, percent: Math.round(percent || 0) } })
           return Promise.resolve()
-            .then(() => upload(path))
+            .then(() => upload(path, onProgress))
             .then(
               (url) => {
                 const latest = current(clientId)
@@ -219,7 +279,12 @@ function createVisitQueue(options = {}) {
               },
               (err) => {
                 if (isTransient(err)) return 'offline'
-                update(clientId, { state: 'error', error_code: (err && err.code) || null, detail: '照片上传失败：' + ((err && err.detail) || '请重试') })
+                update(clientId, {
+                  state: 'error',
+                  error_code: (err && err.code) || null,
+                  retryable: isRetryable({ error: err && err.code }) && !(err && (err.status === 413 || err.status === 415 || err.status === 422)),
+                  detail: '照片上传失败：' + ((err && err.detail) || '请重试'),
+                })
                 save()
                 return 'refused'
               }
@@ -264,6 +329,8 @@ function createVisitQueue(options = {}) {
       .then(
         (results) => {
           applyResults(batch, results)
+          noteSynced()
+          setProgress({ done: ((progress && progress.done) || 0) + batch.length, photo: null })
           save()
           return 'ok'
         },
@@ -287,7 +354,13 @@ function createVisitQueue(options = {}) {
               Promise.resolve('ok')
             )
           }
-          update(batch[0].client_id, { state: 'error', error_code: (err && err.code) || null, detail: (err && err.detail) || '提交失败' })
+          noteSynced()
+          update(batch[0].client_id, {
+            state: 'error',
+            error_code: (err && err.code) || null,
+            retryable: isRetryable({ error: err && err.code }) && !(err && err.status === 422),
+            detail: (err && err.detail) || '提交失败',
+          })
           save()
           return 'refused'
         }
@@ -315,6 +388,7 @@ function createVisitQueue(options = {}) {
     if (running) return running
     if (!online || !items.some((it) => it.state === 'pending')) return Promise.resolve(counts())
     clearRetry()
+    setProgress({ done: 0, total: items.filter((it) => it.state === 'pending').length, photo: null })
     const loop = () => {
       const batch = items.filter((it) => it.state === 'pending').slice(0, batchSize)
       if (!batch.length || !online) return Promise.resolve('ok')
@@ -325,10 +399,12 @@ function createVisitQueue(options = {}) {
         running = null
         if (outcome === 'offline') scheduleRetry()
         else retryCount = 0
+        setProgress(null)
         return counts()
       },
       (err) => {
         running = null
+        setProgress(null)
         throw err
       }
     )
@@ -342,6 +418,7 @@ function createVisitQueue(options = {}) {
       retryCount = 0
       sync()
     }
+    if (online !== wasOnline) notify()
   }
 
   // Starts listening to the network; visits left "syncing" by a killed app go back to pending.
@@ -356,6 +433,7 @@ function createVisitQueue(options = {}) {
       w.getNetworkType({
         success: (res) => {
           online = res.networkType !== 'none'
+          notify()
           resolve()
         },
         fail: () => resolve(),
@@ -390,7 +468,10 @@ function createVisitQueue(options = {}) {
     stop,
     subscribe,
     isOnline: () => online,
+    isSyncing: () => !!running,
+    progress: () => (progress ? JSON.parse(JSON.stringify(progress)) : null),
+    lastSyncAt: () => meta.last_sync_at || null,
   }
 }
 
-module.exports = { createVisitQueue, uuid4, resultsOf, isLocalPath, STORAGE_KEY, ERROR_TEXT }
+module.exports = { createVisitQueue, uuid4, resultsOf, isLocalPath, isRetryable, STORAGE_KEY, ERROR_TEXT, NOT_RETRYABLE }

@@ -6,22 +6,31 @@ const { installWx } = require('./helpers/wx')
 
 const SPEC_PATH = path.resolve(__dirname, '../../openapi/openapi.json')
 const spec = JSON.parse(fs.readFileSync(SPEC_PATH, 'utf8'))
+// contracts.md's additions, for routes and fields the backend has not shipped yet
+const contract = require('./helpers/contract')
 
 // One sample call per function; every field the function can send is filled in.
 const SAMPLES = {
   login: [],
   uploadPhoto: ['wxfile://tmp/a.jpg'],
+  uploadVoice: ['wxfile://tmp/voice-1.mp3'],
+  verifyPhone: ['0a1b2c3d4e'],
+  leaveHousehold: [],
+  listVerifications: [{ status: 'pending', cursor: '3', limit: 20 }],
+  approveVerification: [12],
+  rejectVerification: [12, '该户登记的居民不认识申请人'],
+  requestCallback: [41],
   getMe: [],
   updateMe: [{ name: '王秀兰', phone: '13800000001', compound_id: 1, household_id: 2 }],
   searchCompounds: [{ q: '锦华', cursor: '3', limit: 20 }],
   getMember: [],
-  updateMember: [{ skills: ['水电维修'], work_unit: '税务局', available: true }],
+  updateMember: [{ skills: ['水电维修'], work_unit: '税务局', available: true, share_phone: false }],
   registerMember: [{ compound_id: 1, work_unit: '税务局', skills: ['水电维修'] }],
   listRegistrations: [{ status: 'pending', compound_id: 1, cursor: '3', limit: 20 }],
   approveRegistration: [21],
   rejectRegistration: [21, '不是本小区居民'],
   listCategories: [],
-  createWish: [{ title: '水龙头漏水', description: '一直滴水', category: 'repair', photos: ['/uploads/a.jpg'] }],
+  createWish: [{ title: '水龙头漏水', description: '一直滴水', category: 'repair', photos: ['/uploads/a.jpg'], voice: '/uploads/v.mp3', voice_seconds: 12 }],
   listWishes: [{ status: 'pending_review', compound_id: 1, mine: true, cursor: '3', limit: 20 }],
   listWall: [{ compound_id: 1, cursor: '3', limit: 20 }],
   getWish: [5],
@@ -53,7 +62,8 @@ const SAMPLES = {
         outcome: 'met',
         people_met: ['户主'],
         note: '身体不错',
-        findings: [{ kind: 'need', text: '想请人换灯泡', photos: ['/uploads/a.jpg'] }],
+        location: { lat: 37.4563, lng: 118.5821, accuracy: 12 },
+        findings: [{ kind: 'need', text: '想请人换灯泡', photos: ['/uploads/a.jpg'], resident_id: 101 }],
       },
     ],
   ],
@@ -91,6 +101,21 @@ function findOperation(method, urlPath) {
     const re = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$')
     if (re.test(urlPath) && spec.paths[template][method.toLowerCase()]) {
       return { template, op: spec.paths[template][method.toLowerCase()] }
+    }
+  }
+  return null
+}
+
+// A route of contracts.md that openapi.json does not have yet, as an operation of the same shape.
+function findContractRoute(method, urlPath) {
+  for (const key of Object.keys(contract.routes)) {
+    const [m, template] = key.split(' ')
+    const re = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$')
+    if (m === method && re.test(urlPath)) {
+      const r = contract.routes[key]
+      const op = { parameters: r.query.map((name) => ({ in: 'query', name })) }
+      if (r.body) op.requestBody = { content: { 'application/json': { schema: { properties: r.body.properties.reduce((o, k) => Object.assign(o, { [k]: {} }), {}), required: r.body.required } } } }
+      return { template, op, fromContract: true }
     }
   }
   return null
@@ -138,8 +163,8 @@ describe.each(Object.keys(SAMPLES))('%s', (name) => {
     expect(calls).toHaveLength(1)
     const call = calls[0]
 
-    const found = findOperation(call.method, call.path)
-    if (!found) throw new Error(`${name}: ${call.method} ${call.path} is not in openapi.json`)
+    const found = findOperation(call.method, call.path) || findContractRoute(call.method, call.path)
+    if (!found) throw new Error(`${name}: ${call.method} ${call.path} is not in openapi.json nor in contracts.md`)
     const { op, template } = found
 
     // query parameters must be declared
@@ -162,11 +187,12 @@ describe.each(Object.keys(SAMPLES))('%s', (name) => {
     }
     expect(content['application/json']).toBeTruthy()
     const schema = resolve(content['application/json'].schema)
-    const props = Object.keys(schema.properties || {})
+    const extra = contract.bodies[call.method + ' ' + template] || {}
+    const props = Object.keys(schema.properties || {}).concat(extra.add || [])
     Object.keys(call.data || {}).forEach((k) => {
       if (props.indexOf(k) < 0) throw new Error(`${name}: body field "${k}" is not in ${call.method} ${template}`)
     })
-    ;(schema.required || []).forEach((k) => {
+    ;(schema.required || []).filter((k) => (extra.optional || []).indexOf(k) < 0).forEach((k) => {
       if (!(k in (call.data || {}))) throw new Error(`${name}: required body field "${k}" missing for ${template}`)
     })
   })
@@ -182,8 +208,13 @@ test('postVisitBatch: each visit and finding fits VisitIn and FindingIn', async 
   const visitIn = resolve({ $ref: '#/components/schemas/VisitIn' })
   const findingIn = resolve({ $ref: '#/components/schemas/FindingIn' })
   expect(visitIn && findingIn).toBeTruthy()
+  const locationIn = resolve({ $ref: '#/components/schemas/LocationIn' })
   body.visits.forEach((v) => {
     Object.keys(v).forEach((k) => expect(Object.keys(visitIn.properties)).toContain(k))
+    if (v.location) {
+      Object.keys(v.location).forEach((k) => expect(Object.keys(locationIn.properties)).toContain(k))
+      locationIn.required.forEach((k) => expect(v.location).toHaveProperty(k))
+    }
     visitIn.required.forEach((k) => expect(v).toHaveProperty(k))
     expect(visitIn.properties.outcome.enum).toContain(v.outcome)
     v.findings.forEach((f) => {
@@ -192,4 +223,27 @@ test('postVisitBatch: each visit and finding fits VisitIn and FindingIn', async 
       expect(findingIn.properties.kind.enum).toContain(f.kind)
     })
   })
+})
+
+// The overlay only stands in for what openapi.json lacks: an entry the backend has shipped is
+// reported so it can be removed (the client is then checked against the real schema alone).
+test('contracts.md overlay: every route is used by the client; shipped ones are pointed out', () => {
+  const shipped = Object.keys(contract.routes).filter((key) => {
+    const [m, template] = key.split(' ')
+    const path = template.replace(/\{[^}]+\}/g, '1')
+    return !!findOperation(m, path)
+  })
+  if (shipped.length) console.warn('contracts.md routes now in openapi.json (remove them from tests/helpers/contract.js): ' + shipped.join(', '))
+  const source = fs.readFileSync(path.resolve(__dirname, '../services/api.js'), 'utf8')
+  Object.keys(contract.routes).forEach((key) => {
+    const tail = key.split(' ')[1].split('/').filter((p) => p && p[0] !== '{').pop()
+    expect(source).toContain('/' + tail)
+  })
+})
+
+test('a visit location is LocationIn {lat, lng, accuracy} (contracts.md §4 says latitude / longitude; the schema wins)', () => {
+  const loc = resolve({ $ref: '#/components/schemas/LocationIn' })
+  expect(Object.keys(loc.properties).sort()).toEqual(['accuracy', 'lat', 'lng'])
+  const findingIn = resolve({ $ref: '#/components/schemas/FindingIn' })
+  expect(Object.keys(findingIn.properties)).toContain('resident_id')
 })

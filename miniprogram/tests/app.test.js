@@ -54,3 +54,28 @@ test('onLaunch starts the offline visit queue: visits left on the phone sync whe
   expect(api.callsTo('POST /api/v1/visits/batch')[0].data.visits[0].client_id).toBe('11111111-2222-4333-8444-555555555555')
   expect(require('../services/visits').get().list()[0].state).toBe('created')
 })
+
+test('offline at launch, the last known user is used (a grid worker keeps the 走访 tab)', async () => {
+  const { setup } = require('./helpers/page')
+  const { NETWORK_DOWN } = require('./helpers/wx')
+  const fixtures = require('./helpers/fixtures')
+  const { wx, api } = setup()
+  api.on('GET /api/v1/me', fixtures.gridWorkerMe())
+  let session = require('../services/session')
+  await session.load()
+  expect(wx.getStorageSync('hh_me').name).toBe('孙丽')
+
+  // the next launch, no signal
+  jest.resetModules()
+  session = require('../services/session')
+  api.on('GET /api/v1/me', NETWORK_DOWN)
+  const me = await session.load({ silent: true })
+  expect(me.roles).toContain('grid_worker')
+  expect(require('../utils/roles').tabsFor(me).map((t) => t.key)).toContain('todo')
+
+  // a refusal is not hidden behind the cache, and logging out forgets it
+  api.on('GET /api/v1/me', require('./helpers/wx').fail(403, 'forbidden', '账号已停用'))
+  await expect(session.load({ force: true, silent: true })).rejects.toMatchObject({ status: 403 })
+  session.clear()
+  expect(wx.getStorageSync('hh_me')).toBe('')
+})

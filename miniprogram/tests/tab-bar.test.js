@@ -14,9 +14,10 @@ test('a resident gets 首页, 我的心愿, 我的; roles arriving later add the
   expect(text(bar)).toBe('首页我的心愿我的')
 
   const session = require('../services/session')
-  session.set(fixtures.memberMe({ roles: ['resident', 'party_member', 'dispatcher'] }))
+  session.set(fixtures.memberMe({ roles: ['resident', 'party_member', 'dispatcher', 'grid_worker'] }))
   await flush()
-  expect(text(bar)).toBe('首页我的心愿接单派单我的')
+  // 派单 is on 首页 (WeChat allows 5 tab pages; the grid worker's 走访 has the fifth)
+  expect(text(bar)).toBe('首页我的心愿接单走访我的')
 })
 
 test('update(key) highlights the tab; choosing one switches to it', async () => {
@@ -52,12 +53,27 @@ test('首页 carries the unread count of the inbox', async () => {
   expect(text(bar)).toBe('首页我的心愿我的')
 })
 
-test('grid workers keep the resident tabs (走访 is on 首页: WeChat allows 5 tabs)', async () => {
+test('grid workers and building chiefs get the 走访 tab', async () => {
   const bar = render('custom-tab-bar/index')
   const session = require('../services/session')
   session.set(fixtures.gridWorkerMe())
   await flush()
-  expect(text(bar)).toBe('首页我的心愿我的')
+  expect(text(bar)).toBe('首页我的心愿走访我的')
+  session.set(fixtures.chiefMe())
+  await flush()
+  expect(text(bar)).toBe('首页我的心愿走访我的')
+  await tap(bar, '#tab-todo')
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/todo/todo' })
+})
+
+test('长辈模式 reaches the tab bar: class and scale on its root', async () => {
+  const bar = render('custom-tab-bar/index')
+  await flush()
+  expect(bar.data.ui.elder).toBe(false)
+  require('../services/ui-mode').setElder(true)
+  await flush()
+  expect(bar.data.ui.elder).toBe(true)
+  expect(bar.data.ui.cls).toBe('mode-elder')
 })
 
 test('app.json declares at most 5 tab pages, each a page of the app', () => {

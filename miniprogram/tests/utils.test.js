@@ -20,14 +20,30 @@ describe('time', () => {
     expect(time.formatRelative(undefined)).toBe('')
   })
 
-  test('relative times count days in Shanghai', () => {
+  test('times in words, days counted in Shanghai: 今天 14:30、昨天、11月28日', () => {
     const now = new Date('2026-11-20T02:00:00Z') // 10:00 in Shanghai
     expect(time.formatRelative('2026-11-20T01:59:30Z', now)).toBe('刚刚')
     expect(time.formatRelative('2026-11-20T01:15:00Z', now)).toBe('45分钟前')
-    expect(time.formatRelative('2026-11-19T17:00:00Z', now)).toBe('9小时前') // 01:00 today in Shanghai
+    expect(time.formatRelative('2026-11-19T17:00:00Z', now)).toBe('今天 01:00') // 01:00 today in Shanghai
     expect(time.formatRelative('2026-11-19T15:00:00Z', now)).toBe('昨天 23:00')
-    expect(time.formatRelative('2026-10-01T00:00:00Z', now)).toBe('10-01 08:00')
-    expect(time.formatRelative('2025-10-01T00:00:00Z', now)).toBe('2025-10-01 08:00')
+    expect(time.formatRelative('2026-10-01T00:00:00Z', now)).toBe('10月1日 08:00')
+    expect(time.formatRelative('2025-10-01T00:00:00Z', now)).toBe('2025年10月1日 08:00')
+    expect(time.formatMoment('2026-11-20T01:15:00Z', now)).toBe('今天 09:15')
+    expect(time.formatDay('2026-11-28T06:30:00Z', now)).toBe('11月28日')
+    expect(time.formatDay('2026-11-20T17:00:00Z', now)).toBe('明天')
+    expect(time.formatDay('2026-11-19T03:00:00Z', now)).toBe('昨天')
+    expect(time.formatDay('2025-12-31T17:00:00Z', now)).toBe('1月1日') // 1 January 2026 in Shanghai, this year
+    expect(time.formatDay('2025-06-30T17:00:00Z', now)).toBe('2025年7月1日')
+  })
+
+  test('statistics periods in words: 2026年第四季度', () => {
+    expect(time.formatPeriod('2026-Q4')).toBe('2026年第四季度')
+    expect(time.formatPeriod('2026-q1')).toBe('2026年第一季度')
+    expect(time.formatPeriod('2026-11')).toBe('2026年11月')
+    expect(time.formatPeriod('2026-03')).toBe('2026年3月')
+    expect(time.formatPeriod('2026-H2')).toBe('2026年下半年')
+    expect(time.formatPeriod('2026')).toBe('2026年')
+    expect(time.formatPeriod('最近30天')).toBe('最近30天')
   })
 
   test('offer deadlines', () => {
@@ -43,9 +59,10 @@ describe('roles', () => {
   test('tabs per role', () => {
     expect(roles.tabsFor(fixtures.me()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
     expect(roles.tabsFor(fixtures.memberMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'orders', 'me'])
-    expect(roles.tabsFor(fixtures.dispatcherMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'dispatch', 'me'])
-    expect(roles.tabsFor(fixtures.gridWorkerMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
-    expect(roles.tabsFor(fixtures.chiefMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
+    expect(roles.tabsFor(fixtures.dispatcherMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'me'])
+    expect(roles.tabsFor(fixtures.gridWorkerMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'todo', 'me'])
+    expect(roles.tabsFor(fixtures.chiefMe()).map((t) => t.key)).toEqual(['home', 'wishes', 'todo', 'me'])
+    expect(roles.tabsFor(fixtures.dispatcherMe()).map((t) => t.key)).not.toContain('dispatch')
   })
 
   test('home entries per role', () => {
@@ -53,6 +70,8 @@ describe('roles', () => {
     expect(keys(fixtures.me())).toEqual(['new-wish', 'my-wishes', 'airing', 'register'])
     expect(keys(fixtures.memberMe())).toEqual(['new-wish', 'my-wishes', 'airing', 'wall', 'orders', 'profile'])
     expect(keys(fixtures.dispatcherMe())).toEqual(['new-wish', 'my-wishes', 'airing', 'register', 'queue', 'followup', 'registrations'])
+    expect(keys(fixtures.gridWorkerMe())).toEqual(expect.arrayContaining(['todo', 'households', 'visit-queue', 'verifications', 'coverage']))
+    expect(keys(fixtures.chiefMe())).toContain('verifications')
     expect(keys(fixtures.me({ roles: ['resident', 'community_admin'] }))).toEqual(expect.arrayContaining(['registrations', 'rates']))
     expect(keys(fixtures.me({ roles: ['street_admin'] }))).toContain('rates')
     expect(keys(fixtures.me())).not.toContain('rates')
@@ -67,13 +86,21 @@ describe('roles', () => {
   })
 })
 
+// Every page of app.json, the main package's and the subpackages'.
+function allPages() {
+  const app = require('../app.json')
+  const out = app.pages.slice()
+  ;(app.subPackages || []).forEach((sp) => sp.pages.forEach((p) => out.push(sp.root + '/' + p)))
+  return out
+}
+
 describe('app.json', () => {
   test('every page and tab page exists with its four files', () => {
     const fs = require('fs')
     const path = require('path')
     const root = path.resolve(__dirname, '..')
     const app = require('../app.json')
-    app.pages.forEach((p) => ['.js', '.json', '.wxml', '.wxss'].forEach((ext) => expect(fs.existsSync(path.join(root, p + ext))).toBe(true)))
+    allPages().forEach((p) => ['.js', '.json', '.wxml', '.wxss'].forEach((ext) => expect([p + ext, fs.existsSync(path.join(root, p + ext))]).toEqual([p + ext, true])))
     app.tabBar.list.forEach((t) => expect(app.pages).toContain(t.pagePath))
     roles.TABS.forEach((t) => expect(app.tabBar.list.map((x) => '/' + x.pagePath)).toContain(t.path))
   })
@@ -109,10 +136,26 @@ describe('app.json', () => {
 describe('links', () => {
   const { PAGES, pageFor } = require('../utils/links')
 
-  test('PAGES are the non-tab pages of app.json', () => {
+  test('PAGES are the non-tab pages of app.json, subpackages included; TAB_PAGES the tab pages', () => {
     const app = require('../app.json')
+    const { TAB_PAGES } = require('../utils/links')
     const tabs = app.tabBar.list.map((t) => t.pagePath)
-    expect(PAGES.slice().sort()).toEqual(app.pages.filter((p) => tabs.indexOf(p) < 0).sort())
+    expect(PAGES.slice().sort()).toEqual(allPages().filter((p) => tabs.indexOf(p) < 0).sort())
+    expect(TAB_PAGES.slice().sort()).toEqual(tabs.slice().sort())
+  })
+
+  test('the pages the backend links to keep their paths', () => {
+    // subscribe messages and inbox items carry these (backend/**): moving them breaks old messages
+    ;['pages/wish/detail/detail', 'pages/issue/detail/detail', 'pages/member/register/register'].forEach((p) =>
+      expect(allPages()).toContain(p)
+    )
+  })
+
+  test('tab pages are in the main package, each subpackage root holds only its own pages', () => {
+    const app = require('../app.json')
+    const roots = app.subPackages.map((sp) => sp.root + '/')
+    app.tabBar.list.forEach((t) => expect(app.pages).toContain(t.pagePath))
+    app.pages.forEach((p) => roots.forEach((r) => expect(p.startsWith(r)).toBe(false)))
   })
 
   test('messages lead to their page, or by what they refer to', () => {

@@ -1,30 +1,23 @@
-// Display helpers shared by the pages: status colours, times, photo URLs.
+// Display helpers shared by the pages: status words and colours (from utils/glossary.js), times
+// in words, photo URLs.
 
 const config = require('../config')
 const time = require('./time')
+const glossary = require('./glossary')
 
-// TDesign tag themes per wish status.
-const WISH_THEMES = {
-  pending_review: 'warning',
-  rejected: 'danger',
-  open: 'primary',
-  dispatched: 'primary',
-  accepted: 'primary',
-  completed: 'warning',
-  closed: 'success',
-  cancelled: 'default',
+const WISH_THEMES = glossary.THEMES.wish
+const ORDER_THEMES = glossary.THEMES.order
+
+const TITLE_MAX = 20
+
+// A wish's title from what the resident said, as the server makes it (contracts.md §3): the first
+// sentence, at most 20 characters. "厨房水龙头漏水，关不紧。晚上…" → "厨房水龙头漏水，关不紧"
+function titleFrom(description) {
+  const text = String(description || '').replace(/\s+/g, ' ').trim()
+  if (!text) return ''
+  const first = text.split(/[。！？!?\n]/)[0].trim() || text
+  return first.length > TITLE_MAX ? first.slice(0, TITLE_MAX) : first
 }
-
-const ORDER_THEMES = {
-  offered: 'warning',
-  accepted: 'primary',
-  completed: 'success',
-  declined: 'default',
-  expired: 'danger',
-  cancelled: 'default',
-}
-
-const REGISTRATION_LABELS = { pending: '待审批', approved: '已通过', rejected: '未通过' }
 
 // Uploads come back as "/uploads/<name>.jpg", relative to the API host.
 function mediaUrl(url) {
@@ -35,7 +28,8 @@ function mediaUrl(url) {
 
 function wishItem(w) {
   return Object.assign({}, w, {
-    theme: WISH_THEMES[w.status] || 'default',
+    status_label: glossary.label('wish', w.status, w.status_label),
+    theme: glossary.theme('wish', w.status),
     createdText: time.formatRelative(w.created_at),
   })
 }
@@ -51,8 +45,10 @@ function deadlineText(o) {
 
 function orderItem(o) {
   return Object.assign({}, o, {
-    theme: ORDER_THEMES[o.status] || 'default',
-    wishTheme: WISH_THEMES[o.wish_status] || 'default',
+    status_label: glossary.label('order', o.status, o.status_label),
+    kindLabel: glossary.ORDER_KIND[o.kind] || '',
+    theme: glossary.theme('order', o.status),
+    wishTheme: glossary.theme('wish', o.wish_status),
     createdText: time.formatRelative(o.created_at),
     expiresText: deadlineText(o),
     overdue: (o.status === 'offered' && time.isPast(o.expires_at)) || (o.status === 'accepted' && time.isPast(o.due_at)),
@@ -61,13 +57,14 @@ function orderItem(o) {
 
 function registrationItem(r) {
   return Object.assign({}, r, {
-    statusLabel: REGISTRATION_LABELS[r.status] || r.status,
-    createdText: time.formatDateTime(r.created_at),
+    statusLabel: glossary.label('registration', r.status),
+    theme: glossary.theme('registration', r.status),
+    createdText: time.formatRelative(r.created_at),
     skillsText: (r.skills || []).join('、') || '未填写',
   })
 }
 
-module.exports = { WISH_THEMES, ORDER_THEMES, mediaUrl, wishItem, orderItem, registrationItem }
+module.exports = { WISH_THEMES, ORDER_THEMES, mediaUrl, wishItem, orderItem, registrationItem, titleFrom }
 
 // Every skill the wish categories ask for, once, in category order (suggestions for members).
 function skillSuggestions(categories) {

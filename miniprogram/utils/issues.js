@@ -1,8 +1,11 @@
 // Grid issue categories and urgencies, as backend/issues/state.py has them (a test checks them
 // against openapi/openapi.json, so the form cannot offer what the server refuses).
+const { FINDING_KIND } = require('./glossary')
+
+// (the first two are the same words as the visit findings they come from)
 const CATEGORIES = [
-  { code: 'hazard', label: '安全隐患' },
-  { code: 'dispute', label: '矛盾纠纷' },
+  { code: 'hazard', label: FINDING_KIND.hazard },
+  { code: 'dispute', label: FINDING_KIND.dispute },
   { code: 'environment', label: '环境卫生' },
   { code: 'facility', label: '设施损坏' },
   { code: 'illegal_building', label: '违章搭建' },

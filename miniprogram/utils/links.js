@@ -2,32 +2,37 @@
 // The backend sends `page` ("pages/wish/detail/detail?id=42") and `ref_type` / `ref_id`; a page
 // this app does not have is mapped by what the message refers to.
 
-// The non-tab pages of app.json (tests/utils.test.js keeps this list in step with it).
+// The non-tab pages of app.json, subpackages included (tests/utils.test.js keeps this list in step).
 const PAGES = [
   'pages/bind/bind',
   'pages/wish/new/new',
   'pages/wish/detail/detail',
   'pages/inbox/inbox',
+  'pages/verify/verify',
   'pages/member/wall/wall',
   'pages/member/complete/complete',
   'pages/member/register/register',
   'pages/member/profile/profile',
+  'pages/dispatch/queue/queue',
   'pages/dispatch/candidates/candidates',
   'pages/dispatch/followup/followup',
   'pages/dispatch/registrations/registrations',
-  'pages/grid/todo/todo',
   'pages/grid/households/households',
   'pages/grid/household/household',
   'pages/grid/visit/visit',
   'pages/grid/queue/queue',
   'pages/grid/coverage/coverage',
-  'pages/airing/list/list',
-  'pages/airing/detail/detail',
-  'pages/stats/rates/rates',
+  'pages/grid/verifications/verifications',
   'pages/issue/list/list',
   'pages/issue/detail/detail',
   'pages/issue/new/new',
+  'pages/stats/rates/rates',
+  'pages/airing/list/list',
+  'pages/airing/detail/detail',
 ]
+
+// Tab pages: a message that leads to one opens it with wx.switchTab.
+const TAB_PAGES = ['pages/home/home', 'pages/wish/mine/mine', 'pages/orders/orders', 'pages/todo/todo', 'pages/me/me']
 
 function splitPage(page) {
   const clean = String(page || '').replace(/^\//, '')
@@ -37,11 +42,15 @@ function splitPage(page) {
 
 function pageFor(message) {
   const { path, query } = splitPage(message.page)
-  if (path && PAGES.indexOf(path) >= 0) return '/' + path + query
+  if (path && (PAGES.indexOf(path) >= 0 || TAB_PAGES.indexOf(path) >= 0)) return '/' + path + query
   if (message.ref_type === 'wish' && message.ref_id) return '/pages/wish/detail/detail?id=' + message.ref_id
   if (message.ref_type === 'issue' && message.ref_id) return '/pages/issue/detail/detail?id=' + message.ref_id
   if (message.ref_type === 'registration') return '/pages/member/register/register'
   return ''
 }
 
-module.exports = { PAGES, pageFor, splitPage }
+function isTab(url) {
+  return TAB_PAGES.indexOf(splitPage(url).path) >= 0
+}
+
+module.exports = { PAGES, TAB_PAGES, pageFor, splitPage, isTab }

@@ -1,4 +1,5 @@
 // Roles from GET /api/v1/me and what each one sees: the tab bar and the home page entries.
+const { ACTIONS } = require('./glossary')
 
 const ROLE_LABELS = {
   resident: '居民',
@@ -31,13 +32,14 @@ function roleLabels(me) {
   return ((me && me.roles) || []).map((r) => ROLE_LABELS[r] || r)
 }
 
-// Tab pages, in app.json order; custom-tab-bar shows those the user's roles allow.
-// WeChat allows at most 5 tabs in app.json: 走访 is reached from 首页 instead of the tab bar.
+// Tab pages, in app.json order; custom-tab-bar shows those the user's roles allow. WeChat allows
+// at most 5 tab pages: the grid worker's 走访 (on foot, all day) has one, and the dispatcher's
+// 审核派单 (desk work) is the first entry of 首页 → 小区工作 instead.
 const TABS = [
   { key: 'home', text: '首页', icon: 'home', path: '/pages/home/home' },
-  { key: 'wishes', text: '我的心愿', icon: 'heart', path: '/pages/wish/mine/mine' },
-  { key: 'orders', text: '接单', icon: 'task', path: '/pages/member/orders/orders', role: 'party_member' },
-  { key: 'dispatch', text: '派单', icon: 'assignment', path: '/pages/dispatch/queue/queue', role: 'dispatcher' },
+  { key: 'wishes', text: ACTIONS.myWishes, icon: 'heart', path: '/pages/wish/mine/mine' },
+  { key: 'orders', text: '接单', icon: 'task', path: '/pages/orders/orders', role: 'party_member' },
+  { key: 'todo', text: '走访', icon: 'location', path: '/pages/todo/todo', roles: GRID_ROLES },
   { key: 'me', text: '我的', icon: 'user', path: '/pages/me/me' },
 ]
 
@@ -51,8 +53,8 @@ function homeSections(me) {
     {
       title: '居民服务',
       entries: [
-        { key: 'new-wish', text: '我要点单', icon: 'edit', url: '/pages/wish/new/new' },
-        { key: 'my-wishes', text: '我的心愿', icon: 'heart', url: '/pages/wish/mine/mine', tab: true },
+        { key: 'new-wish', text: ACTIONS.newWish, icon: 'edit', url: '/pages/wish/new/new' },
+        { key: 'my-wishes', text: ACTIONS.myWishes, icon: 'heart', url: '/pages/wish/mine/mine', tab: true },
         { key: 'airing', text: '晾晒台', icon: 'sunny', url: '/pages/airing/list/list' },
       ],
     },
@@ -62,7 +64,7 @@ function homeSections(me) {
       title: '党员服务',
       entries: [
         { key: 'wall', text: '心愿墙', icon: 'view-module', url: '/pages/member/wall/wall' },
-        { key: 'orders', text: '我的接单', icon: 'task', url: '/pages/member/orders/orders', tab: true },
+        { key: 'orders', text: '我的接单', icon: 'task', url: '/pages/orders/orders', tab: true },
         { key: 'profile', text: '技能与时间', icon: 'tools', url: '/pages/member/profile/profile' },
       ],
     })
@@ -71,7 +73,7 @@ function homeSections(me) {
   }
   const staff = []
   if (hasRole(me, 'dispatcher')) {
-    staff.push({ key: 'queue', text: '审核派单', icon: 'assignment', url: '/pages/dispatch/queue/queue', tab: true })
+    staff.push({ key: 'queue', text: '审核派单', icon: 'assignment', url: '/pages/dispatch/queue/queue' })
     staff.push({ key: 'followup', text: '派单跟进', icon: 'time', url: '/pages/dispatch/followup/followup' })
   }
   if (hasRole(me, 'dispatcher') || hasRole(me, 'community_admin')) {
@@ -80,9 +82,10 @@ function homeSections(me) {
   if (staff.length) sections.push({ title: '小区工作', entries: staff })
   if (hasAnyRole(me, GRID_ROLES)) {
     const grid = [
-      { key: 'todo', text: '待走访', icon: 'location', url: '/pages/grid/todo/todo' },
+      { key: 'todo', text: '待走访', icon: 'location', url: '/pages/todo/todo', tab: true },
       { key: 'households', text: '住户台账', icon: 'home', url: '/pages/grid/households/households' },
       { key: 'visit-queue', text: '走访同步', icon: 'cloud-upload', url: '/pages/grid/queue/queue' },
+      { key: 'verifications', text: '住户认证审核', icon: 'user-checked', url: '/pages/grid/verifications/verifications' },
     ]
     // coverage is for grid workers (building chiefs are counted in it, but do not read it)
     if (hasRole(me, 'grid_worker')) {

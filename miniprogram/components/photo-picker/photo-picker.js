@@ -1,8 +1,10 @@
 // <photo-picker max="9" bind:change="onPhotos" />
 // Lets the user pick photos (wx.chooseMedia), uploads each one at once, and reports
 // {urls, uploading} in a "change" event: urls are the uploaded ones, in order; uploading says
-// whether some are still on their way (the form should wait before submitting).
+// whether some are still on their way (the form should wait before submitting). Each photo shows
+// its upload percent; the privacy notice (services/privacy.js) comes before the camera.
 const api = require('../../services/api')
+const privacy = require('../../services/privacy')
 
 let seq = 0
 
@@ -18,6 +20,10 @@ Component({
     onAdd() {
       const left = this.data.max - this.data.photos.length
       if (left <= 0) return Promise.resolve()
+      return privacy.ensure('拍照或选择照片').then((ok) => (ok ? this.choose(left) : undefined))
+    },
+
+    choose(left) {
       return new Promise((resolve) => {
         wx.chooseMedia({
           count: left,
@@ -35,6 +41,7 @@ Component({
         key: 'p' + ++seq,
         path,
         status: 'uploading',
+        percent: 0,
         url: '',
       }))
       this.setData({ photos: this.data.photos.concat(added) })
@@ -45,17 +52,18 @@ Component({
     upload(key) {
       const photo = this.data.photos.find((p) => p.key === key)
       if (!photo) return Promise.resolve()
-      this.patch(key, { status: 'uploading' })
-      return api.uploadPhoto(photo.path).then(
-        (out) => this.patch(key, { status: 'done', url: out.url }),
+      this.patch(key, { status: 'uploading', percent: 0 })
+      const onProgress = (percent) => this.patch(key, { percent: Math.round(percent || 0) }, true)
+      return api.uploadPhoto(photo.path, { onProgress }).then(
+        (out) => this.patch(key, { status: 'done', url: out.ref || out.url }),
         () => this.patch(key, { status: 'failed' })
       )
     },
 
-    patch(key, values) {
+    patch(key, values, quiet) {
       const photos = this.data.photos.map((p) => (p.key === key ? Object.assign({}, p, values) : p))
       this.setData({ photos })
-      this.emit()
+      if (!quiet) this.emit()
     },
 
     emit() {

@@ -1,11 +1,12 @@
 // 绑定小区: find the compound by name (GET /api/v1/org/compounds?q=) and bind to it (PATCH /api/v1/me).
-// Opened on first use, or from 我的; ?next=<page> continues there afterwards (e.g. 我要点单).
+// Opened on first use, or from 我的; ?next=<page> continues there afterwards (e.g. 我要许愿).
 const api = require('../../services/api')
 const session = require('../../services/session')
 const pagedList = require('../../behaviors/paged-list')
+const uiMode = require('../../behaviors/ui-mode')
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
     q: '',
     name: '',

@@ -3,11 +3,12 @@
 const api = require('../../services/api')
 const inbox = require('../../services/inbox')
 const pagedList = require('../../behaviors/paged-list')
+const uiMode = require('../../behaviors/ui-mode')
 const time = require('../../utils/time')
-const { pageFor } = require('../../utils/links')
+const { pageFor, isTab } = require('../../utils/links')
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
     unread: 0,
     markingAll: false,
@@ -55,7 +56,8 @@ Component({
         this.markLocal(id)
         marking = api.markRead(id, { silent: true }).catch(() => {})
       }
-      if (url) wx.navigateTo({ url })
+      if (url && isTab(url)) wx.switchTab({ url: url.split('?')[0] })
+      else if (url) wx.navigateTo({ url })
       return marking
     },
 

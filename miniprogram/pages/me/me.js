@@ -1,17 +1,25 @@
-// 我的: name, phone, compound and roles (GET/PATCH /api/v1/me); links to binding and member pages.
+// 我的: name, phone, compound and roles (GET/PATCH /api/v1/me); 长辈模式 (services/ui-mode.js);
+// 住户认证 with its state (contracts.md §1); links to binding and member pages.
 const api = require('../../services/api')
 const session = require('../../services/session')
 const inbox = require('../../services/inbox')
+const uiModeService = require('../../services/ui-mode')
+const uiMode = require('../../behaviors/ui-mode')
 const roles = require('../../utils/roles')
+const errors = require('../../utils/errors')
+const { HOUSEHOLD_STATUS, THEMES } = require('../../utils/glossary')
 const { syncTabBar } = require('../../utils/tabbar')
 
 Component({
+  behaviors: [uiMode],
   data: {
     me: null,
     loading: false,
     error: '',
+    errorKind: '',
     roleLabels: [],
     isMember: false,
+    household: null, // {label, theme} when the server tells the household status
     name: '',
     phone: '',
     saving: false,
@@ -39,16 +47,18 @@ Component({
           this._loaded = true
           this.show(me)
         },
-        (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
+        (err) => this.setData(Object.assign({ loading: false }, errors.errorState(err)))
       )
     },
 
     show(me) {
+      const status = me.household_status
       this.setData({
         me,
         loading: false,
         roleLabels: roles.roleLabels(me),
         isMember: roles.hasRole(me, 'party_member'),
+        household: status ? { label: HOUSEHOLD_STATUS[status] || status, theme: THEMES.household[status] || 'default' } : null,
         name: me.name || '',
         phone: me.phone || '',
       })
@@ -89,12 +99,26 @@ Component({
       )
     },
 
+    onElder(e) {
+      uiModeService.setElder(!!e.detail.value)
+    },
+
+    noop() {},
+
+    onElderRow() {
+      uiModeService.setElder(!this.data.ui.elder)
+    },
+
     onInbox() {
       wx.navigateTo({ url: '/pages/inbox/inbox' })
     },
 
     onBind() {
       wx.navigateTo({ url: '/pages/bind/bind' })
+    },
+
+    onVerify() {
+      wx.navigateTo({ url: '/pages/verify/verify' })
     },
 
     onProfile() {

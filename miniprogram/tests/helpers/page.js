@@ -9,6 +9,7 @@
 
 const path = require('path')
 const { installWx, flush } = require('./wx')
+const patches = require('./simulate-patches')
 
 const ROOT = path.resolve(__dirname, '../..')
 const TDESIGN = path.join(ROOT, 'node_modules/tdesign-miniprogram/miniprogram_dist')
@@ -19,6 +20,7 @@ let rendered = 0
 function loadSimulate() {
   simulate = require('miniprogram-simulate')
   patchNpmResolution()
+  patches.apply()
 }
 
 // Fresh modules, a fresh wx stub and fake API, for one test.
@@ -102,11 +104,27 @@ async function tap(comp, ...selectors) {
   if (node.dom) {
     node.dispatchEvent('tap')
   } else {
-    const inner = node.querySelector('.t-button') || node.querySelector('view') || node.querySelector('button')
+    const inner = ['.t-button', '.t-tag', '.t-cell', '.t-switch', 'view', 'button'].reduce((found, sel) => found || node.querySelector(sel), null)
     if (!inner) throw new Error('cannot tap ' + selectors.join(' > '))
     inner.dispatchEvent('tap')
   }
   await flush()
+}
+
+// Chooses a tab of a TDesign t-tabs by its label, as a finger would.
+async function selectTab(comp, selector, label) {
+  const tabs = find(comp, selector)
+  const items = tabs.querySelectorAll('.t-tabs__item')
+  const item = Array.from(items).find((it) => (it.dom ? it.dom.textContent : '').trim() === label)
+  if (!item) throw new Error('no tab "' + label + '" in ' + selector + ': ' + Array.from(items).map((it) => it.dom.textContent.trim()).join(' / '))
+  item.dispatchEvent('tap')
+  await flush()
+}
+
+// Taps 重新加载 of a page's error state (<page-state id="state">) or of a list's (<list-state>).
+async function retry(comp, selector = '#state') {
+  if (selector === '#list-state') return tap(comp, '#list-state', '#ls-state', '#ps-retry')
+  return tap(comp, selector, '#ps-retry')
 }
 
 function exists(comp, ...selectors) {
@@ -123,4 +141,4 @@ function event(dataset = {}, detail = {}) {
   return { currentTarget: { dataset }, target: { dataset }, detail }
 }
 
-module.exports = { setup, render, openPage, text, find, tap, exists, event, flush, ROOT }
+module.exports = { setup, render, openPage, text, find, tap, selectTab, retry, exists, event, flush, ROOT }

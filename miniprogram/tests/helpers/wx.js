@@ -96,6 +96,8 @@ function createWx(api) {
   const networkListeners = []
   const network = { isConnected: true, networkType: 'wifi' }
 
+  const recorder = recorderManager()
+  const privacyHandlers = []
   const wx = {
     // network
     request: jest.fn((opts) => {
@@ -111,7 +113,10 @@ function createWx(api) {
       return { abort() {} }
     }),
     uploadFile: jest.fn((opts) => {
+      const progress = []
       later(() => {
+        // like the phone: progress events before the answer
+        if (network.isConnected) progress.forEach((fn) => [50, 100].forEach((p) => fn({ progress: p, totalBytesSent: p, totalBytesExpectedToSend: 100 })))
         const res = network.isConnected
           ? api.handle('POST', opts.url, { filePath: opts.filePath, name: opts.name }, opts.header)
           : NETWORK_DOWN
@@ -122,7 +127,12 @@ function createWx(api) {
           opts.success && opts.success({ statusCode: res.statusCode, data: JSON.stringify(res.data) })
         }
       })
-      return { abort() {}, onProgressUpdate() {} }
+      return {
+        abort() {},
+        onProgressUpdate(fn) {
+          progress.push(fn)
+        },
+      }
     }),
     login: jest.fn((opts) => later(() => opts.success && opts.success({ code: 'test-code', errMsg: 'login:ok' }))),
     getNetworkType: jest.fn((opts) => later(() => opts.success && opts.success({ networkType: network.isConnected ? network.networkType : 'none' }))),
@@ -174,6 +184,18 @@ function createWx(api) {
       ),
     })),
     makePhoneCall: jest.fn(),
+    openLocation: jest.fn(),
+    // WeChat's privacy agreement: the app registers a handler; __needPrivacy(api) calls it as WeChat
+    // does before a private API, and resolves with what the app answered ({event: 'agree' | …})
+    onNeedPrivacyAuthorization: jest.fn((fn) => privacyHandlers.push(fn)),
+    openPrivacyContract: jest.fn(),
+    // the phone's position (wx.getLocation, scope.userLocation); tests replace it to refuse
+    getLocation: jest.fn((opts) => later(() => opts.success && opts.success({ latitude: 37.4563, longitude: 118.5821, accuracy: 12.4 }))),
+    authorize: jest.fn((opts) => later(() => opts.success && opts.success({ errMsg: 'authorize:ok' }))),
+    openSetting: jest.fn(),
+    // one recorder per app, as on the phone: start() then stop() calls the onStop handlers with the file
+    getRecorderManager: jest.fn(() => recorder),
+    createInnerAudioContext: jest.fn(() => audioContext()),
     requestSubscribeMessage: jest.fn((opts) =>
       later(() => {
         const res = { errMsg: 'requestSubscribeMessage:ok' }
@@ -201,6 +223,10 @@ function createWx(api) {
     canIUse: jest.fn(() => true),
 
     // test controls
+    __recorder: recorder,
+    __needPrivacy(referrer) {
+      return new Promise((resolve) => privacyHandlers.forEach((fn) => fn(resolve, { referrer })))
+    },
     __storage: storage,
     __network: network,
     // Switches the network and tells the app, like the phone does.
@@ -227,6 +253,61 @@ function systemInfo() {
     version: '8.0.50',
     theme: 'light',
   }
+}
+
+// wx.getRecorderManager(): start() begins, stop() ends with {tempFilePath, duration, fileSize};
+// __finish(ms) ends it as if the time limit was reached; __fail(errMsg) reports an error.
+function recorderManager() {
+  const handlers = { start: [], stop: [], error: [] }
+  let startedAt = 0
+  let options = null
+  let recording = false
+  const r = {
+    start: jest.fn((opts) => {
+      options = opts
+      recording = true
+      startedAt = Date.now()
+      handlers.start.forEach((fn) => fn())
+    }),
+    stop: jest.fn(() => r.__finish(r.__duration || Math.max(1500, Date.now() - startedAt))),
+    pause: jest.fn(),
+    resume: jest.fn(),
+    onStart: jest.fn((fn) => handlers.start.push(fn)),
+    onStop: jest.fn((fn) => handlers.stop.push(fn)),
+    onError: jest.fn((fn) => handlers.error.push(fn)),
+    onFrameRecorded: jest.fn(),
+    onInterruptionBegin: jest.fn(),
+    onInterruptionEnd: jest.fn(),
+    __duration: 0,
+    __options: () => options,
+    __isRecording: () => recording,
+    __finish(ms) {
+      recording = false
+      const res = { tempFilePath: 'wxfile://tmp/voice-1.mp3', duration: ms, fileSize: 24000 }
+      later(() => handlers.stop.forEach((fn) => fn(res)))
+    },
+    __fail(errMsg) {
+      recording = false
+      later(() => handlers.error.forEach((fn) => fn({ errMsg })))
+    },
+  }
+  return r
+}
+
+function audioContext() {
+  const handlers = { ended: [], stop: [], error: [] }
+  const a = {
+    src: '',
+    play: jest.fn(),
+    stop: jest.fn(() => handlers.stop.forEach((fn) => fn())),
+    pause: jest.fn(),
+    destroy: jest.fn(),
+    onEnded: (fn) => handlers.ended.push(fn),
+    onStop: (fn) => handlers.stop.push(fn),
+    onError: (fn) => handlers.error.push(fn),
+    __end: () => handlers.ended.forEach((fn) => fn()),
+  }
+  return a
 }
 
 function selectorQuery() {

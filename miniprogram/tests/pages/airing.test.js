@@ -1,5 +1,5 @@
 // 晾晒台: the list of published snapshots and one snapshot's members, work units, counts and ratings.
-const { setup, openPage, text, tap } = require('../helpers/page')
+const { setup, openPage, text, tap, retry } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -36,7 +36,9 @@ test('lists the snapshots and opens one', async () => {
   const page = await openPage('pages/airing/list/list')
   const t = text(page)
   expect(t).toContain('和谐社区 2026年11月 晾晒台')
-  expect(t).toContain('发布于 2026-12-01') // Beijing date
+  // 16:30 UTC on 30 November is 1 December in Beijing; said in words relative to today
+  expect(t).toContain('发布于 ' + require('../../utils/time').formatDay('2026-11-30T16:30:00Z'))
+  expect(require('../../utils/time').formatDay('2026-11-30T16:30:00Z', new Date('2026-12-10T00:00:00Z'))).toBe('12月1日')
   expect(api.callsTo('GET /api/v1/airing')[0].query).toMatchObject({ limit: '20' })
   await tap(page, '#airing-4')
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/airing/detail/detail?id=4' })
@@ -47,7 +49,7 @@ test('the list shows an error with retry', async () => {
   const page = await openPage('pages/airing/list/list')
   expect(text(page)).toContain('服务器开小差了')
   api.on('GET /api/v1/airing', fixtures.page([airing()]))
-  await tap(page, '#list-state', '#ls-retry')
+  await retry(page, '#list-state')
   expect(text(page)).toContain('晾晒台')
 })
 
@@ -56,7 +58,7 @@ test('detail: counts, rating, members and work units, residents as the API masks
   const page = await openPage('pages/airing/detail/detail', { id: '4' })
   const t = text(page)
   expect(api.callsTo('GET /api/v1/airing/4')).toHaveLength(1)
-  expect(t).toContain('和谐社区 · 2026-11')
+  expect(t).toContain('和谐社区 · 2026年11月')
   expect(t).toMatch(/3\s*完成心愿/)
   expect(t).toContain('4.5')
   expect(t).toContain('1 名党员 · 2 件')
@@ -72,6 +74,6 @@ test('detail: error state with retry', async () => {
   const page = await openPage('pages/airing/detail/detail', { id: '9' })
   expect(text(page)).toContain('晾晒台不存在')
   api.on('GET /api/v1/airing/:id', airing({ content }))
-  await tap(page, '#retry')
+  await retry(page)
   expect(text(page)).toContain('居民 王*兰')
 })

@@ -1,5 +1,5 @@
 // 派单跟进: offers not answered yet (GET /api/v1/orders?mine=false&status=offered), overdue marked.
-const { setup, openPage, text, tap } = require('../helpers/page')
+const { setup, openPage, text, tap, selectTab, retry } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -34,7 +34,7 @@ test('declined or expired offers can be dispatched again', async () => {
   )
   const page = await openPage('pages/dispatch/followup/followup')
   expect(text(page)).toContain('没有等待党员响应的派单')
-  await tap(page, '#filter-returned')
+  await selectTab(page, '#filters', '已婉拒或已超时')
   expect(text(page)).toContain('婉拒原因：出差')
   await tap(page, '#redispatch-3')
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/dispatch/candidates/candidates?id=9' })
@@ -50,7 +50,7 @@ test('orders being served: past their due time marked for follow-up', async () =
       : [])
   )
   const page = await openPage('pages/dispatch/followup/followup')
-  await tap(page, '#filter-serving')
+  await selectTab(page, '#filters', '服务中')
   expect(api.callsTo('GET /api/v1/orders').pop().query).toMatchObject({ mine: 'false', status: 'accepted' })
   const t = text(page)
   expect(t).toContain('完成期限还剩')

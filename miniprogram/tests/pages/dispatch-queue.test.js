@@ -1,5 +1,5 @@
 // 审核派单: the review queue (status=pending_review), approve / reject, go to dispatch.
-const { setup, openPage, text, tap, flush } = require('../helpers/page')
+const { setup, openPage, text, tap, flush, selectTab, retry } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -23,7 +23,7 @@ test('shows the pending queue and approves a wish', async () => {
   expect(text(page)).toContain('王*兰')
   await tap(page, '#approve-9')
   expect(api.callsTo('POST /api/v1/wishes/9/review')[0].data).toEqual({ decision: 'approve', reason: null })
-  expect(text(page)).toContain('没有待审核的心愿')
+  expect(text(page)).toContain('没有等待审核的心愿')
 })
 
 test('rejects with a reason; a wish already decided reloads the queue', async () => {
@@ -37,12 +37,12 @@ test('rejects with a reason; a wish already decided reloads the queue', async ()
   expect(api.callsTo('GET /api/v1/wishes')).toHaveLength(2)
 })
 
-test('待派单 lists open wishes with a 派单 button; links to follow-up and registrations', async () => {
+test('待认领 lists open wishes with a 派单 button; links to follow-up and registrations', async () => {
   api.on('GET /api/v1/wishes', (req) =>
     fixtures.page(req.query.status === 'open' ? [fixtures.wish({ id: 5, title: '陪聊', status: 'open' })] : [])
   )
   const page = await openPage('pages/dispatch/queue/queue')
-  await tap(page, '#filter-open')
+  await selectTab(page, '#filters', '待认领')
   expect(text(page)).toContain('陪聊')
   await tap(page, '#dispatch-5')
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/dispatch/candidates/candidates?id=5' })
@@ -57,7 +57,7 @@ test('error state with retry', async () => {
   const page = await openPage('pages/dispatch/queue/queue')
   expect(text(page)).toContain('您没有该小区的相应权限')
   api.on('GET /api/v1/wishes', fixtures.page([]))
-  await tap(page, '#list-state', '#ls-retry')
+  await retry(page, '#list-state')
   await flush()
-  expect(text(page)).toContain('没有待审核的心愿')
+  expect(text(page)).toContain('没有等待审核的心愿')
 })

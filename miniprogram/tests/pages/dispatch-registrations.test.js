@@ -1,5 +1,5 @@
 // 报到审批: approve or reject Party members' registrations.
-const { setup, openPage, text, tap } = require('../helpers/page')
+const { setup, openPage, text, tap, selectTab, retry } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -37,7 +37,7 @@ test('past decisions under 已通过; error state', async () => {
     fixtures.page(req.query.status === 'approved' ? [fixtures.registration({ id: 2, status: 'approved', user_name: '周海' })] : [])
   )
   const page = await openPage('pages/dispatch/registrations/registrations')
-  await tap(page, '#filter-approved')
+  await selectTab(page, '#filters', '已通过')
   expect(text(page)).toContain('周海')
   expect(text(page)).toContain('已通过')
 

@@ -1,5 +1,5 @@
 // 住户详情: the register entry, its visit history with findings, queued visits with their state.
-const { setup, openPage, text, tap, flush } = require('../helpers/page')
+const { setup, openPage, text, tap, flush, retry, exists } = require('../helpers/page')
 const { fail, NETWORK_DOWN } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -28,7 +28,7 @@ test('shows residents, care tags and the visits with findings and what they beca
   expect(t).toContain('独居老人')
   expect(t).toContain('孙福生（本人）')
   expect(t).toContain('15121607241')
-  expect(t).toContain('2026-11-23 00:30')
+  expect(t).toContain('11月23日 00:30')
   expect(t).toContain('想请人帮忙换灯泡')
   expect(t).toContain('已生成心愿')
   expect(t).toContain('已生成网格事件（待处理）')
@@ -53,7 +53,7 @@ test('visits still on the phone are shown with their sync state', async () => {
   const page = await openPage('pages/grid/household/household', { id: '58' })
   expect(page.data.queued).toHaveLength(1)
   expect(text(page)).toContain('手机上待同步的走访')
-  expect(text(page)).toContain('2026-11-23 10:00 · 见到居民')
+  expect(text(page)).toContain('11月23日 10:00 · 见到居民')
   expect(text(page)).toContain('待同步')
   expect(text(page)).toContain('还没有走访记录')
 })
@@ -64,10 +64,29 @@ test('error states: the household and its history, each with retry', async () =>
   const page = await openPage('pages/grid/household/household', { id: '58' })
   expect(text(page)).toContain('该住户不在您的网格内')
   api.on('GET /api/v1/households/58', fixtures.household())
-  await tap(page, '#retry')
+  await retry(page)
   expect(text(page)).toContain('网络连接失败，请检查网络后重试')
   api.on('GET /api/v1/households/58/visits', fixtures.page([fixtures.visit()]))
-  await tap(page, '#list-state', '#ls-retry')
+  await retry(page, '#list-state')
   await flush()
   expect(text(page)).toContain('入户走访，了解近况')
+})
+
+test('phone numbers are buttons; verified accounts are marked; 导航 when the building has coordinates', async () => {
+  api.on('GET /api/v1/households/58', fixtures.household({
+    building: { id: 3, name: '3号楼', latitude: 37.4561, longitude: 118.5823 },
+    residents: [
+      { id: 101, name: '孙福生', relation: '本人', phone: '15121607241', has_account: true, verified_account: true },
+      { id: 102, name: '孙丽娟', relation: '女儿', phone: '136****9999', has_account: false, verified_account: false },
+    ],
+  }))
+  api.on('GET /api/v1/households/58/visits', fixtures.page([]))
+  const page = await openPage('pages/grid/household/household', { id: '58' })
+  expect(text(page)).toContain('已认证')
+  await tap(page, '#call-0')
+  expect(wx.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '15121607241' })
+  expect(exists(page, '#call-1')).toBe(false) // masked: shown, not callable
+  expect(text(page)).toContain('136****9999')
+  await tap(page, '#navigate')
+  expect(wx.openLocation).toHaveBeenCalledWith(expect.objectContaining({ latitude: 37.4561, longitude: 118.5823, name: '3号楼' }))
 })

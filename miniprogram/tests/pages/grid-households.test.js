@@ -1,5 +1,5 @@
 // 住户台账: households by building and unit, care tags, filters, keyset pages.
-const { setup, openPage, text, tap, flush } = require('../helpers/page')
+const { setup, openPage, text, tap, flush, retry } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -64,6 +64,6 @@ test('empty and error states', async () => {
   const page = await openPage('pages/grid/households/households')
   expect(text(page)).toContain('您没有执行此操作的角色权限')
   api.on('GET /api/v1/households', fixtures.page([]))
-  await tap(page, '#list-state', '#ls-retry')
+  await retry(page, '#list-state')
   expect(text(page)).toContain('没有符合条件的住户')
 })

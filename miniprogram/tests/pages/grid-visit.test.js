@@ -129,3 +129,66 @@ test('a refused photo upload marks the visit failed with the reason', async () =
   expect(text(page)).toContain('照片上传失败：图片不能超过 5 MB')
   expect(api.callsTo('POST /api/v1/visits/batch')).toHaveLength(0)
 })
+
+// ---- issue 15: location, the resident a need is for, 保存走访 always on screen, the banner
+
+test('the visit records where the phone is (wx.getLocation) as LocationIn {lat, lng, accuracy}', async () => {
+  const page = await openForm()
+  expect(page.data.useLocation).toBe(true)
+  await tap(page, '#save')
+  await flush(10)
+  expect(wx.getLocation).toHaveBeenCalledWith(expect.objectContaining({ type: 'gcj02' }))
+  const v = api.callsTo('POST /api/v1/visits/batch')[0].data.visits[0]
+  expect(v.location).toEqual({ lat: 37.4563, lng: 118.5821, accuracy: 12 })
+  expect(text(page)).toContain('已记录走访地点')
+})
+
+test('location refused or off: the visit is saved without it, at the time of 保存走访', async () => {
+  wx.getLocation.mockImplementation((opts) => setTimeout(() => opts.fail({ errMsg: 'getLocation:fail auth deny' }), 0))
+  let page = await openForm()
+  const before = Date.now()
+  await tap(page, '#save')
+  await flush(10)
+  let v = api.callsTo('POST /api/v1/visits/batch')[0].data.visits[0]
+  expect(v.location).toBeUndefined()
+  expect(new Date(v.visited_at).getTime()).toBeGreaterThanOrEqual(before - 1000)
+  expect(text(page)).toContain('没有取得位置，走访照常保存')
+
+  // the worker turns it off: remembered, and no location asked
+  wx.getLocation.mockClear()
+  page = await openForm()
+  page.instance.onLocationSwitch({ detail: { value: false } })
+  expect(wx.getStorageSync('hh_visit_location')).toBe('off')
+  await tap(page, '#save')
+  await flush(10)
+  expect(wx.getLocation).not.toHaveBeenCalled()
+  page = await openForm()
+  expect(page.data.useLocation).toBe(false)
+})
+
+test('a need names the resident it is for (FindingIn.resident_id), only when one is picked', async () => {
+  const page = await openForm()
+  await tap(page, '#add-finding')
+  await tap(page, '#add-finding')
+  page.instance.onFindingText({ currentTarget: { dataset: { index: 0 } }, detail: { value: '想请人陪去医院复查' } })
+  page.instance.onFindingText({ currentTarget: { dataset: { index: 1 } }, detail: { value: '楼道灯不亮' } })
+  await tap(page, '#for-0-102')
+  expect(page.data.findings[0].residentId).toBe(102)
+  await tap(page, '#kind-1-hazard')
+  await tap(page, '#save')
+  await flush(10)
+  const f = api.callsTo('POST /api/v1/visits/batch')[0].data.visits[0].findings
+  expect(f[0]).toEqual({ kind: 'need', text: '想请人陪去医院复查', photos: [], resident_id: 102 })
+  expect(f[1]).toEqual({ kind: 'hazard', text: '楼道灯不亮', photos: [] })
+})
+
+test('保存走访 sits in a bar fixed to the bottom; the sync banner is on top; deleting a finding is a word, not a 26 px icon', async () => {
+  const page = await openForm()
+  const wxml = require('fs').readFileSync(require('path').join(__dirname, '../../pages/grid/visit/visit.wxml'), 'utf8')
+  expect(wxml).toMatch(/<view class="bottom-bar">\s*<t-button id="save"/)
+  expect(text(page).indexOf('走访记录已全部同步')).toBeLessThan(text(page).indexOf('走访结果'))
+  await tap(page, '#add-finding')
+  expect(text(page)).toContain('删除')
+  await tap(page, '#remove-finding-0')
+  expect(page.data.findings).toHaveLength(0)
+})

@@ -42,3 +42,19 @@ test('a refused switch goes back; error state when the profile cannot load', asy
   page = await openPage('pages/member/profile/profile')
   expect(text(page)).toContain('您没有执行此操作的角色权限')
 })
+
+test('share_phone: residents may call me after acceptance; shown only when the server knows it', async () => {
+  api.on('GET /api/v1/members/me', fixtures.member({ share_phone: false }))
+  api.on('PATCH /api/v1/members/me', (req) => fixtures.member(Object.assign({ share_phone: false }, req.data)))
+  let page = await openPage('pages/member/profile/profile')
+  expect(text(page)).toContain('允许居民给我打电话')
+  expect(text(page)).toContain('会请您回电')
+  await page.instance.onSharePhone({ detail: { value: true } })
+  expect(api.callsTo('PATCH /api/v1/members/me')[0].data).toEqual({ share_phone: true })
+  expect(page.data.sharePhone).toBe(true)
+  expect(text(page)).toContain('直接打给您')
+
+  api.on('GET /api/v1/members/me', fixtures.member())
+  page = await openPage('pages/member/profile/profile')
+  expect(text(page)).not.toContain('允许居民给我打电话')
+})

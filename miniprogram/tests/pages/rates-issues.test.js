@@ -1,5 +1,5 @@
 // 三率统计 and 网格事件 (list, detail, 吹哨, 部门响应 / 办结 / 退回).
-const { setup, openPage, text, tap, event } = require('../helpers/page')
+const { setup, openPage, text, tap, event, selectTab, retry, find, flush } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -37,11 +37,13 @@ test('rates: the three rates and per department; the period selector reloads', a
   expect(t).toContain('居民满意率')
   expect(t).toContain('城管科')
   expect(api.callsTo('GET /api/v1/stats/escalation')[0].query.period).toMatch(/^\d{4}-Q[1-4]$/)
-  await tap(page, '#period-year')
+  expect(text(page)).toContain('2026年第四季度')
+  await selectTab(page, '#periods', '本年')
   expect(api.callsTo('GET /api/v1/stats/escalation')[1].query.period).toMatch(/^\d{4}$/)
 })
 
 test('rates: a figure drills down to the issues behind it, each one opening its page', async () => {
+  api.on('GET /api/v1/issues/:id', (req) => issue({ id: Number(req.params.id), description: '事件' + req.params.id + '：楼道堆放杂物', location: '3号楼1单元楼道' }))
   const withIssues = stats({
     response_rate: Object.assign(fig(3, 4), { issues: { on_time: [11, 12, 13], late: [14], unanswered: [], pending: [] } }),
     satisfaction_rate: Object.assign(fig(1, 2), { issues: { satisfied: [11], unsatisfied: [12] } }),
@@ -61,9 +63,38 @@ test('rates: a figure drills down to the issues behind it, each one opening its 
   t = text(page)
   expect(t).toContain('满意 1 件')
   expect(t).toContain('不满意 1 件')
-  expect(t).toContain('自动确认（不计入）1 件')
+  expect(t).toContain('自动确认（不计入） 1 件')
   await tap(page, '#rate-satisfaction')
   expect(page.data.drillKey).toBe('')
+})
+
+test('rates: the drill-down names each issue (what, where, when), 10 at a time', async () => {
+  const ids = Array.from({ length: 16 }, (_, i) => 101 + i)
+  api.on('GET /api/v1/issues/:id', (req) =>
+    Number(req.params.id) === 105
+      ? fail(404, 'not_found', '事件不存在')
+      : issue({ id: Number(req.params.id), category_label: '环境卫生', description: '3号楼楼道堆放纸箱杂物，影响老人通行，已多次劝导仍未清理', location: '锦华苑3号楼1单元', created_at: '2026-11-28T06:30:00Z' })
+  )
+  api.on('GET /api/v1/stats/escalation', stats({ response_rate: Object.assign(fig(16, 18), { issues: { on_time: ids, late: [117] } }) }))
+  const page = await openPage('pages/stats/rates/rates')
+  await tap(page, '#rate-response')
+  await flush(20)
+  const t = text(find(page, '#drill'))
+  expect(t).toContain('按时 16 件')
+  expect(t).toContain('环境卫生：3号楼楼道堆放纸箱杂物，影响老人通行，已多次劝导…')
+  expect(t).toContain('锦华苑3号楼1单元')
+  expect(t).toContain(require('../../utils/time').formatDay('2026-11-28T06:30:00Z'))
+  expect(t).toContain('事件 105读取失败，点开查看')
+  expect(t).not.toMatch(/#\d+#\d+/)
+  // the first 10 of the bucket are read, 4 at a time, not all 16
+  expect(api.calls.filter((c) => /^\/api\/v1\/issues\/\d+$/.test(c.path)).length).toBe(11)
+  expect(t).toContain('再看 6 件（还有 6 件）')
+  await tap(page, '#more-on_time')
+  await flush(20)
+  expect(text(find(page, '#drill'))).not.toContain('还有 6 件')
+  expect(api.calls.filter((c) => /^\/api\/v1\/issues\/\d+$/.test(c.path)).length).toBe(17)
+  await tap(page, '#issue-117')
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/issue/detail/detail?id=117' })
 })
 
 test('rates: error state with retry', async () => {
@@ -71,7 +102,7 @@ test('rates: error state with retry', async () => {
   const page = await openPage('pages/stats/rates/rates')
   expect(text(page)).toContain('您没有可查看的范围')
   api.on('GET /api/v1/stats/escalation', stats())
-  await tap(page, '#retry')
+  await retry(page)
   expect(text(page)).toContain('和谐社区')
 })
 
@@ -258,7 +289,7 @@ test('raise an issue for a public place: the places fail to load, then load on r
   const page = await openPage('pages/issue/new/new')
   expect(text(page)).toContain('您没有执行此操作的角色权限')
   api.on('GET /api/v1/issues/places', [{ grid_id: 1, name: '和谐社区第一网格', compounds: [{ compound_id: 1, name: '锦华苑' }] }])
-  await tap(page, '#retry-places')
+  await retry(page, '#places-state')
   expect(page.data.gridId).toBe(1)
   expect(page.data.compoundId).toBe(1)
   expect(text(page)).toContain('锦华苑')

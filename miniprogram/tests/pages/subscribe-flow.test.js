@@ -62,7 +62,7 @@ test('accepting an order asks for accept_order; dispatching asks for dispatch', 
   api.on('GET /api/v1/orders', fixtures.page([fixtures.orderWithWish({ id: 11 })]))
   api.on('POST /api/v1/orders/11/accept', fixtures.wishDetail({ status: 'accepted' }))
   answer('reject')
-  const orders = await openPage('pages/member/orders/orders')
+  const orders = await openPage('pages/orders/orders')
   await tap(orders, '#accept-11')
   await flush()
   expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds[0]).toBe('dev-accept_order-1')

@@ -1,5 +1,5 @@
 // 心愿详情: timeline and the actions of requester, dispatcher and member.
-const { setup, openPage, text, tap, exists, flush } = require('../helpers/page')
+const { setup, openPage, text, tap, exists, flush, retry, find } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -33,7 +33,7 @@ test('the requester sees the timeline newest first, in Beijing time, and the pho
   expect(t).toContain('待确认')
   expect(t).toContain('换了阀芯，不漏了')
   expect(t.indexOf('党员完成服务')).toBeLessThan(t.indexOf('提交心愿'))
-  expect(t).toContain('2026-11-20 23:30') // 15:30 UTC
+  expect(t).toContain('11月20日 23:30') // 15:30 UTC
   expect(page.data.wish.photoUrls).toEqual(['http://127.0.0.1:8000/uploads/before.jpg'])
   expect(page.data.wish.order.photoUrls).toEqual(['http://127.0.0.1:8000/uploads/after.jpg'])
   expect(t).not.toContain('求助居民') // it is their own wish
@@ -117,7 +117,9 @@ test('a member claims an open wish; when someone was faster the detail is shown 
   await tap(page, '#claim')
   expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '这条心愿已被其他党员认领' }))
   expect(api.callsTo('GET /api/v1/wishes/7')).toHaveLength(2)
-  expect(text(page)).toContain('已接单')
+  // the server still says 已接单 for an accepted wish: the page shows the glossary's 服务中
+  expect(text(page)).toContain('服务中')
+  expect(text(page)).not.toContain('已接单')
   expect(exists(page, '#claim')).toBe(false)
 })
 
@@ -163,7 +165,100 @@ test('error state: an unknown wish, with a retry', async () => {
   expect(text(page)).toContain('心愿 404 不存在')
   expect(wx.showToast).not.toHaveBeenCalled() // shown in the page, not twice
   api.on('GET /api/v1/wishes/404', fixtures.wishDetail({ id: 404, title: '找到了' }))
-  await tap(page, '#retry')
+  await retry(page)
   await flush()
   expect(text(page)).toContain('找到了')
+})
+
+// ---- 联系党员 (contracts.md §3) and cancelling as a secondary action
+
+const accepted = (contact, o = {}) =>
+  fixtures.wishDetail(
+    Object.assign(
+      {
+        id: 41,
+        title: '厨房水龙头漏水，关不紧',
+        status: 'accepted',
+        status_label: '服务中',
+        viewer_is_requester: true,
+        actions: ['contact', 'cancel'],
+        contact,
+        order: fixtures.order({ id: 77, wish_id: 41, status: 'accepted', status_label: '服务中' }),
+        events: [
+          fixtures.event('created', '提交心愿', null, 'pending_review'),
+          fixtures.event('accepted', '党员接单', 'dispatched', 'accepted', { actor_name: '张伟' }),
+        ],
+      },
+      o
+    )
+  )
+
+test('after acceptance the requester calls the member who shares the number', async () => {
+  api.on('GET /api/v1/me', fixtures.me())
+  api.on('GET /api/v1/wishes/41', accepted({ member_name: '张伟', phone: '13900000001', can_call: true, callback_requested_at: null }))
+  const page = await openPage('pages/wish/detail/detail', { id: '41', as: 'mine' })
+  const t = text(page)
+  expect(t).toContain('张伟 为您服务')
+  expect(t).toContain('联系党员')
+  // 联系党员 comes before the timeline, 取消心愿 after it
+  expect(t.indexOf('联系党员')).toBeLessThan(t.indexOf('进展'))
+  expect(t.indexOf('进展')).toBeLessThan(t.indexOf('取消心愿'))
+  await tap(page, '#contact-member')
+  expect(wx.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '13900000001' })
+  expect(api.callsTo('POST /api/v1/wishes/41/callback')).toHaveLength(0)
+})
+
+test('a member who keeps the number private is asked to call back; asking again too soon is refused', async () => {
+  api.on('GET /api/v1/me', fixtures.me())
+  api.on('GET /api/v1/wishes/41', accepted({ member_name: '张伟', phone: null, can_call: false, callback_requested_at: null }))
+  api.on('POST /api/v1/wishes/41/callback', () =>
+    accepted({ member_name: '张伟', phone: null, can_call: false, callback_requested_at: new Date(Date.now() - 60e3).toISOString() })
+  )
+  const page = await openPage('pages/wish/detail/detail', { id: '41', as: 'mine' })
+  expect(text(page)).toContain('请党员回电')
+  expect(text(page)).toContain('没有公开电话')
+  await tap(page, '#contact-member')
+  expect(wx.makePhoneCall).not.toHaveBeenCalled()
+  expect(api.callsTo('POST /api/v1/wishes/41/callback')).toHaveLength(1)
+  expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已请张伟给您回电' }))
+  expect(text(page)).toContain('已请张伟回电（1分钟前）')
+
+  api.on('POST /api/v1/wishes/41/callback', fail(409, 'callback_recent', '您刚请党员回过电，请稍等再试'))
+  await tap(page, '#contact-member')
+  expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '您刚请党员回过电，请稍等再试' }))
+  expect(api.callsTo('GET /api/v1/wishes/41').length).toBeGreaterThan(1) // read again
+})
+
+test('an older server sends no contact: no 联系党员 button, and nothing breaks', async () => {
+  api.on('GET /api/v1/me', fixtures.me())
+  api.on('GET /api/v1/wishes/41', accepted(undefined, { actions: ['cancel'], contact: undefined }))
+  const page = await openPage('pages/wish/detail/detail', { id: '41', as: 'mine' })
+  expect(exists(page, '#contact-member')).toBe(false)
+  expect(exists(page, '#cancel')).toBe(true)
+})
+
+test('cancelling asks first, with the reason, and is not the main button', async () => {
+  api.on('GET /api/v1/me', fixtures.me())
+  api.on('GET /api/v1/wishes/41', accepted({ member_name: '张伟', phone: null, can_call: false, callback_requested_at: null }))
+  api.on('POST /api/v1/wishes/41/cancel', (req) => accepted(null, { status: 'cancelled', actions: [], cancel_reason: req.data.reason }))
+  const page = await openPage('pages/wish/detail/detail', { id: '41', as: 'mine' })
+  const cancel = find(page, '#cancel')
+  expect(cancel.instance.data.theme).not.toBe('danger')
+  expect(cancel.instance.data.variant).toBe('outline')
+  wx.showModal.mockImplementationOnce((o) => o.success({ confirm: true, content: '水管师傅已经来修好了' }))
+  await tap(page, '#cancel')
+  expect(wx.showModal.mock.calls.pop()[0].title).toBe('确定取消这个心愿？')
+  expect(api.callsTo('POST /api/v1/wishes/41/cancel')[0].data).toEqual({ reason: '水管师傅已经来修好了' })
+  expect(text(page)).toContain('已取消')
+})
+
+test('the dispatcher and the member hear the voice note', async () => {
+  api.on('GET /api/v1/me', fixtures.dispatcherMe())
+  api.on('GET /api/v1/wishes/7', fixtures.wishDetail({ id: 7, status: 'pending_review', description: '', voice: { url: '/uploads/v7.mp3?exp=9&sig=ff', seconds: 12 } }))
+  const page = await openPage('pages/wish/detail/detail', { id: '7' })
+  expect(text(page)).toContain('听居民的语音 12″')
+  await tap(page, '#voice', '#vp-play')
+  const audio = wx.createInnerAudioContext.mock.results[0].value
+  expect(audio.src).toBe('http://127.0.0.1:8000/uploads/v7.mp3?exp=9&sig=ff')
+  expect(audio.play).toHaveBeenCalled()
 })

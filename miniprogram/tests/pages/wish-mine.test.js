@@ -1,5 +1,5 @@
 // 我的心愿: keyset pages, pull-to-refresh, infinite scroll, filters, and the list states.
-const { setup, openPage, text, tap, flush } = require('../helpers/page')
+const { setup, openPage, text, tap, flush, selectTab, retry } = require('../helpers/page')
 const { fail, NETWORK_DOWN } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
@@ -24,7 +24,7 @@ test('renders my wishes with status and Beijing time', async () => {
   expect(t).toContain('厨房水龙头漏水')
   expect(t).toContain('待审核')
   expect(t).toContain('已完成')
-  expect(t).toContain('11-20 00:34') // 16:34 UTC is 00:34 the next day in Shanghai
+  expect(t).toContain('11月20日 00:34') // 16:34 UTC is 00:34 the next day in Shanghai
   expect(t).toContain('没有更多了')
   expect(api.callsTo('GET /api/v1/wishes')[0].query).toMatchObject({ mine: 'true', limit: '20' })
 })
@@ -58,7 +58,7 @@ test('a failed next page keeps the list and offers a retry', async () => {
   await page.instance.onReachBottom()
   await flush()
   expect(text(page)).toContain('第一页')
-  expect(text(page)).toContain('服务器内部错误，请稍后再试，点此重试')
+  expect(text(page)).toContain('服务器内部错误，请稍后再试重新加载')
   fails = false
   await page.instance.onRetryMore()
   await flush()
@@ -82,12 +82,12 @@ test('filters by status', async () => {
     fixtures.page(req.query.status === 'completed' ? [fixtures.wish({ id: 3, title: '等我确认', status: 'completed' })] : [])
   )
   const page = await openPage('pages/wish/mine/mine')
-  await tap(page, '#filter-confirm')
+  await selectTab(page, '#filters', '待确认')
   expect(api.callsTo('GET /api/v1/wishes').pop().query.status).toBe('completed')
   expect(text(page)).toContain('等我确认')
 })
 
-test('empty state invites to place a wish; the button opens 我要点单', async () => {
+test('empty state invites to place a wish; the button opens 我要许愿', async () => {
   api.on('GET /api/v1/wishes', fixtures.page([]))
   const page = await openPage('pages/wish/mine/mine')
   expect(text(page)).toContain('还没有心愿')
@@ -111,7 +111,9 @@ test('error state (network down twice) with a retry', async () => {
   expect(text(page)).toContain('网络连接失败，请检查网络后重试')
   expect(text(page)).toContain('重新加载')
   api.on('GET /api/v1/wishes', fixtures.page([fixtures.wish({ id: 9, title: '回来了' })]))
-  await tap(page, '#list-state', '#ls-retry')
+  expect(page.data.errorKind).toBe('network')
+  expect(text(page)).toContain('连不上服务器')
+  await retry(page, '#list-state')
   await flush()
   expect(text(page)).toContain('回来了')
 })

@@ -1,12 +1,16 @@
 // 晾晒台详情 (GET /api/v1/airing/{id}): what was done, by which members and work units, the counts
 // and ratings. Residents come masked from the API (王*兰) and are shown as they come.
 const api = require('../../../services/api')
+const uiMode = require('../../../behaviors/ui-mode')
 const time = require('../../../utils/time')
+const errors = require('../../../utils/errors')
 
 Component({
+  behaviors: [uiMode],
   data: {
     loading: true,
     error: '',
+    errorKind: '',
     airing: null,
     content: null,
   },
@@ -25,7 +29,7 @@ Component({
           const c = a.content || {}
           this.setData({
             loading: false,
-            airing: Object.assign({}, a, { publishedText: time.formatDate(a.published_at) }),
+            airing: Object.assign({}, a, { publishedText: time.formatDay(a.published_at), periodText: time.formatPeriod(a.period) }),
             content: {
               scopeName: c.scope_name || '',
               fulfilled: c.fulfilled || 0,
@@ -36,12 +40,15 @@ Component({
               members: c.members || [],
               workUnits: c.work_units || [],
               wishes: (c.wishes || []).map((w) =>
-                Object.assign({}, w, { ratingText: w.auto_closed ? '超时自动完成' : w.rating ? w.rating + ' 星' : '未评价' })
+                Object.assign({}, w, {
+                  ratingText: w.auto_closed ? '超时自动完成' : w.rating ? w.rating + ' 星' : '未评价',
+                  completedText: w.completed_at ? time.formatDay(w.completed_at) : '',
+                })
               ),
             },
           })
         },
-        (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
+        (err) => this.setData(Object.assign({ loading: false }, errors.errorState(err)))
       )
     },
     onRetry() {

@@ -4,26 +4,28 @@
 // to be dispatched again.
 const api = require('../../../services/api')
 const pagedList = require('../../../behaviors/paged-list')
+const uiMode = require('../../../behaviors/ui-mode')
 const { orderItem } = require('../../../utils/format')
+const { ACTIONS, ORDER_STATUS } = require('../../../utils/glossary')
 
 const FILTERS = [
   {
     key: 'offered',
-    text: '待响应',
+    text: ORDER_STATUS.offered,
     status: 'offered',
     empty: '没有等待党员响应的派单',
-    intro: '党员须在期限内接单或婉拒，超时未响应的派单会自动退回待派单。',
+    intro: '党员须在期限内接单或婉拒；超时未响应的派单自动退回，心愿回到待认领，可以重新派单。',
   },
   {
     key: 'serving',
-    text: '服务中',
+    text: ORDER_STATUS.accepted,
     status: 'accepted',
     empty: '没有服务中的订单',
     intro: '党员接单后须在期限内完成；逾期未完成的订单标红，系统已提醒派单人跟进。',
   },
   {
     key: 'returned',
-    text: '婉拒/超时',
+    text: ORDER_STATUS.declined + '或' + ORDER_STATUS.expired,
     status: 'declined,expired',
     empty: '没有被婉拒或超时的派单',
     intro: '这些派单被婉拒或超时退回，心愿需要重新派单。',
@@ -31,8 +33,9 @@ const FILTERS = [
 ]
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
+    words: ACTIONS,
     filters: FILTERS,
     filter: 'offered',
     emptyText: FILTERS[0].empty,
@@ -64,7 +67,7 @@ Component({
     },
 
     onFilter(e) {
-      const key = e.currentTarget.dataset.key
+      const key = e.detail.value
       if (key === this.data.filter) return Promise.resolve()
       const f = FILTERS.find((x) => x.key === key)
       this.setData({ filter: key, emptyText: f.empty, intro: f.intro, items: [], loaded: false })

@@ -1,25 +1,30 @@
-// 审核派单 (小区党支部): the review queue (GET /api/v1/wishes?status=pending_review), approve or
-// reject with a reason; approved wishes wait under 待派单 for a member to be chosen.
+// 审核派单 (小区党支部; the first entry of 首页 → 小区工作): the review queue
+// (GET /api/v1/wishes?status=pending_review), approve or reject with a reason; approved wishes
+// wait under 待认领 for a member to be chosen or to claim them. Filters are TDesign tabs with the
+// glossary's words, the same as on the wish's own page.
 const api = require('../../../services/api')
 const pagedList = require('../../../behaviors/paged-list')
+const uiMode = require('../../../behaviors/ui-mode')
 const ui = require('../../../utils/ui')
 const { wishItem } = require('../../../utils/format')
-const { syncTabBar } = require('../../../utils/tabbar')
+const { ACTIONS, WISH_STATUS } = require('../../../utils/glossary')
 
 const FILTERS = [
-  { key: 'review', text: '待审核', status: 'pending_review', empty: '没有待审核的心愿' },
-  { key: 'open', text: '待派单', status: 'open', empty: '没有待派单的心愿' },
-  { key: 'dispatched', text: '已派单', status: 'dispatched', empty: '没有等待党员响应的派单' },
-  { key: 'active', text: '服务中', status: 'accepted,completed', empty: '没有服务中的心愿' },
+  { key: 'review', text: WISH_STATUS.pending_review, status: 'pending_review', empty: '没有等待审核的心愿' },
+  { key: 'open', text: WISH_STATUS.open, status: 'open', empty: '没有等着派单或认领的心愿' },
+  { key: 'dispatched', text: WISH_STATUS.dispatched, status: 'dispatched', empty: '没有等待党员响应的派单' },
+  { key: 'active', text: WISH_STATUS.accepted, status: 'accepted', empty: '没有服务中的心愿' },
+  { key: 'confirm', text: WISH_STATUS.completed, status: 'completed', empty: '没有等待居民确认的心愿' },
 ]
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
     filters: FILTERS,
     filter: 'review',
     emptyText: FILTERS[0].empty,
     busy: '',
+    words: ACTIONS,
   },
   methods: {
     onLoad(query = {}) {
@@ -28,7 +33,6 @@ Component({
     },
 
     onShow() {
-      syncTabBar(this, 'dispatch')
       if (this._shown) return this.reload()
       this._shown = true
     },
@@ -54,8 +58,8 @@ Component({
     },
 
     onFilter(e) {
-      const key = e.currentTarget.dataset.key
-      if (key === this.data.filter) return Promise.resolve()
+      const key = e.detail.value
+      if (!key || key === this.data.filter) return Promise.resolve()
       this.selectFilter(key)
       return this.reload()
     },

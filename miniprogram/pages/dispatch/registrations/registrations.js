@@ -2,17 +2,15 @@
 // (GET /api/v1/members/registrations?status=pending); approve, or reject with a reason.
 const api = require('../../../services/api')
 const pagedList = require('../../../behaviors/paged-list')
+const uiMode = require('../../../behaviors/ui-mode')
 const ui = require('../../../utils/ui')
 const { registrationItem } = require('../../../utils/format')
+const { REGISTRATION_STATUS } = require('../../../utils/glossary')
 
-const FILTERS = [
-  { key: 'pending', text: '待审批' },
-  { key: 'approved', text: '已通过' },
-  { key: 'rejected', text: '未通过' },
-]
+const FILTERS = Object.keys(REGISTRATION_STATUS).map((key) => ({ key, text: REGISTRATION_STATUS[key] }))
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
     filters: FILTERS,
     filter: 'pending',
@@ -38,8 +36,8 @@ Component({
     },
 
     onFilter(e) {
-      const key = e.currentTarget.dataset.key
-      if (key === this.data.filter) return Promise.resolve()
+      const key = e.detail.value
+      if (!key || key === this.data.filter) return Promise.resolve()
       this.setData({ filter: key, items: [], loaded: false })
       return this.reload()
     },
@@ -62,7 +60,7 @@ Component({
 
     onApprove(e) {
       const id = e.currentTarget.dataset.id
-      return this.decide(id, 'approve', () => api.approveRegistration(id), '已通过')
+      return this.decide(id, 'approve', () => api.approveRegistration(id), REGISTRATION_STATUS.approved)
     },
 
     onReject(e) {

@@ -3,7 +3,10 @@
 // building chiefs, then the compound and community roll-ups. Months move back, and forward up to
 // the current one (the API refuses months not yet begun).
 const api = require('../../../services/api')
+const uiMode = require('../../../behaviors/ui-mode')
 const time = require('../../../utils/time')
+const errors = require('../../../utils/errors')
+const { VISIT_OUTCOME } = require('../../../utils/glossary')
 const { currentPeriod, shiftPeriod, percent } = require('../../../utils/grid')
 
 const ROLE_LABELS = { grid_worker: '网格员', building_chief: '楼栋长' }
@@ -16,7 +19,7 @@ function figures(c) {
   return [
     { key: 'rate', n: percent(c.visited, c.households), label: '覆盖率' },
     { key: 'visited', n: c.visited + '/' + c.households, label: '已走访/户数' },
-    { key: 'met', n: String(c.met), label: '见到居民' },
+    { key: 'met', n: String(c.met), label: VISIT_OUTCOME.met },
     { key: 'overdue', n: String(c.overdue), label: '超期未访' },
   ]
 }
@@ -24,7 +27,8 @@ function figures(c) {
 function view(out) {
   return {
     period: out.period,
-    asOfText: time.formatDateTime(out.as_of),
+    periodText: time.formatPeriod(out.period),
+    asOfText: time.formatRelative(out.as_of),
     rateText: percent(out.total.visited, out.total.households),
     figures: figures(out.total),
     grids: (out.grids || []).map((g) => ({
@@ -44,7 +48,10 @@ function view(out) {
 }
 
 Component({
+  behaviors: [uiMode],
   data: {
+    periodText: '',
+    errorKind: '',
     period: '',
     isCurrent: true,
     loading: true,
@@ -55,7 +62,7 @@ Component({
     onLoad(query = {}) {
       const now = currentPeriod()
       const period = /^\d{4}-\d{2}$/.test(query.period || '') && query.period <= now ? query.period : now
-      this.setData({ period, isCurrent: period === now })
+      this.setData({ period, periodText: time.formatPeriod(period), isCurrent: period === now })
       return this.load()
     },
 
@@ -73,7 +80,7 @@ Component({
         },
         (err) => {
           if (period !== this.data.period) return
-          this.setData({ loading: false, cov: null, error: err.detail || '加载失败，请稍后重试' })
+          this.setData(Object.assign({ loading: false, cov: null }, errors.errorState(err)))
         }
       )
     },
@@ -82,7 +89,7 @@ Component({
       const now = currentPeriod()
       const period = shiftPeriod(this.data.period, months)
       if (period > now) return Promise.resolve()
-      this.setData({ period, isCurrent: period === now, cov: null })
+      this.setData({ period, periodText: time.formatPeriod(period), isCurrent: period === now, cov: null })
       return this.load()
     },
 

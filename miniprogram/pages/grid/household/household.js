@@ -1,20 +1,28 @@
 // 住户详情 (网格员, 楼栋长): the register entry (GET /api/v1/households/{id}: residents, phones, care
 // tags) and its visits, latest first, with findings and what they became
 // (GET /api/v1/households/{id}/visits, keyset pages); visits still on the phone are shown on top with
-// their sync state. 记录走访 opens the visit form.
+// their sync state. Phone numbers are buttons (拨打电话); residents with a verified account are
+// marked (ResidentOut.verified_account, contracts.md §1); 导航 when the building has coordinates.
+// 记录走访 opens the visit form.
 const api = require('../../../services/api')
 const visits = require('../../../services/visits')
 const pagedList = require('../../../behaviors/paged-list')
+const uiMode = require('../../../behaviors/ui-mode')
 const time = require('../../../utils/time')
-const { householdItem, visitItem, OUTCOME_LABELS } = require('../../../utils/grid')
+const errors = require('../../../utils/errors')
+const { householdItem, visitItem, buildingPlace, OUTCOME_LABELS } = require('../../../utils/grid')
+const { ACTIONS, HOUSEHOLD_STATUS } = require('../../../utils/glossary')
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
     id: null,
     household: null,
     householdError: '',
+    householdErrorKind: '',
     queued: [],
+    words: ACTIONS,
+    verifiedLabel: HOUSEHOLD_STATUS.verified,
   },
   lifetimes: {
     detached() {
@@ -53,10 +61,18 @@ Component({
       this.setData({ householdError: '' })
       return api.getHousehold(this.data.id, { silent: true }).then(
         (h) => {
-          this.setData({ household: householdItem(h) })
+          const item = householdItem(h)
+          item.residents = (h.residents || []).map((r) =>
+            Object.assign({}, r, { callable: !!r.phone && String(r.phone).indexOf('*') < 0 })
+          )
+          item.place = buildingPlace(h)
+          this.setData({ household: item })
           wx.setNavigationBarTitle({ title: h.label })
         },
-        (err) => this.setData({ householdError: err.detail || '加载失败，请稍后重试' })
+        (err) => {
+          const st = errors.errorState(err)
+          this.setData({ householdError: st.error, householdErrorKind: st.errorKind })
+        }
       )
     },
 
@@ -79,7 +95,7 @@ Component({
           stateLabel: labels[it.state],
           theme: themes[it.state],
           detail: it.detail,
-          timeText: time.formatDateTime(it.payload.visited_at),
+          timeText: time.formatRelative(it.payload.visited_at),
           outcomeLabel: OUTCOME_LABELS[it.payload.outcome] || it.payload.outcome,
         }))
       this.setData({ queued })
@@ -110,6 +126,12 @@ Component({
     onCall(e) {
       const phone = e.currentTarget.dataset.phone
       if (phone && phone.indexOf('*') < 0) wx.makePhoneCall({ phoneNumber: phone })
+    },
+
+    onNavigate() {
+      const h = this.data.household
+      if (!h || !h.place) return
+      wx.openLocation({ latitude: h.place.latitude, longitude: h.place.longitude, name: h.place.name || h.label, address: h.address || h.label, scale: 18 })
     },
 
     onPhoto(e) {

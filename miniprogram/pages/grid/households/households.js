@@ -3,6 +3,7 @@
 // care tag (GET /api/v1/households/care-tags) or a name / room number; care tags as TDesign tags.
 const api = require('../../../services/api')
 const pagedList = require('../../../behaviors/paged-list')
+const uiMode = require('../../../behaviors/ui-mode')
 const { householdItem, withUnitHeaders } = require('../../../utils/grid')
 
 // "3号楼" out of "3号楼1单元"; the building's id when the label has no 楼.
@@ -12,7 +13,7 @@ function buildingName(h) {
 }
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
     careTags: [],
     buildings: [], // {id, name}, as the register shows them

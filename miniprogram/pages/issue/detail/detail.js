@@ -4,7 +4,11 @@
 // the grid handled itself; a department's staff 响应 / 办结 / 退回 with a note or reason; once it is
 // resolved, the grid says whether residents are satisfied (居民满意率) or reopens it with a reason.
 const api = require('../../../services/api')
+const uiMode = require('../../../behaviors/ui-mode')
 const time = require('../../../utils/time')
+const errors = require('../../../utils/errors')
+const glossary = require('../../../utils/glossary')
+const { mediaUrl } = require('../../../utils/format')
 
 const NOTE_ACTIONS = {
   respond: { text: '响应报到', placeholder: '响应说明（如：已收到，今天下午到场）' },
@@ -14,9 +18,12 @@ const NOTE_ACTIONS = {
 }
 
 Component({
+  behaviors: [uiMode],
   data: {
     loading: true,
     error: '',
+    errorKind: '',
+    words: glossary.ACTIONS,
     issue: null,
     events: [],
     actions: {},
@@ -37,7 +44,7 @@ Component({
       this.setData({ loading: true, error: '' })
       return api.getIssue(this._id, { silent: true }).then(
         (issue) => this.show(issue),
-        (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
+        (err) => this.setData(Object.assign({ loading: false }, errors.errorState(err)))
       )
     },
     show(issue) {
@@ -47,11 +54,14 @@ Component({
         loading: false,
         note: '',
         issue: Object.assign({}, issue, {
-          createdText: time.formatDateTime(issue.created_at),
-          responseDueText: issue.response_due_at ? time.formatDateTime(issue.response_due_at) : '',
-          disposalDueText: issue.disposal_due_at ? time.formatDateTime(issue.disposal_due_at) : '',
+          status_label: glossary.label('issue', issue.status, issue.status_label),
+          theme: glossary.theme('issue', issue.status),
+          createdText: time.formatMoment(issue.created_at),
+          responseDueText: issue.response_due_at ? time.formatMoment(issue.response_due_at) : '',
+          disposalDueText: issue.disposal_due_at ? time.formatMoment(issue.disposal_due_at) : '',
+          photoUrls: (issue.photos || []).map(mediaUrl),
         }),
-        events: (issue.events || []).map((ev) => Object.assign({}, ev, { atText: time.formatDateTime(ev.at) })),
+        events: (issue.events || []).map((ev) => Object.assign({}, ev, { atText: time.formatMoment(ev.at) })),
         actions,
       })
       if (actions.whistle && !this.data.departments.length) {
@@ -84,7 +94,7 @@ Component({
     },
     onWhistle() {
       if (this.data.busy) return Promise.resolve()
-      return this.run(api.whistleIssue(this._id, this.data.departmentId), '已吹哨')
+      return this.run(api.whistleIssue(this._id, this.data.departmentId), glossary.ISSUE_STATUS.whistled)
     },
     onNoteAction(e) {
       const action = e.currentTarget.dataset.action
@@ -106,7 +116,7 @@ Component({
       if (this.data.busy) return Promise.resolve()
       const satisfied = e.currentTarget.dataset.satisfied === 'yes'
       const comment = (this.data.note || '').trim()
-      return this.run(api.confirmIssue(this._id, satisfied, comment), '已确认')
+      return this.run(api.confirmIssue(this._id, satisfied, comment), glossary.ISSUE_STATUS.confirmed)
     },
   },
 })

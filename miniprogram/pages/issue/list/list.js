@@ -4,21 +4,22 @@
 const api = require('../../../services/api')
 const session = require('../../../services/session')
 const pagedList = require('../../../behaviors/paged-list')
+const uiMode = require('../../../behaviors/ui-mode')
 const time = require('../../../utils/time')
-
-const THEMES = { open: 'warning', whistled: 'danger', responded: 'primary', returned: 'warning', resolved: 'success', reopened: 'danger', confirmed: 'default' }
+const glossary = require('../../../utils/glossary')
 
 function issueItem(i) {
   return Object.assign({}, i, {
-    theme: THEMES[i.status] || 'default',
-    createdText: time.formatDateTime(i.created_at),
+    status_label: glossary.label('issue', i.status, i.status_label),
+    theme: glossary.theme('issue', i.status),
+    createdText: time.formatRelative(i.created_at),
     overdue: i.response_overdue || i.disposal_overdue,
   })
 }
 
 Component({
-  behaviors: [pagedList],
-  data: { mine: true, canRaise: false },
+  behaviors: [pagedList, uiMode],
+  data: { mine: true, canRaise: false, words: glossary.ACTIONS },
   methods: {
     onLoad(query = {}) {
       this.setData({ mine: query.mode !== 'department' })

@@ -3,12 +3,18 @@
 // 我的事件: the grid and compound are picked from GET /api/v1/issues/places, and the place must be
 // described). The grid then handles it or 吹哨 to a street department from the issue's page.
 const api = require('../../../services/api')
+const privacy = require('../../../services/privacy')
 const { CATEGORIES, URGENCIES } = require('../../../utils/issues')
+const { ACTIONS } = require('../../../utils/glossary')
 const photoForm = require('../../../behaviors/photo-form')
+const uiMode = require('../../../behaviors/ui-mode')
+const errors = require('../../../utils/errors')
 
 Component({
-  behaviors: [photoForm],
+  behaviors: [photoForm, uiMode],
   data: {
+    words: ACTIONS,
+    placesErrorKind: '',
     householdId: null,
     label: '',
     // public place: the worker's grids with their compounds, and what is picked
@@ -29,6 +35,7 @@ Component({
   },
   methods: {
     onLoad(query = {}) {
+      privacy.install()
       const label = query.label ? decodeURIComponent(query.label) : ''
       const householdId = Number(query.household_id) || null
       this.setData({ householdId, label, location: label })
@@ -42,7 +49,10 @@ Component({
           this.setData({ places, placesLoading: false })
           if (places.length === 1) this.pickGrid(places[0].grid_id)
         },
-        (err) => this.setData({ placesLoading: false, placesError: err.detail || '加载失败，请稍后重试' })
+        (err) => {
+          const st = errors.errorState(err)
+          this.setData({ placesLoading: false, placesError: st.error, placesErrorKind: st.errorKind })
+        }
       )
     },
 

@@ -1,11 +1,15 @@
 // 提交完成情况: the member who accepted a wish reports it done with a note and photos
 // (POST /api/v1/wishes/{id}/complete); the resident then confirms and rates it.
 const api = require('../../../services/api')
+const privacy = require('../../../services/privacy')
 const photoForm = require('../../../behaviors/photo-form')
+const uiMode = require('../../../behaviors/ui-mode')
+const errors = require('../../../utils/errors')
 
 Component({
-  behaviors: [photoForm],
+  behaviors: [photoForm, uiMode],
   data: {
+    errorKind: '',
     id: null,
     wish: null,
     loading: true,
@@ -15,6 +19,7 @@ Component({
   },
   methods: {
     onLoad(query = {}) {
+      privacy.install()
       this.setData({ id: query.id })
       return this.load()
     },
@@ -23,7 +28,7 @@ Component({
       this.setData({ loading: true, error: '' })
       return api.getWish(this.data.id, { silent: true }).then(
         (wish) => this.setData({ wish, loading: false }),
-        (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
+        (err) => this.setData(Object.assign({ loading: false }, errors.errorState(err)))
       )
     },
 

@@ -1,18 +1,26 @@
-// 技能与时间: a Party member's skills, work unit and availability (GET/PATCH /api/v1/members/me).
-// Availability saves at once; skills and work unit with the 保存 button.
+// 技能与时间: a Party member's skills, work unit and availability (GET/PATCH /api/v1/members/me),
+// and whether residents whose wish they took may call them (share_phone, contracts.md §3; shown
+// when the server knows it). Availability and the phone choice save at once; skills and work unit
+// with the 保存 button.
 const api = require('../../../services/api')
+const uiMode = require('../../../behaviors/ui-mode')
+const errors = require('../../../utils/errors')
 const { skillSuggestions } = require('../../../utils/format')
 
 Component({
+  behaviors: [uiMode],
   data: {
     loading: true,
     error: '',
+    errorKind: '',
     available: true,
+    sharePhone: null, // null: the server does not tell
     workUnit: '',
     skills: [],
     suggestions: [],
     saving: false,
     savingAvailable: false,
+    savingShare: false,
   },
   methods: {
     onLoad() {
@@ -23,13 +31,21 @@ Component({
       this.setData({ loading: true, error: '' })
       return Promise.all([api.getMember({ silent: true }), api.listCategories({ silent: true })]).then(
         ([member, cats]) => this.fill(member, { loading: false, suggestions: skillSuggestions(cats) }),
-        (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
+        (err) => this.setData(Object.assign({ loading: false }, errors.errorState(err)))
       )
     },
 
     fill(member, extra) {
       this.setData(
-        Object.assign({ available: member.available, workUnit: member.work_unit, skills: member.skills || [] }, extra || {})
+        Object.assign(
+          {
+            available: member.available,
+            sharePhone: typeof member.share_phone === 'boolean' ? member.share_phone : null,
+            workUnit: member.work_unit,
+            skills: member.skills || [],
+          },
+          extra || {}
+        )
       )
     },
 
@@ -47,6 +63,19 @@ Component({
           wx.showToast({ title: member.available ? '已恢复接单' : '已暂停接单', icon: 'none' })
         },
         () => this.setData({ available: before, savingAvailable: false })
+      )
+    },
+
+    onSharePhone(e) {
+      const value = !!e.detail.value
+      const before = this.data.sharePhone
+      this.setData({ sharePhone: value, savingShare: true })
+      return api.updateMember({ share_phone: value }).then(
+        (member) => {
+          this.setData({ sharePhone: typeof member.share_phone === 'boolean' ? member.share_phone : value, savingShare: false })
+          wx.showToast({ title: value ? '居民可以直接给您打电话' : '居民会请您回电', icon: 'none' })
+        },
+        () => this.setData({ sharePhone: before, savingShare: false })
       )
     },
 

@@ -3,12 +3,16 @@
 const api = require('../../../services/api')
 const session = require('../../../services/session')
 const notify = require('../../../services/notify')
+const uiMode = require('../../../behaviors/ui-mode')
+const errors = require('../../../utils/errors')
 const { skillSuggestions } = require('../../../utils/format')
 
 Component({
+  behaviors: [uiMode],
   data: {
     loading: true,
     error: '',
+    errorKind: '',
     me: null,
     state: 'form', // form | member | submitted | unbound
     submittedText: '',
@@ -32,7 +36,7 @@ Component({
           else if (session.compoundsWhere('party_member', me).indexOf(me.compound_id) >= 0) state = 'member'
           this.setData({ me, state, loading: false, suggestions: skillSuggestions(cats) })
         },
-        (err) => this.setData({ loading: false, error: err.detail || '加载失败，请稍后重试' })
+        (err) => this.setData(Object.assign({ loading: false }, errors.errorState(err)))
       )
     },
 

@@ -3,11 +3,14 @@
 const api = require('../../../services/api')
 const notify = require('../../../services/notify')
 const pagedList = require('../../../behaviors/paged-list')
+const uiMode = require('../../../behaviors/ui-mode')
 const { wishItem } = require('../../../utils/format')
+const { ACTIONS } = require('../../../utils/glossary')
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
+    words: ACTIONS,
     claiming: null,
   },
   methods: {

@@ -1,22 +1,26 @@
-// 我的心愿: the resident's own wishes (GET /api/v1/wishes?mine=true), newest first, keyset pages.
+// 我的心愿: the resident's own wishes (GET /api/v1/wishes?mine=true), newest first, keyset pages,
+// filtered with TDesign tabs; a large 我要许愿 under the list.
 const api = require('../../../services/api')
 const session = require('../../../services/session')
 const pagedList = require('../../../behaviors/paged-list')
+const uiMode = require('../../../behaviors/ui-mode')
 const { wishItem } = require('../../../utils/format')
+const { ACTIONS, WISH_STATUS } = require('../../../utils/glossary')
 const { syncTabBar } = require('../../../utils/tabbar')
 
 const FILTERS = [
   { key: 'all', text: '全部', status: '' },
   { key: 'active', text: '进行中', status: 'pending_review,open,dispatched,accepted' },
-  { key: 'confirm', text: '待确认', status: 'completed' },
+  { key: 'confirm', text: WISH_STATUS.completed, status: 'completed' },
   { key: 'done', text: '已结束', status: 'closed,rejected,cancelled' },
 ]
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
     filters: FILTERS,
     filter: 'all',
+    words: ACTIONS,
   },
   methods: {
     onLoad() {
@@ -45,9 +49,10 @@ Component({
         .then((page) => ({ items: page.items.map(wishItem), next_cursor: page.next_cursor }))
     },
 
+    // t-tabs bind:change → {value}
     onFilter(e) {
-      const key = e.currentTarget.dataset.key
-      if (key === this.data.filter) return Promise.resolve()
+      const key = e.detail.value
+      if (!key || key === this.data.filter) return Promise.resolve()
       this.setData({ filter: key, items: [], loaded: false })
       return this.reload()
     },

@@ -1,26 +1,30 @@
-// 我的接单: orders sent to me or claimed by me (GET /api/v1/orders?mine=true&status=…):
-// accept or decline (with a reason) an offer, report completion of an accepted one.
-const api = require('../../../services/api')
-const notify = require('../../../services/notify')
-const pagedList = require('../../../behaviors/paged-list')
-const ui = require('../../../utils/ui')
-const { orderItem } = require('../../../utils/format')
-const { syncTabBar } = require('../../../utils/tabbar')
+// 接单 (tab, Party members): orders sent to me or claimed by me (GET /api/v1/orders?mine=true&status=…):
+// accept or decline (with a reason) an offer, report completion of an accepted one. Filters are
+// TDesign tabs with the glossary's words (待接单, 服务中 …, as the wish's page says them).
+const api = require('../../services/api')
+const notify = require('../../services/notify')
+const pagedList = require('../../behaviors/paged-list')
+const uiMode = require('../../behaviors/ui-mode')
+const ui = require('../../utils/ui')
+const { orderItem } = require('../../utils/format')
+const { ACTIONS, ORDER_STATUS } = require('../../utils/glossary')
+const { syncTabBar } = require('../../utils/tabbar')
 
 const FILTERS = [
-  { key: 'offered', text: '待接单', status: 'offered', empty: '没有待响应的派单' },
-  { key: 'accepted', text: '服务中', status: 'accepted', empty: '没有进行中的服务' },
-  { key: 'completed', text: '已完成', status: 'completed', empty: '还没有完成的服务' },
+  { key: 'offered', text: ORDER_STATUS.offered, status: 'offered', empty: '没有等待您接单的派单' },
+  { key: 'accepted', text: ORDER_STATUS.accepted, status: 'accepted', empty: '没有进行中的服务' },
+  { key: 'completed', text: ORDER_STATUS.completed, status: 'completed', empty: '还没有完成的服务' },
   { key: 'closed', text: '已结束', status: 'declined,expired,cancelled', empty: '没有记录' },
 ]
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, uiMode],
   data: {
     filters: FILTERS,
     filter: 'offered',
     emptyText: FILTERS[0].empty,
     busy: '',
+    words: ACTIONS,
   },
   methods: {
     onLoad(query = {}) {
@@ -56,8 +60,8 @@ Component({
     },
 
     onFilter(e) {
-      const key = e.currentTarget.dataset.key
-      if (key === this.data.filter) return Promise.resolve()
+      const key = e.detail.value
+      if (!key || key === this.data.filter) return Promise.resolve()
       this.selectFilter(key)
       return this.reload()
     },
@@ -88,14 +92,14 @@ Component({
 
     onAccept(e) {
       const id = e.currentTarget.dataset.id
-      return this.respond(id, 'accept', () => notify.run('accept_order', () => api.acceptOrder(id)), '已接单，请联系居民')
+      return this.respond(id, 'accept', () => notify.run('accept_order', () => api.acceptOrder(id)), '接单成功，请联系居民')
     },
 
     onDecline(e) {
       const id = e.currentTarget.dataset.id
       return ui.askReason('婉拒派单', '请说明原因，便于小区重新派单').then((reason) => {
         if (!reason) return
-        return this.respond(id, 'decline', () => api.declineOrder(id, reason), '已婉拒')
+        return this.respond(id, 'decline', () => api.declineOrder(id, reason), ORDER_STATUS.declined)
       })
     },
 

@@ -1,0 +1,20 @@
+// What ../../contracts.md adds to the API for issues 12 and 15, in the shape tests/api.openapi.test.js
+// checks: the mini-program is built against it before the backend's openapi.json has it. When the
+// backend lands a route, openapi.json describes it and this overlay is no longer consulted for it
+// (remove the entry then; the test says which entries openapi.json already covers).
+module.exports = {
+  // routes that openapi.json does not have yet: method + path template → query names and body
+  routes: {
+    'POST /api/v1/me/verify-phone': { query: [], body: { properties: ['code'], required: ['code'] } }, // §1
+    'POST /api/v1/me/leave-household': { query: [], body: null }, // §1
+    'GET /api/v1/verifications': { query: ['status', 'cursor', 'limit'], body: null }, // §1
+    'POST /api/v1/verifications/{id}/approve': { query: [], body: null }, // §1
+    'POST /api/v1/verifications/{id}/reject': { query: [], body: { properties: ['reason'], required: ['reason'] } }, // §1
+    'POST /api/v1/wishes/{id}/callback': { query: [], body: null }, // §3
+  },
+  // fields routes that exist gain: extra body properties, and required ones that become optional
+  bodies: {
+    'POST /api/v1/wishes': { add: ['voice', 'voice_seconds'], optional: ['title'] }, // §3
+    'PATCH /api/v1/members/me': { add: ['share_phone'] }, // §3
+  },
+}

@@ -1,0 +1,171 @@
+// The app's one glossary: the words for statuses and actions that every page shows.
+// Pages never spell a status or an action themselves (tests/glossary.test.js checks every page and
+// component), so a wish and its order agree (服务中 on both), an open wish is 待认领 everywhere and
+// the resident's entry is 我要许愿 everywhere. The status words are those the API returns as
+// `status_label` (../../contracts.md §5); the app shows these even where an older backend still
+// sends another word (the wish's `accepted` was 已接单 before issue 15).
+
+// ---- statuses
+const WISH_STATUS = {
+  pending_review: '待审核',
+  rejected: '未通过',
+  open: '待认领',
+  dispatched: '已派单',
+  accepted: '服务中',
+  completed: '待确认',
+  closed: '已完成',
+  cancelled: '已取消',
+}
+
+const ORDER_STATUS = {
+  offered: '待接单',
+  accepted: '服务中',
+  declined: '已婉拒',
+  expired: '已超时',
+  completed: '已完成',
+  cancelled: '已取消',
+}
+
+// backend/issues/state.py
+const ISSUE_STATUS = {
+  open: '待处理',
+  whistled: '已吹哨',
+  responded: '已响应',
+  returned: '已退回',
+  resolved: '已办结',
+  reopened: '已重新打开',
+  confirmed: '已确认',
+}
+
+const REGISTRATION_STATUS = { pending: '待审批', approved: '已通过', rejected: '未通过' }
+
+// a resident's claim to a household (contracts.md §1)
+const VERIFICATION_STATUS = { pending: '待审核', verified: '已认证', rejected: '未通过' }
+const HOUSEHOLD_STATUS = { none: '未认证', pending: '认证中', verified: '已认证' }
+
+// a visit on the phone (services/visit-queue.js)
+const SYNC_STATE = {
+  pending: '待同步',
+  syncing: '同步中',
+  created: '已同步',
+  duplicate: '已同步（重复）',
+  error: '同步失败',
+}
+
+const VISIT_OUTCOME = { met: '见到居民', not_home: '家中无人', refused: '拒绝走访', moved: '已搬离' }
+
+const FINDING_KIND = { need: '困难需求', hazard: '安全隐患', dispute: '矛盾纠纷', suggestion: '意见建议' }
+
+const ORDER_KIND = { claim: '认领', dispatch: '派单' }
+
+// TDesign tag themes (the colours come from app.wxss and pass 4.5:1 on their tint)
+const THEMES = {
+  wish: {
+    pending_review: 'warning',
+    rejected: 'danger',
+    open: 'primary',
+    dispatched: 'primary',
+    accepted: 'primary',
+    completed: 'warning',
+    closed: 'success',
+    cancelled: 'default',
+  },
+  order: { offered: 'warning', accepted: 'primary', completed: 'success', declined: 'default', expired: 'danger', cancelled: 'default' },
+  issue: { open: 'warning', whistled: 'danger', responded: 'primary', returned: 'warning', resolved: 'success', reopened: 'danger', confirmed: 'default' },
+  registration: { pending: 'warning', approved: 'success', rejected: 'danger' },
+  verification: { pending: 'warning', verified: 'success', rejected: 'danger' },
+  household: { none: 'default', pending: 'warning', verified: 'success' },
+  sync: { pending: 'warning', syncing: 'primary', created: 'success', duplicate: 'success', error: 'danger' },
+  outcome: { met: 'success', not_home: 'warning', refused: 'default', moved: 'default' },
+}
+
+const STATUS = {
+  wish: WISH_STATUS,
+  order: ORDER_STATUS,
+  issue: ISSUE_STATUS,
+  registration: REGISTRATION_STATUS,
+  verification: VERIFICATION_STATUS,
+  household: HOUSEHOLD_STATUS,
+  sync: SYNC_STATE,
+  outcome: VISIT_OUTCOME,
+  finding: FINDING_KIND,
+  orderKind: ORDER_KIND,
+}
+
+// ---- actions: the words on buttons and entries
+const ACTIONS = {
+  newWish: '我要许愿',
+  myWishes: '我的心愿',
+  submitWish: '提交心愿',
+  cancelWish: '取消心愿',
+  confirmWish: '确认完成并评价',
+  contactMember: '联系党员',
+  callBack: '请党员回电',
+  claim: '我来认领',
+  accept: '接单',
+  decline: '婉拒',
+  complete: '提交完成情况',
+  approve: '审核通过',
+  reject: '驳回',
+  dispatch: '派单',
+  chooseMember: '选择党员派单',
+  redispatch: '重新派单',
+  recordVisit: '记录走访',
+  saveVisit: '保存走访',
+  syncNow: '立即同步',
+  retry: '重试',
+  remove: '删除',
+  reload: '重新加载',
+  call: '拨打电话',
+  navigate: '导航',
+  raiseIssue: '上报事件',
+  whistle: '吹哨',
+  verifyPhone: '用微信手机号认证',
+  leaveHousehold: '迁出本户',
+  elderOn: '开启长辈模式',
+}
+
+// The label of a status: the glossary's word; for a status it does not know, what the API sent.
+function label(kind, status, apiLabel) {
+  const words = STATUS[kind] || {}
+  return words[status] || apiLabel || status || ''
+}
+
+function theme(kind, status) {
+  return (THEMES[kind] || {})[status] || 'default'
+}
+
+// Every status word of every kind (for the tests).
+function allStatusWords() {
+  const out = {}
+  Object.keys(STATUS).forEach((kind) =>
+    Object.keys(STATUS[kind]).forEach((status) => {
+      const word = STATUS[kind][status]
+      ;(out[word] = out[word] || []).push(kind + '.' + status)
+    })
+  )
+  return out
+}
+
+// Words that earlier versions used and that must not come back (tests/glossary.test.js).
+const RETIRED = ['我要点单', '已接单', '待派单', '待响应']
+
+module.exports = {
+  WISH_STATUS,
+  ORDER_STATUS,
+  ISSUE_STATUS,
+  REGISTRATION_STATUS,
+  VERIFICATION_STATUS,
+  HOUSEHOLD_STATUS,
+  SYNC_STATE,
+  VISIT_OUTCOME,
+  FINDING_KIND,
+  ORDER_KIND,
+  STATUS,
+  THEMES,
+  ACTIONS,
+  RETIRED,
+  label,
+  theme,
+  allStatusWords,
+}
