@@ -65,6 +65,7 @@ CALLERS = {
 #   note_resident  a notification in demo-resident's inbox
 #   outbox_c1 / outbox_c3  a WeChat outbox message about 锦华苑 / 阳光小区 (not dead: resend is a 409)
 #   grid_g1 / house_g1  和谐社区第一网格 (demo-gridworker's grid) / a household of 锦华苑 in it
+#   building_g1 / building_c3  the building of house_g1 / of house_c3
 #   grid_c3 / house_c3  明德社区第一网格 / a household of 阳光小区 (another community)
 # fmt: off
 MATRIX = [
@@ -92,6 +93,7 @@ MATRIX = [
     ("POST",  "/wishes/{wish_id}/review",                         "wish_c2",             ANON, NO,      NO,     NO,      OUT,       NO,        NO,      NO,        NO),
     ("POST",  "/wishes/{wish_id}/cancel",                         "pending_c1",          ANON, OK,      NOTREQ, NOTREQ,  NOTREQ,    NOTREQ,    NOTREQ,  NOTREQ,    NOTREQ),
     ("POST",  "/wishes/{wish_id}/confirm",                        "pending_c1",          ANON, STATE,   NOTREQ, NOTREQ,  NOTREQ,    NOTREQ,    NOTREQ,  NOTREQ,    NOTREQ),
+    ("POST",  "/wishes/{wish_id}/callback",                       "open_c1",             ANON, STATE,   NOTREQ, NOTREQ,  NOTREQ,    NOTREQ,    NOTREQ,  NOTREQ,    NOTREQ),
     ("GET",   "/wishes/{wish_id}/candidates",                     "open_c1",             ANON, NO,      NO,     NO,      OK,        NO,        NO,      NO,        NO),
     ("GET",   "/wishes/{wish_id}/candidates",                     "wish_c2",             ANON, NO,      NO,     NO,      OUT,       NO,        NO,      NO,        NO),
     ("POST",  "/wishes/{wish_id}/dispatch",                       "open_c1",             ANON, NO,      NO,     NO,      OK,        NO,        NO,      NO,        NO),
@@ -133,6 +135,8 @@ MATRIX = [
     ("PUT",   "/visits/cycles/{grid_id}",                         "grid_c3",             ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        OK),
     # escalation (网格吹哨、街社报到), figures, airing, ledgers
     ("GET",   "/org/departments",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("PUT",   "/org/buildings/{building_id}/location",            "building_g1",         ANON, NO,      NO,     NO,      NO,        OK,        OK,      NO,        OK),
+    ("PUT",   "/org/buildings/{building_id}/location",            "building_c3",         ANON, NO,      NO,     NO,      NO,        OUT,       OUT,     NO,        OK),
     ("POST",  "/issues",                                          None,                  ANON, NO,      NO,     NO,      NO,        NEW,       NO,      NO,        NO),
     ("GET",   "/issues",                                          None,                  ANON, NO,      NO,     NO,      NO,        OK,        OK,      OK,        OK),
     ("GET",   "/issues/places",                                   None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
@@ -203,6 +207,7 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
             }
         },
         ("PUT", "/visits/cycles/{grid_id}"): lambda: {"json": {"cycle_days": 30}},
+        ("PUT", "/org/buildings/{building_id}/location"): lambda: {"json": {"latitude": 37.43, "longitude": 118.67}},
         ("POST", "/issues"): lambda: {
             "json": {"category": "environment", "description": "楼道堆放杂物", "household_id": ids["house_g1"]}
         },
@@ -299,6 +304,8 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
         households.where(Household.grid_id == ids["grid_g1"], Household.compound_id == ids["c1"])
     )
     ids["house_c3"] = await one(households.where(Household.compound_id == ids["c3"]))
+    ids["building_g1"] = await one(select(Household.building_id).where(Household.id == ids["house_g1"]))
+    ids["building_c3"] = await one(select(Household.building_id).where(Household.id == ids["house_c3"]))
     from backend.airing.models import AiringSnapshot
     from backend.issues.models import GridIssue
 

@@ -160,7 +160,16 @@ async def load(session: AsyncSession) -> dict:
             households[compound.id] = []
             for b in range(1, 5):
                 grid = community_grids[0] if (index == 0 and b <= 3) else community_grids[1]
-                building = Building(compound_id=compound.id, grid_id=grid.id, name=f"{b}号楼")
+                # a compound every ~800 m across 东营 (GCJ-02), its buildings ~40 m apart
+                lat = 37.4340 + 0.0072 * len(compounds) + 0.0004 * (b - 1)
+                lng = 118.6750 + 0.0055 * (len(compounds) % 3) + 0.0003 * (b % 2)
+                building = Building(
+                    compound_id=compound.id,
+                    grid_id=grid.id,
+                    name=f"{b}号楼",
+                    latitude=round(lat, 6),
+                    longitude=round(lng, 6),
+                )
                 session.add(building)
                 await session.flush()
                 for u in (1, 2):

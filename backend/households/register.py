@@ -34,6 +34,7 @@ HEAD_RELATIONS = ("户主", "本人")
 class RegisterEntry:
     household: Household
     label: str
+    building: dict
     address: str
     tags: list[str]
     residents: list[Resident]
@@ -78,6 +79,10 @@ async def profiles_of(session: AsyncSession, household_ids: Iterable[int]) -> di
     return {p.household_id: p for p in rows.scalars()}
 
 
+def _no_building(h: Household) -> dict:
+    return {"id": h.building_id, "name": "", "latitude": None, "longitude": None}
+
+
 async def entries(session: AsyncSession, households: list[Household], care_tags: list[str]) -> list[RegisterEntry]:
     """Register data for a page of households: four queries whatever the page size."""
     ids = [h.id for h in households]
@@ -89,6 +94,8 @@ async def entries(session: AsyncSession, households: list[Household], care_tags:
         RegisterEntry(
             household=h,
             label=labels.get(h.id, {}).get("label", h.room),
+            building=labels.get(h.id, {}).get("building")
+            or {"id": h.building_id, "name": "", "latitude": None, "longitude": None},
             address=profiles[h.id].address if h.id in profiles else "",
             tags=ordered_tags(tags.get(h.id, ()), care_tags),
             residents=people.get(h.id, []),

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from backend.kernel.validation import Id, Text
+from backend.org.schemas import BuildingRef
 
 
 class ResidentOut(BaseModel):
@@ -20,6 +21,7 @@ class HouseholdOut(BaseModel):
     label: str = Field(description="楼栋单元房号, e.g. 1号楼1单元101")
     room: str
     building_id: int
+    building: BuildingRef = Field(description="the building, with its coordinates for 导航 when set")
     unit_id: int
     compound_id: int
     grid_id: int

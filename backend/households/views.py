@@ -8,6 +8,7 @@ from backend.households import schemas
 from backend.households.ledger_import import ImportResult
 from backend.households.register import RegisterEntry
 from backend.households.scope import RegisterScope
+from backend.org.schemas import BuildingRef
 
 
 def household_out(entry: RegisterEntry, scope: RegisterScope) -> schemas.HouseholdOut:
@@ -18,6 +19,7 @@ def household_out(entry: RegisterEntry, scope: RegisterScope) -> schemas.Househo
         label=entry.label,
         room=h.room,
         building_id=h.building_id,
+        building=BuildingRef(**entry.building),
         unit_id=h.unit_id,
         compound_id=h.compound_id,
         grid_id=h.grid_id,

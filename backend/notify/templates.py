@@ -223,6 +223,7 @@ register_template(Template("decline_alert", "党员婉拒通知", ("thing1", "na
 register_template(Template("expiry_alert", "派单超时通知", ("thing1", "name2", "time3", "thing4")))
 register_template(Template("overdue_alert", "订单逾期提醒", ("thing1", "name2", "time3", "thing4")))
 register_template(Template("registration_result", "党员报到审核结果", ("thing1", "phrase2", "thing3", "time4")))
+register_template(Template("callback_request", "居民回电请求", ("thing1", "name2", "time3", "thing4")))
 
 WISH_PAGE = "pages/wish/detail/detail?id={wish_id}"
 ORDER_PAGE = "pages/wish/detail/detail?id={wish_id}"  # orders are shown on their wish
@@ -431,10 +432,29 @@ register_event(
     )
 )
 
+register_event(
+    Event(
+        "callback_requested",  # the requester taps 联系党员 and the member keeps their number private
+        "callback_request",
+        ORDER_PAGE,
+        lambda p: (
+            "居民请您回电",
+            f"{_name(p.get('requester_name'), '居民')}请您回电，商量心愿「{p['wish_title']}」的办理。"
+            + (f"电话：{p['phone']}" if p.get("phone") else ""),
+        ),
+        lambda p: {
+            "thing1": p["wish_title"],
+            "name2": _name(p.get("requester_name"), "居民"),
+            "time3": p["at"],
+            "thing4": "居民请您回电，请尽快联系",
+        },
+    )
+)
+
 register_action("create_wish", ("wish_review", "order_result", "confirm_request"))
 register_action("accept_order", ("new_order", "offer_reminder", "order_cancelled"))
 register_action("dispatch", ("decline_alert", "expiry_alert", "overdue_alert"))
-register_action("register_member", ("registration_result",))
+register_action("register_member", ("registration_result", "callback_request"))
 
 # ---- later features: register templates, events and actions below ----------------------------
 

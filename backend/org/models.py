@@ -42,6 +42,9 @@ class Building(SQLModel, table=True):
     compound_id: int = Field(foreign_key="compound.id", index=True)
     grid_id: int = Field(foreign_key="grid.id", index=True)
     name: str = Field(max_length=30)
+    # where the building's entrance is (GCJ-02, as wx.openLocation takes it); None until set
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class Unit(SQLModel, table=True):

@@ -68,20 +68,42 @@ async def household_in_compound(session: AsyncSession, household_id: int, compou
 
 
 async def household_labels(session: AsyncSession, household_ids: Iterable[int]) -> dict[int, dict]:
-    """Room label and building id for households, e.g. {"building_id": 3, "label": "2号楼1单元302"}."""
+    """Room label and building for households, e.g. {"building_id": 3, "label": "2号楼1单元302",
+    "building": {"id": 3, "name": "2号楼", "latitude": 37.43, "longitude": 118.67}}."""
     ids = set(household_ids)
     if not ids:
         return {}
     stmt = (
-        select(Household.id, Household.building_id, Building.name, Unit.name, Household.room)
+        select(
+            Household.id,
+            Household.building_id,
+            Building.name,
+            Unit.name,
+            Household.room,
+            Building.latitude,
+            Building.longitude,
+        )
         .join(Unit, Unit.id == Household.unit_id)
         .join(Building, Building.id == Household.building_id)
         .where(Household.id.in_(ids))
     )
     return {
-        hid: {"building_id": bid, "label": f"{bname}{uname}{room}"}
-        for hid, bid, bname, uname, room in (await session.execute(stmt)).all()
+        hid: {
+            "building_id": bid,
+            "label": f"{bname}{uname}{room}",
+            "building": {"id": bid, "name": bname, "latitude": lat, "longitude": lng},
+        }
+        for hid, bid, bname, uname, room, lat, lng in (await session.execute(stmt)).all()
     }
+
+
+async def set_building_location(session: AsyncSession, building_id: int, latitude: float, longitude: float) -> Building:
+    building = await session.get(Building, building_id)
+    if building is None:
+        raise NotFound(f"楼栋 {building_id} 不存在", code="building_not_found")
+    building.latitude, building.longitude = latitude, longitude
+    await session.flush()
+    return building
 
 
 async def tree(session: AsyncSession, street_ids: set[int], community_ids: set[int]) -> list[dict]:

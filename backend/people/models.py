@@ -18,6 +18,8 @@ class MemberProfile(SQLModel, table=True):
     work_unit: str = Field(max_length=60)
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     available: bool = True
+    # whether the residents whose wishes the member holds may call them (联系党员); else a call-back request
+    share_phone: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Running totals for candidate ranking, kept in the same transaction as the change that moves
     # them (dispatch, accept, cancel after accept, confirm), so ranking never re-reads a member's

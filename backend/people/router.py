@@ -98,6 +98,7 @@ async def _member_out(session, principal: Principal) -> schemas.MemberOut:
         work_unit=profile.work_unit,
         skills=profile.skills,
         available=profile.available,
+        share_phone=profile.share_phone,
         compound_ids=sorted(compounds),
     )
 
@@ -107,10 +108,19 @@ async def member_me(session: SessionDep, principal: Member) -> schemas.MemberOut
     return await _member_out(session, principal)
 
 
-@router.patch("/me", response_model=schemas.MemberOut, summary="Edit skills, work unit and availability (party_member)")
+@router.patch(
+    "/me",
+    response_model=schemas.MemberOut,
+    summary="Edit skills, work unit, availability and whether residents may call (party_member)",
+)
 async def patch_member_me(body: schemas.MemberPatch, session: SessionDep, principal: Member) -> schemas.MemberOut:
     await service.update_member(
-        session, principal.id, skills=body.skills, available=body.available, work_unit=body.work_unit
+        session,
+        principal.id,
+        skills=body.skills,
+        available=body.available,
+        work_unit=body.work_unit,
+        share_phone=body.share_phone,
     )
     return await _member_out(session, principal)
 

@@ -40,6 +40,7 @@ class MemberOut(BaseModel):
     work_unit: str
     skills: list[str]
     available: bool
+    share_phone: bool = Field(description="residents whose wishes the member holds may call them")
     compound_ids: list[int]
 
 
@@ -47,6 +48,7 @@ class MemberPatch(BaseModel):
     skills: Skills | None = None
     available: bool | None = None
     work_unit: Text(1, 60) | None = None
+    share_phone: bool | None = None
 
 
 class GrantOut(BaseModel):

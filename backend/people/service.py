@@ -138,7 +138,13 @@ async def list_registrations(
 
 
 async def update_member(
-    session: AsyncSession, user_id: int, *, skills: list[str] | None, available: bool | None, work_unit: str | None
+    session: AsyncSession,
+    user_id: int,
+    *,
+    skills: list[str] | None,
+    available: bool | None,
+    work_unit: str | None,
+    share_phone: bool | None = None,
 ) -> MemberProfile:
     profile = await get_profile(session, user_id)
     if not await directory_service.member_compounds(session, user_id):
@@ -149,6 +155,8 @@ async def update_member(
         profile.available = available
     if work_unit is not None:
         profile.work_unit = work_unit
+    if share_phone is not None:
+        profile.share_phone = share_phone
     profile.updated_at = utcnow()
     await session.flush()
     return profile

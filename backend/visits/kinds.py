@@ -76,3 +76,9 @@ class ItemStatus(StrEnum):
     created = "created"
     duplicate = "duplicate"  # already stored, by this batch's own earlier copy or an earlier upload
     error = "error"
+
+
+# Batch item errors that sending the same visit again may cure: the register may be updated to
+# list the resident a need was filed for. Every other refusal (out of scope, too old, in the
+# future, a malformed item, a client id reused for another visit) cannot change by retrying.
+RETRYABLE_ERRORS = frozenset({"resident_not_in_household"})

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field
 
 from backend.kernel.validation import Id, Photos, Text
+from backend.org.schemas import BuildingRef
 from backend.visits.kinds import FINDING_VALUES, OUTCOME_VALUES, CoverageRole, FollowUp, ItemStatus
 from backend.wishes.categories import CATEGORY_CODES
 
@@ -63,6 +64,11 @@ class VisitResult(BaseModel):
     id: int | None = Field(None, description="the visit's id, the same on every replay")
     error: str | None = Field(None, description="error code, for status error")
     detail: str | None = None
+    retryable: bool | None = Field(
+        None,
+        description="for status error: whether sending the same visit again may succeed (e.g. once the register "
+        "lists the resident); false for refusals that cannot change",
+    )
     follow_ups: list[FollowUpOut] = Field(default_factory=list)
 
 
@@ -107,6 +113,7 @@ class TodoResident(BaseModel):
 class TodoItem(BaseModel):
     household_id: int
     label: str
+    building: BuildingRef | None = Field(None, description="the building, with its coordinates for 导航 when set")
     grid_id: int
     compound_id: int
     care_tags: list[str]

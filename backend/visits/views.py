@@ -12,14 +12,19 @@ from backend.org import service as org_service
 from backend.visits import schemas
 from backend.visits.coverage import Coverage
 from backend.visits.findings import findings_of, follow_up_ref
-from backend.visits.kinds import FINDING_LABELS, OUTCOME_LABELS, ItemStatus
+from backend.visits.kinds import FINDING_LABELS, OUTCOME_LABELS, RETRYABLE_ERRORS, ItemStatus
 from backend.visits.models import Visit, VisitFinding
 from backend.visits.sync import ItemResult
 from backend.visits.todo import Due
 
 
 def batch_out(results: list[ItemResult]) -> schemas.VisitBatchOut:
-    out = [schemas.VisitResult(**r.__dict__) for r in results]
+    out = [
+        schemas.VisitResult(
+            **r.__dict__, retryable=(r.error in RETRYABLE_ERRORS) if r.status == ItemStatus.error else None
+        )
+        for r in results
+    ]
     return schemas.VisitBatchOut(
         created=sum(r.status == ItemStatus.created for r in out),
         duplicate=sum(r.status == ItemStatus.duplicate for r in out),
@@ -37,6 +42,7 @@ async def todo_items(session: AsyncSession, items: list[Due], care_tags: list[st
         schemas.TodoItem(
             household_id=d.household[0],
             label=labels.get(d.household[0], {}).get("label", ""),
+            building=labels.get(d.household[0], {}).get("building"),
             grid_id=d.household[1],
             compound_id=d.household[2],
             care_tags=ordered_tags(d.tags, care_tags),

@@ -53,3 +53,17 @@ async def cancelled(session: AsyncSession, wish: Wish, order: Any | None) -> Non
         "at": wish.closed_at or utcnow(),
     }
     await notify_service.emit(session, "wish_cancelled", [order.member_id], params, **ref_of(wish))
+
+
+async def callback_requested(session: AsyncSession, wish: Wish, order: Any) -> None:
+    """To the member holding the wish: the requester asks them to call back."""
+    requester = (await directory_service.users_by_id(session, [wish.requester_id]))[wish.requester_id]
+    params = {
+        "wish_id": wish.id,
+        "order_id": order.id,
+        "wish_title": wish.title,
+        "requester_name": requester.name,
+        "phone": requester.phone,
+        "at": utcnow(),
+    }
+    await notify_service.emit(session, "callback_requested", [order.member_id], params, **ref_of(wish))

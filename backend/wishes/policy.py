@@ -23,7 +23,7 @@ from backend.kernel.errors import Forbidden
 from backend.kernel.validation import IdPath
 from backend.wishes import service
 from backend.wishes.models import Wish
-from backend.wishes.state import TAKEN, WISH, WishStatus
+from backend.wishes.state import CONTACTABLE, TAKEN, WISH, WishStatus
 
 STAFF_ROLES = ("dispatcher", "community_admin", "street_admin")
 
@@ -54,6 +54,8 @@ async def actions_for(session, principal: Principal, wish: Wish, order: Order | 
             actions.append("cancel")
         if WISH.can(wish.status, "confirmed"):
             actions.append("confirm")
+        if wish.status in CONTACTABLE and order is not None and order.status in ORDER_TAKEN:
+            actions.append("contact")
     if wish.compound_id in await principal.compound_ids(session, "dispatcher"):
         if WISH.can(wish.status, "approved"):
             actions.append("review")

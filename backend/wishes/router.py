@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from backend.auth.deps import CurrentUser, Dispatcher, Member
+from backend.dispatch import service as dispatch_service
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
@@ -147,4 +148,17 @@ async def review(
     wish: WishForDispatcher, body: schemas.ReviewIn, session: SessionDep, principal: Dispatcher
 ) -> schemas.WishDetail:
     await service.review(session, wish, actor_id=principal.id, approve=body.decision == "approve", reason=body.reason)
+    return await views.detail(session, principal, wish)
+
+
+@router.post(
+    "/{wish_id}/callback",
+    response_model=schemas.WishDetail,
+    summary="联系党员: ask the member holding the wish to call back (its requester; once per 30 minutes)",
+)
+async def callback(wish: WishPath, session: SessionDep, principal: CurrentUser) -> schemas.WishDetail:
+    holder = await dispatch_service.live_order(session, wish.id)
+    if holder is None:
+        holder = await dispatch_service.latest_order(session, wish.id)  # a completed wish's order
+    await service.request_callback(session, wish, holder, actor_id=principal.id)
     return await views.detail(session, principal, wish)

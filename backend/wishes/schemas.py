@@ -13,10 +13,16 @@ Category = Literal[CATEGORY_CODES]  # type: ignore[valid-type]
 
 
 class WishCreate(BaseModel):
-    title: Text(1, 40)
+    title: Text(0, 40) | None = Field(None, description="optional: made from the first words of the description")
     description: Text(0, 500) = ""
     category: Category
     photos: Photos = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something_to_say(self) -> WishCreate:
+        if not self.title and not self.description:
+            raise ValueError("请说说需要什么帮助")
+        return self
 
 
 class ReviewIn(BaseModel):
@@ -79,6 +85,15 @@ class EventOut(BaseModel):
     note: str | None
 
 
+class Contact(BaseModel):
+    """For the requester while a member holds the wish: how to reach them (联系党员)."""
+
+    member_name: str
+    phone: str | None = Field(description="only when the member chose to share it")
+    can_call: bool
+    callback_requested_at: datetime | None = Field(description="the last call-back request sent to the member")
+
+
 class WishDetail(WishSummary):
     description: str
     photos: list[str]
@@ -94,8 +109,10 @@ class WishDetail(WishSummary):
     events: list[EventOut]
     order: OrderOut | None
     viewer_is_requester: bool
+    contact: Contact | None = None
     actions: list[str] = Field(
-        description="what the caller may do now: cancel, confirm, review, dispatch, claim, accept, decline, complete"
+        description="what the caller may do now: cancel, confirm, contact, review, dispatch, claim, accept, decline, "
+        "complete"
     )
 
 

@@ -4,6 +4,7 @@ actions that move a wish and its order together are in backend/flows/wish_orders
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -13,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.directory import service as directory_service
 from backend.directory.models import User
 from backend.kernel.clock import utcnow
-from backend.kernel.errors import Conflict, NotFound
+from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
 from backend.wishes import notifications
 from backend.wishes.models import Wish, WishEvent
-from backend.wishes.state import WISH, WishStatus
+from backend.wishes.state import CONTACTABLE, WISH, WishStatus
 
 
 async def get_wish(session: AsyncSession, wish_id: int, *, for_update: bool = False) -> Wish:
@@ -40,11 +41,21 @@ async def wishes_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, W
     return {w.id: w for w in rows.scalars()}
 
 
+TITLE_FROM_DESCRIPTION = 20  # characters of the description that make a title when none is given
+CALLBACK_INTERVAL = timedelta(minutes=30)
+
+
+def title_from(description: str) -> str:
+    """A title from the first words of what the resident said (its first line or sentence)."""
+    first = re.split(r"[\n。！？!?；;]", description.strip(), maxsplit=1)[0].strip() or description.strip()
+    return first if len(first) <= TITLE_FROM_DESCRIPTION else first[: TITLE_FROM_DESCRIPTION - 1] + "…"
+
+
 async def create_wish(
     session: AsyncSession,
     requester: User,
     *,
-    title: str,
+    title: str | None,
     description: str,
     category: str,
     photos: list[str],
@@ -57,7 +68,7 @@ async def create_wish(
         requester_id=requester.id,
         compound_id=requester.compound_id,
         filed_by=filed_by,
-        title=title,
+        title=title or title_from(description),
         description=description,
         category=category,
         photos=photos,
@@ -154,3 +165,29 @@ async def requester_card(session: AsyncSession, wish: Wish, *, reveal: bool) -> 
     if user.household_id is not None:
         room = (await org_service.household_labels(session, [user.household_id]))[user.household_id]["label"]
     return {"name": user.name or "居民", "phone": user.phone, "room": room, "masked": False}
+
+
+async def last_callback_at(session: AsyncSession, wish_id: int):
+    stmt = (
+        select(WishEvent.at)
+        .where(WishEvent.wish_id == wish_id, WishEvent.type == "callback_requested")
+        .order_by(WishEvent.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def request_callback(session: AsyncSession, wish: Wish, holder, *, actor_id: int) -> Wish:
+    """联系党员 when the member keeps their number private: the member is asked to call back. Once
+    per CALLBACK_INTERVAL; only the requester, only while a member holds the wish."""
+    if wish.requester_id != actor_id:
+        raise Forbidden("只有提出心愿的居民可以请党员回电", code="not_requester")
+    if wish.status not in CONTACTABLE or holder is None:
+        raise WISH.refusal(wish.status, "callback_requested")
+    last = await last_callback_at(session, wish.id)
+    if last is not None and utcnow() - last < CALLBACK_INTERVAL:
+        minutes = int((CALLBACK_INTERVAL - (utcnow() - last)).total_seconds() // 60) + 1
+        raise Conflict(f"已请党员回电，请耐心等待；{minutes}分钟后可再次提醒", code="callback_recent")
+    await WISH.record(session, wish, "callback_requested", actor_id=actor_id, note="居民请党员回电")
+    await notifications.callback_requested(session, wish, holder)
+    return wish

@@ -29,6 +29,8 @@ S = WishStatus
 STATUSES = tuple(S)
 # a Party member holds the wish: its requester's identity is shown to the member and the branch
 TAKEN = frozenset({S.accepted, S.completed, S.closed})
+# a member holds it and has not finished: the requester may reach them (联系党员)
+CONTACTABLE = frozenset({S.accepted, S.completed})
 # offered to a member or taken by one: no longer on the wall
 OFFERED_OR_TAKEN = frozenset({S.dispatched, *TAKEN})
 
@@ -93,6 +95,7 @@ VERBS = {
     "confirmed": "确认评价",
     "auto_closed": "自动关闭",
     "cancelled": "取消",
+    "callback_requested": "请党员回电",
 }
 
 WISH = Lifecycle(

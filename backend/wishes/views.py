@@ -11,10 +11,12 @@ from backend.dispatch import service as dispatch_service
 from backend.dispatch.models import Order
 from backend.dispatch.schemas import OrderOut
 from backend.dispatch.state import ORDER
+from backend.dispatch.state import TAKEN as ORDER_TAKEN
+from backend.people.models import MemberProfile
 from backend.wishes import policy, schemas, service
 from backend.wishes.categories import CATEGORY_LABELS
 from backend.wishes.models import Wish
-from backend.wishes.state import WISH
+from backend.wishes.state import CONTACTABLE, WISH
 
 
 def summary(wish: Wish, requester_name: str) -> schemas.WishSummary:
@@ -68,6 +70,24 @@ def _events(events) -> list[schemas.EventOut]:
     ]
 
 
+async def contact_of(session: AsyncSession, principal: Principal, wish: Wish, order: Order | None):
+    """For the requester while a member holds the wish: the member's name, their phone when they
+    share it, and the last call-back request. None for everyone else."""
+    if wish.requester_id != principal.id or wish.status not in CONTACTABLE or order is None:
+        return None
+    if order.status not in ORDER_TAKEN:
+        return None
+    member = (await directory_service.users_by_id(session, [order.member_id]))[order.member_id]
+    profile = await session.get(MemberProfile, order.member_id)
+    phone = member.phone if profile is not None and profile.share_phone else None
+    return schemas.Contact(
+        member_name=member.name or "党员",
+        phone=phone,
+        can_call=phone is not None,
+        callback_requested_at=await service.last_callback_at(session, wish.id),
+    )
+
+
 async def detail(
     session: AsyncSession, principal: Principal, wish: Wish, reveal: bool | None = None
 ) -> schemas.WishDetail:
@@ -97,5 +117,6 @@ async def detail(
         events=_events(events),
         order=order_out(order, member_name) if order is not None else None,
         viewer_is_requester=wish.requester_id == principal.id,
+        contact=await contact_of(session, principal, wish, order),
         actions=await policy.actions_for(session, principal, wish, order),
     )
