@@ -51,16 +51,19 @@ async def test_every_request_field_has_a_chinese_label(client):
 
 
 async def test_422_detail_is_chinese_and_names_the_field(api):
-    r = await api.post("/api/v1/wishes", "demo-resident", json={"title": "", "category": "repair"})
+    r = await api.post("/api/v1/wishes", "demo-resident", json={"title": "x" * 41, "category": "repair"})
     assert r.status_code == 422
     body = r.json()
-    assert body["error"] == "invalid_input" and body["detail"] == "标题不能为空"
+    assert body["error"] == "invalid_input" and body["detail"] == "标题不能超过40个字"
     assert body["fields"] == [
-        {"field": "title", "label": "标题", "message": "标题不能为空", "type": "string_too_short"}
+        {"field": "title", "label": "标题", "message": "标题不能超过40个字", "type": "string_too_long"}
     ]
 
-    r = await api.post("/api/v1/wishes", "demo-resident", json={"category": "repair"})
-    assert r.json()["detail"] == "缺少标题" and r.json()["fields"][0]["type"] == "missing"
+    r = await api.post("/api/v1/wishes", "demo-resident", json={"description": "水管漏水"})
+    assert r.json()["detail"] == "缺少类别" and r.json()["fields"][0]["type"] == "missing"
+
+    r = await api.post("/api/v1/wishes", "demo-resident", json={"title": "", "category": "repair"})
+    assert r.status_code == 422 and "请说说需要什么帮助" in r.json()["detail"]
 
     r = await api.get("/api/v1/wishes?limit=0", "demo-resident")
     assert r.json()["detail"] == "每页条数不能小于1" and r.json()["fields"][0]["type"] == "greater_than_equal"

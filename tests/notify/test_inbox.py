@@ -63,7 +63,7 @@ async def test_inbox_pages_counts_and_reads(api, session):
 
 
 async def test_templates_per_action(api):
-    for action, count in [("create_wish", 3), ("accept_order", 3), ("dispatch", 3), ("register_member", 1)]:
+    for action, count in [("create_wish", 3), ("accept_order", 3), ("dispatch", 3), ("register_member", 2)]:
         body = await api.ok("GET", f"/api/v1/notifications/templates?action={action}", "demo-resident")
         assert len(body["template_ids"]) == count and all(body["template_ids"])
     r = await api.get("/api/v1/notifications/templates?action=fly", "demo-resident")

@@ -23,6 +23,7 @@ LONG_PARAMS = {
     "note": LONG,
     "reason": LONG,
     "member_name": LONG_NAME,
+    "requester_name": LONG_NAME,
     "compound_name": LONG,
     "approved": False,
     "kind": "claim",

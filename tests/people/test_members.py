@@ -94,6 +94,7 @@ async def test_register_and_approve_makes_a_party_member(api, session):
         "work_unit": "区人民医院",
         "skills": ["陪诊", "医疗护理"],
         "available": True,
+        "share_phone": False,
         "compound_ids": [c1],
     }
 
