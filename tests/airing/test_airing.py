@@ -6,8 +6,8 @@ from sqlalchemy import update
 
 from backend.directory.models import User
 from backend.wishes.models import Wish
-from tests.issues.conftest import set_now
-from tests.wishes.test_loop import approve, member_id, place
+from tests.support.clock import set_now
+from tests.support.wishes import approve, member_id, place
 
 
 async def fulfil(api, title: str, rating: int) -> int:

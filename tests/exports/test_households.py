@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from backend.households.ledger import HEADERS, read_ledger, write_ledger
 from backend.org.models import Grid, Household
-from tests.exports.sheetcheck import INJECTIONS, check_inert, check_layout, column, open_sheet
+from tests.support.sheets import INJECTIONS, check_inert, check_layout, column, open_sheet
 
 G1 = "和谐社区第一网格"
 

@@ -16,8 +16,8 @@ from sqlalchemy import update
 from backend.directory.models import User
 from backend.exports.work_units import HEADERS
 from backend.people.models import MemberProfile
-from tests.exports.sheetcheck import INJECTIONS, check_inert, check_layout, column, open_sheet
-from tests.stats.fixture import build
+from tests.support.sheets import INJECTIONS, check_inert, check_layout, column, open_sheet
+from tests.support.stats_world import build
 
 
 async def test_work_unit_report_cell_by_cell(api, session):

@@ -11,15 +11,8 @@ from backend.issues.models import IssueAssignment
 from backend.kernel.clock import SHANGHAI, clock
 from backend.notify.models import Notification, OutboxMessage
 from backend.worker import sweep_once
-from tests.issues.conftest import set_now
-
-RAISE = {"category": "environment", "description": "楼道堆放大量杂物，堵塞通道。", "location": "2号楼1单元"}
-
-
-async def raise_issue(api, ids, **kw) -> dict:
-    return await api.ok(
-        "POST", "/api/v1/issues", "demo-gridworker", status=201, json={**RAISE, "household_id": ids["house_g1"], **kw}
-    )
+from tests.support.clock import set_now
+from tests.support.issues import RAISE, raise_issue
 
 
 def minute(value: str) -> datetime:

@@ -9,7 +9,7 @@ import pytest
 
 from backend.notify import templates
 from backend.wechat.fake import validate_data_value
-from tests.notify.conftest import sent
+from tests.support.notify import sent
 
 LONG = "社区党员志愿者帮助独居老人更换厨房水龙头并清理下水道还顺便检查了燃气灶和热水器的安全情况" * 2
 LONG_NAME = "欧阳诸葛司马上官慕容令狐皇甫长孙"

@@ -22,7 +22,7 @@ from backend.issues import service
 from backend.org import service as org_service
 from backend.org.models import Department
 from backend.worker import sweep_once
-from tests.issues.conftest import demo_ids, set_now  # noqa: F401 - fixture
+from tests.support.clock import set_now
 
 
 async def test_three_rates_by_hand(api, app, session, demo_ids):  # noqa: F811

@@ -13,7 +13,7 @@ completed W3, whistled 1), 3-18 (created W5 W6), 3-25 (created W7).
 
 from __future__ import annotations
 
-from tests.stats.fixture import build
+from tests.support.stats_world import build
 
 
 async def test_overview_by_hand(api, session):

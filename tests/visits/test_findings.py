@@ -17,7 +17,8 @@ from backend.kernel.clock import SHANGHAI, utcnow
 from backend.org.models import Grid, Household
 from backend.visits.models import VisitFinding
 from backend.wishes.models import Wish
-from tests.visits.conftest import households_of_grid, user_id, visit
+from tests.support.demo import households_of_grid, user_id
+from tests.support.visits import visit
 
 G1 = "和谐社区第一网格"
 
