@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     visit_cycle_days: int = Field(30, ge=1, le=366)  # a grid's default cycle (the monthly 扣门行动)
     visit_max_age_days: int = Field(30, ge=1, le=366)  # offline visits older than this are refused
     household_import_max_rows: int = Field(5000, ge=1)
+    household_import_max_unzipped_bytes: int = Field(20 * 1024 * 1024, ge=1024)  # all the .xlsx's parts, inflated
+    household_import_seconds: float = Field(10.0, gt=0)  # reading a sheet stops itself after this
 
     # notifications (backend/notify): WeChat subscribe messages through the outbox
     # NOTIFY_TEMPLATE_IDS='{"wish_review": "<WeChat template id>", ...}' (names in backend/notify/templates.py);
