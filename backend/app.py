@@ -232,11 +232,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=make_lifespan(settings),
         docs_url=None,  # served by install_docs, from this service's own assets
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,  # off in prod unless API_DOCS
     )
     install_state(app, settings)
     install_error_handlers(app)
     install_openapi(app)
-    install_docs(app)
+    if settings.docs_enabled:
+        install_docs(app)
     app.add_middleware(
         RequestContextMiddleware,
         metrics=app.state.metrics,

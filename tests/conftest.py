@@ -29,6 +29,7 @@ from backend.migrate import upgrade_head
 from backend.notify import templates
 from backend.wechat.fake import run_fake_wechat_in_thread
 
+os.environ.setdefault("APP_ENV", "test")  # the settings default to prod; code calling get_settings() runs as test
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 

@@ -1,12 +1,17 @@
 """Application settings (pydantic-settings).
 
-Everything comes from the environment or `.env`. In dev mode (the default) every setting has a
-working default so that `make run` needs nothing; outside dev mode the app refuses to start
-while a secret is missing or still a dev placeholder, and names the setting.
+Everything comes from the environment or `.env`. Safe by default: without APP_ENV the app runs as
+production, and refuses to start while a secret is missing, guessable or still a dev placeholder
+(it names the setting); /docs, /redoc, /openapi.json and /metrics are off there unless enabled.
+`make run` (backend/__main__.py) and the tests say APP_ENV=dev / test themselves, and in dev every
+setting has a working default so that `make run` needs nothing.
 """
 
 from __future__ import annotations
 
+import math
+import zlib
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -20,14 +25,30 @@ DEV_WECHAT_APPID = "wx-dev-appid"
 DEV_WECHAT_SECRET = "dev-wechat-secret"
 
 
+MIN_SECRET_BITS = 128
+
+
 class UnsafeSettings(RuntimeError):
     """Raised at start-up when a production setting is missing or unsafe."""
+
+
+def entropy_bits(secret: str) -> float:
+    """An upper estimate of a secret's entropy from the secret itself: the smaller of length × the
+    Shannon entropy of its characters (32 × ``a``: 0 bits) and its deflated size in bits (a repeated
+    pattern such as ``0123456789`` × 4: ~100). ``secrets.token_urlsafe(32)`` gives ~220."""
+    if not secret:
+        return 0.0
+    n = len(secret)
+    shannon = n * -sum(c / n * math.log2(c / n) for c in Counter(secret).values())
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: no header or checksum to count
+    packed = len(deflate.compress(secret.encode()) + deflate.flush()) - 2  # ~2 bytes of block framing
+    return min(shannon, packed * 8.0)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    app_env: Literal["dev", "prod", "test"] = "dev"
+    app_env: Literal["dev", "prod", "test"] = "prod"  # safe by default; `make run` and the tests say dev/test
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'happyhome.db'}"
@@ -105,6 +126,10 @@ class Settings(BaseSettings):
     # operations
     log_format: Literal["text", "json"] | None = None  # default: json in prod, text otherwise
     metrics_token: str | None = None
+    # /docs, /redoc and /openapi.json; /metrics (which then needs METRICS_TOKEN in prod). Default: on
+    # outside prod, off in prod.
+    api_docs: bool | None = None
+    metrics_enabled: bool | None = None
 
     @property
     def effective_log_format(self) -> str:
@@ -121,6 +146,14 @@ class Settings(BaseSettings):
     @property
     def worker_enabled(self) -> bool:
         return self.run_worker if self.run_worker is not None else self.is_dev
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.app_env != "prod"
+
+    @property
+    def metrics_served(self) -> bool:
+        return self.metrics_enabled if self.metrics_enabled is not None else self.app_env != "prod"
 
     @property
     def demo_enabled(self) -> bool:
@@ -140,6 +173,13 @@ class Settings(BaseSettings):
         problems = []
         if len(self.jwt_secret) < 32 or self.jwt_secret == DEV_JWT_SECRET:
             problems.append("JWT_SECRET must be set to a random string of at least 32 characters")
+        elif entropy_bits(self.jwt_secret) < MIN_SECRET_BITS:
+            problems.append(
+                f"JWT_SECRET must carry at least {MIN_SECRET_BITS} bits of entropy (it repeats too few characters); "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        if self.metrics_enabled and not self.metrics_token:
+            problems.append("METRICS_TOKEN must be set when METRICS_ENABLED is on in production")
         if not self.wechat_appid or self.wechat_appid == DEV_WECHAT_APPID:
             problems.append("WECHAT_APPID must be the mini-program's real appid")
         if not self.wechat_secret or self.wechat_secret == DEV_WECHAT_SECRET:
