@@ -23,6 +23,8 @@ from backend.airing.router import router as airing_router
 from backend.auth.router import router as auth_router
 from backend.exports.router import router as exports_router
 from backend.files.router import router as files_router
+from backend.files.router import serving as files_serving
+from backend.files.signing import Signer, SigningMiddleware
 from backend.flows.router import router as flows_router
 from backend.households.router import router as households_router
 from backend.issues.router import router as issues_router
@@ -216,6 +218,7 @@ def install_state(app: FastAPI, settings: Settings) -> None:
         redis_url=settings.redis_url,
     )
     app.state.metrics = Metrics()
+    app.state.upload_signer = Signer.from_secret(settings.jwt_secret, settings.upload_url_ttl_seconds)
     app.state.rate_limiter = RateLimiter(settings.redis_url)
 
 
@@ -245,10 +248,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body=settings.max_body_bytes,
         max_upload=settings.upload_max_bytes + 64 * 1024,
     )
+    app.add_middleware(SigningMiddleware, signer=app.state.upload_signer)  # responses sign their upload URLs
     for router in ROUTERS:
         app.include_router(router)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    app.mount("/uploads", StaticFiles(directory=settings.upload_dir), name="uploads")
+    app.include_router(files_serving)  # /uploads/<name>?exp=&sig=: signed URLs only
     if settings.fake_wechat_enabled and not settings.wechat_api_base:
         # on the main port the fake's control routes need a token (FAKE_WECHAT_TOKEN, else a random one)
         app.state.fake_wechat_token = settings.fake_wechat_token or secrets.token_urlsafe(24)

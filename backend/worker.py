@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.files import service as files_service
 from backend.flows import sweeps as wish_sweeps
 from backend.issues import sweep as issue_sweep
 from backend.kernel.db import SessionFactory, engine_from_settings, make_session_factory
@@ -46,6 +47,10 @@ async def _issues(session: AsyncSession, settings: Settings) -> dict[str, int]:
     return await issue_sweep.sweep(session, settings)
 
 
+async def _uploads(session: AsyncSession, settings: Settings) -> int:
+    return await files_service.sweep_orphans(session, settings)
+
+
 # name → sweep, in the order they run; a result that is a dict is reported as name_key
 SWEEPS: dict[str, Sweep] = {
     "offers_reminded": _remind,
@@ -53,6 +58,7 @@ SWEEPS: dict[str, Sweep] = {
     "orders_overdue": _overdue,
     "wishes_auto_closed": _auto_close,
     "issues": _issues,
+    "uploads_orphaned": _uploads,
 }
 
 

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
 
     upload_dir: Path = ROOT / "var" / "uploads"
     upload_max_bytes: int = 5 * 1024 * 1024
+    upload_daily_quota: int = Field(100, ge=0)  # uploads per user per day (Asia/Shanghai); 0: no limit
+    upload_url_ttl_seconds: int = Field(3600, ge=60, le=7 * 24 * 3600)  # signed URLs of photos and voice notes
+    voice_max_bytes: int = Field(2 * 1024 * 1024, ge=1024)
 
     offer_ttl_hours: float = Field(24.0, gt=0)
     confirm_ttl_days: float = Field(7.0, gt=0)

@@ -20,10 +20,28 @@ def _no_control_chars(value: str) -> str:
     return value
 
 
+# This service's own upload references: /uploads/<32 hex>.<ext> (UploadOut.ref). Older clients send
+# UploadOut.url, the same path with ?exp=…&sig=…: the query is dropped. Any other URL (another host,
+# http://127.0.0.1/…, a path of ours that is not an upload) is refused.
+UPLOAD_REF_RE = re.compile(r"/uploads/[0-9a-f]{32}\.(?:jpg|png|webp|mp3|aac|m4a)")
+_OWN_UPLOAD = re.compile(r"/uploads/([0-9a-f]{32})\.([a-z0-9]{3,4})(?:\?[^#\s]*)?")
+PHOTO_EXTS = ("jpg", "png", "webp")
+VOICE_EXTS = ("mp3", "aac", "m4a")
+
+
+def upload_ref(value: str, exts: tuple[str, ...] = PHOTO_EXTS, what: str = "照片") -> str:
+    m = _OWN_UPLOAD.fullmatch(value)
+    if m is None or m.group(2) not in exts:
+        raise ValueError(f"{what}须先上传到本服务，再填写上传返回的 ref（/uploads/…），不接受其他链接")
+    return f"/uploads/{m.group(1)}.{m.group(2)}"
+
+
 def _photo_url(value: str) -> str:
-    if not (value.startswith("https://") or value.startswith("http://") or value.startswith("/uploads/")):
-        raise ValueError("照片地址须为 http(s) 链接或 /uploads/ 下的上传文件")
-    return value
+    return upload_ref(value)
+
+
+def _voice_ref(value: str) -> str:
+    return upload_ref(value, VOICE_EXTS, "语音")
 
 
 def _phone(value: str) -> str:
@@ -50,6 +68,9 @@ PhotoUrl = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_photo_url)
 ]
 Photos = Annotated[list[PhotoUrl], Field(max_length=9)]
+VoiceRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_voice_ref)
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_phone)]
 Reason = Text(1, 200)
 
