@@ -29,7 +29,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 prod: install
 	$(BIN)/alembic upgrade head
-	$(BIN)/uvicorn backend.app:create_app --factory --workers $(WORKERS) --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/uvicorn backend.app:create_app --factory --workers $(WORKERS) --host $(HOST) --port $(PORT) --no-access-log --no-proxy-headers
 
 ## The whole suite: backend (PostgreSQL too when TEST_DATABASE_URL is set), then the mini-program
 test: install

@@ -111,7 +111,12 @@ def main() -> None:
         say(f"演示数据已载入，用时 {took:.1f} 秒" if loaded else "数据库中已有数据，未重新载入演示数据")
     say(f"正在启动服务（已用 {time.perf_counter() - started:.1f} 秒）…")
     config = uvicorn.Config(
-        "backend.app:create_app", factory=True, host=settings.host, port=settings.port, log_level="info"
+        "backend.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,  # the peer is the peer: TRUSTED_PROXIES decides whose forwarded headers count
     )
     _Server(config, banner(settings)).run()
 

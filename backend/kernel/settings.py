@@ -9,6 +9,7 @@ setting has a working default so that `make run` needs nothing.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import zlib
 from collections import Counter
@@ -16,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
@@ -125,6 +126,9 @@ class Settings(BaseSettings):
     rate_login_per_minute: int = 60  # per client address
     rate_wish_per_user_hour: int = 20
     rate_wish_per_ip_hour: int = 300
+    # proxies whose X-Forwarded-For / X-Real-IP is believed (addresses or networks, e.g. ["10.0.0.0/8"]);
+    # empty: the TCP peer is the client (backend/kernel/ratelimit.py)
+    trusted_proxies: list[str] = []
 
     # operations
     log_format: Literal["text", "json"] | None = None  # default: json in prod, text otherwise
@@ -168,6 +172,16 @@ class Settings(BaseSettings):
             return self.wechat_api_base.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/fake-wechat"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(f"TRUSTED_PROXIES: {entry!r} is not an address or network") from exc
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

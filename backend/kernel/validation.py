@@ -4,6 +4,7 @@ and the register's phone numbers (mobiles and landlines)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
 from fastapi import Path, Query
@@ -12,11 +13,32 @@ from pydantic import AfterValidator, Field, StringConstraints
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_ID = 2_147_483_647  # ids are 32-bit integers on every engine
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that change how text looks without being seen: C1 controls, bidi embeddings, overrides
+# and isolates (a name that reads backwards, a title that hides a link), zero-width characters and
+# the BOM, the line and paragraph separators (a break where no newline is shown).
+HIDDEN_RE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u200c\u2060\ufeff\u2028\u2029]")
+ZWJ = "\u200d"  # joins emoji (👨‍👩‍👧); anywhere else it hides
+
+
+def _emoji_side(char: str) -> bool:
+    return unicodedata.category(char) in ("So", "Sk", "Mn") or "\ufe00" <= char <= "\ufe0f" or char >= "\U0001f000"
+
+
+def hidden_character(value: str) -> str | None:
+    """The first control or invisible formatting character in ``value``, or None."""
+    m = CONTROL_RE.search(value) or HIDDEN_RE.search(value)
+    if m:
+        return m.group()
+    for i, c in enumerate(value):
+        if c == ZWJ and not (0 < i < len(value) - 1 and _emoji_side(value[i - 1]) and _emoji_side(value[i + 1])):
+            return c
+    return None
 
 
 def _no_control_chars(value: str) -> str:
-    if CONTROL_RE.search(value):
-        raise ValueError("不能包含控制字符")
+    found = hidden_character(value)
+    if found is not None:
+        raise ValueError(f"不能包含控制字符或不可见的格式字符（U+{ord(found):04X}，如零宽字符、文字方向控制符）")
     return value
 
 
