@@ -16,6 +16,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagge
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend import demo
@@ -28,7 +29,14 @@ from backend.files.signing import Signer, SigningMiddleware
 from backend.flows.router import router as flows_router
 from backend.households.router import router as households_router
 from backend.issues.router import router as issues_router
-from backend.kernel.db import engine_from_settings, make_session_factory
+from backend.kernel.db import (
+    RETRY_MARKER,
+    RETRYABLE_SQLSTATES,
+    RetryOnConflictMiddleware,
+    engine_from_settings,
+    make_session_factory,
+    retryable_sqlstate,
+)
 from backend.kernel.errors import DomainError, ErrorOut
 from backend.kernel.labels import detail_and_fields
 from backend.kernel.ratelimit import RateLimiter
@@ -103,6 +111,16 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             detail = "该接口不支持这种请求方法"
         return _error(exc.status_code, code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        state = retryable_sqlstate(exc)
+        if state is None:
+            log.exception("database error", exc_info=exc)
+            return _error(500, "internal_error", "服务器内部错误，请稍后再试")
+        log.warning("transaction lost a %s; the request is retried once", RETRYABLE_SQLSTATES[state])
+        detail = "有人同时在操作这条记录，请刷新后重试"
+        return _error(409, "concurrent_update", detail, {RETRY_MARKER.decode(): "1"})
 
     @app.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> JSONResponse:
@@ -242,6 +260,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     if settings.docs_enabled:
         install_docs(app)
+    app.add_middleware(RetryOnConflictMiddleware)  # innermost: a lost deadlock replays the request once
     app.add_middleware(
         RequestContextMiddleware,
         metrics=app.state.metrics,

@@ -151,6 +151,8 @@ async def decline(session: AsyncSession, wish: Wish, order: Order, *, member_id:
 async def complete(session: AsyncSession, wish: Wish, *, member_id: int, note: str, photos: list[str]) -> Order:
     """The member who holds the wish reports it fulfilled, with a note and photos."""
     order = await dispatch_service.live_order(session, wish.id)
+    if order is None and not WISH.can(wish.status, "completed"):  # cancelled meanwhile: the loser's 409
+        raise WISH.refusal(wish.status, "completed")
     if order is None or order.member_id != member_id:
         raise Forbidden("只有接单的党员可以提交完成", code="not_your_order")
     if order.status != OrderStatus.accepted:
