@@ -1,5 +1,6 @@
 """Periodic sweeps: remind members of offers about to expire, expire unanswered offers, flag
-overdue orders, auto-close unconfirmed completed wishes, and the grid issues' clocks. (The
+overdue orders, auto-close unconfirmed completed wishes, the grid issues' clocks, and delete uploads
+nothing has referred to for a day. (The
 WeChat outbox has its own worker: backend/notify/worker.py.) Started in-process by `make run`
 (dev); `python -m backend.worker` runs it on its own.
 
