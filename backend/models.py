@@ -6,6 +6,7 @@ from backend.airing.models import AiringSnapshot
 from backend.deliberation.models import AgendaItem
 from backend.directory.models import User
 from backend.dispatch.models import Order
+from backend.files.models import Upload
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
@@ -19,6 +20,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AgendaItem",
+    "Upload",
     "AiringSnapshot",
     "GridIssue",
     "IssueAssignment",

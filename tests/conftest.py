@@ -28,6 +28,8 @@ from tests.support.api import Api
 from tests.support.db import ENGINES, PG_URL, make_settings, prepare
 from tests.support.world import World, build_world
 
+os.environ.setdefault("APP_ENV", "test")  # the settings default to prod; code calling get_settings() runs as test
+
 
 def pytest_collection_modifyitems(config, items):
     if PG_URL:

@@ -45,9 +45,14 @@ def test_every_route_states_a_summary():
     [
         ({}, "JWT_SECRET"),
         ({"jwt_secret": "short"}, "JWT_SECRET"),
-        ({"jwt_secret": "x" * 40}, "WECHAT_APPID"),
+        ({"jwt_secret": "Zt8q-vL2xW9rN4mK7pB1cY6hJ3dF0sGa"}, "WECHAT_APPID"),
         (
-            {"jwt_secret": "x" * 40, "wechat_appid": "wx123", "wechat_secret": "s" * 32, "fake_wechat": True},
+            {
+                "jwt_secret": "Zt8q-vL2xW9rN4mK7pB1cY6hJ3dF0sGa",
+                "wechat_appid": "wx123",
+                "wechat_secret": "s" * 32,
+                "fake_wechat": True,
+            },
             "FAKE_WECHAT",
         ),
     ],
@@ -62,7 +67,11 @@ def test_production_refuses_unsafe_settings(overrides, named, monkeypatch):
 
 def test_production_with_real_settings_starts_without_fake():
     s = Settings(
-        app_env="prod", _env_file=None, jwt_secret="k" * 40, wechat_appid="wx1234567890", wechat_secret="s" * 32
+        app_env="prod",
+        _env_file=None,
+        jwt_secret="Zt8q-vL2xW9rN4mK7pB1cY6hJ3dF0sGa",
+        wechat_appid="wx1234567890",
+        wechat_secret="s" * 32,
     )
     assert not s.fake_wechat_enabled and s.effective_wechat_api_base == "https://api.weixin.qq.com"
 

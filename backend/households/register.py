@@ -129,11 +129,13 @@ async def list_households(
             exists().where(HouseholdTag.household_id == Household.id, HouseholdTag.tag == tag).correlate(Household)
         )
     if q:
-        like = f"%{q}%"
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")  # q=% finds a "%", not everyone
+        like = f"%{escaped}%"
+        named = Resident.name.like(like, escape="\\")
         stmt = stmt.where(
             or_(
                 Household.room == q,
-                exists().where(Resident.household_id == Household.id, Resident.name.like(like)).correlate(Household),
+                exists().where(Resident.household_id == Household.id, named).correlate(Household),
             )
         )
     if cursor is not None:

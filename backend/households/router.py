@@ -3,6 +3,7 @@ all but the household's grid workers and building chief), edit, and the .xlsx le
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from urllib.parse import quote
 
@@ -108,8 +109,16 @@ async def import_ledger(
         raise PayloadTooLarge(f"台账文件不能超过 {limit // (1024 * 1024)} MB", code="file_too_large")
     if not data:
         raise InvalidInput("上传的文件是空的", code="empty_file")
+    if session.in_transaction():  # the caller's grants were read: hold no lock (SQLite: the write lock) while parsing
+        await session.commit()
+    read = partial(
+        read_ledger,
+        max_rows=settings.household_import_max_rows,
+        max_unzipped=settings.household_import_max_unzipped_bytes,
+        seconds=settings.household_import_seconds,
+    )
     try:
-        sheet = await anyio.to_thread.run_sync(read_ledger, data, settings.household_import_max_rows)
+        sheet = await anyio.to_thread.run_sync(read, data)
     except LedgerError as exc:
         raise InvalidInput(exc.detail, code=exc.code) from exc
     result = await apply_ledger(session, scope, sheet, care_tags=settings.care_tags, actor_id=principal.id)

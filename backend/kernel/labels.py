@@ -80,6 +80,10 @@ LABELS: dict[str, str] = {
     "wish_id": "心愿编号",
     "within_days": "天数",
     "work_unit": "工作单位",
+    "voice": "语音",
+    "voice_seconds": "语音时长",
+    "exp": "链接有效期",
+    "sig": "链接签名",
 }
 
 BODY = "请求内容"

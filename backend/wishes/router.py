@@ -57,6 +57,8 @@ async def create_wish(
         description=body.description,
         category=body.category,
         photos=body.photos,
+        voice=body.voice,
+        voice_seconds=body.voice_seconds,
     )
     return await views.detail(session, principal, wish)
 

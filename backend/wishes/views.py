@@ -105,6 +105,7 @@ async def detail(
         **summary(wish, requester["name"]).model_dump(),
         description=wish.description,
         photos=wish.photos,
+        voice=schemas.VoiceOut(url=wish.voice, seconds=wish.voice_seconds or 1) if wish.voice else None,
         requester=schemas.Requester(**requester),
         reject_reason=wish.reject_reason,
         cancel_reason=wish.cancel_reason,

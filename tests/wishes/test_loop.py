@@ -10,6 +10,7 @@ from backend.dispatch.models import Order
 from backend.kernel.clock import clock
 from backend.wishes.models import Wish, WishEvent
 from backend.worker import sweep_once
+from tests.support.photos import uploaded
 from tests.support.wishes import NEW_WISH, approve, member_id, place, statuses
 
 
@@ -71,7 +72,7 @@ async def test_review_dispatch_accept_complete_confirm(api, session):
         "POST",
         f"/api/v1/wishes/{wish['id']}/complete",
         "demo-member",
-        json={"note": "换了新阀芯，不漏了", "photos": ["/uploads/abc.jpg"]},
+        json={"note": "换了新阀芯，不漏了", "photos": [await uploaded(api, "demo-member")]},
     )
     assert done["status"] == "completed"
     assert done["order"]["completion_note"] == "换了新阀芯，不漏了"
@@ -239,7 +240,9 @@ async def test_bad_input_is_explained(api):
     assert r.status_code == 422 and r.json()["error"] == "invalid_input" and r.json()["detail"] == "标题不能超过40个字"
     r = await api.post("/api/v1/wishes", "demo-resident", json={**NEW_WISH, "category": "飞行"})
     assert r.status_code == 422
-    r = await api.post("/api/v1/wishes", "demo-resident", json={**NEW_WISH, "photos": ["/uploads/a.jpg"] * 10})
+    r = await api.post(
+        "/api/v1/wishes", "demo-resident", json={**NEW_WISH, "photos": [await uploaded(api, "demo-resident")] * 10}
+    )
     assert r.status_code == 422
     r = await api.call(
         "POST", "/api/v1/wishes", "demo-resident", content=b"{not json", headers={"content-type": "application/json"}

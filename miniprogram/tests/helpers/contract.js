@@ -14,7 +14,6 @@ module.exports = {
   },
   // fields routes that exist gain: extra body properties, and required ones that become optional
   bodies: {
-    'POST /api/v1/wishes': { add: ['voice', 'voice_seconds'], optional: ['title'] }, // §3
     'PATCH /api/v1/members/me': { add: ['share_phone'] }, // §3
   },
 }
