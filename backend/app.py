@@ -25,6 +25,7 @@ from backend.exports.router import router as exports_router
 from backend.files.router import router as files_router
 from backend.flows.router import router as flows_router
 from backend.households.router import router as households_router
+from backend.households.verify_router import router as verification_router
 from backend.issues.router import router as issues_router
 from backend.kernel.db import engine_from_settings, make_session_factory
 from backend.kernel.errors import DomainError, ErrorOut
@@ -59,6 +60,7 @@ ROUTERS = (
     files_router,
     notify_router,
     households_router,
+    verification_router,
     visits_router,
     issues_router,
     stats_router,

@@ -10,7 +10,7 @@ from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, RoleGrant, Street, Unit
-from backend.people.models import MemberProfile, MemberRegistration
+from backend.people.models import MemberProfile, MemberRegistration, ResidentVerification
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.wishes.models import Wish, WishEvent
 from backend.workcal.models import WorkCalendarDay
@@ -43,6 +43,7 @@ __all__ = [
     "Household",
     "MemberProfile",
     "MemberRegistration",
+    "ResidentVerification",
     "Order",
     "RoleGrant",
     "Street",

@@ -1,5 +1,6 @@
-"""The user table: one account per WeChat openid. Written by auth (first login) and people
-(profile, household binding); read through backend.directory.service everywhere else."""
+"""The user table: one account per WeChat openid. `household_id` is the household the account is
+verified for (住户认证, backend/people: a claim stays pending until verified). Written by auth (first
+login, logout) and people (profile, household binding); read through backend.directory.service everywhere else."""
 
 from __future__ import annotations
 
@@ -21,3 +22,6 @@ class User(SQLModel, table=True):
     household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # carried in every access token (claim "ver"); bumped by logout, by the removal of a role grant and
+    # when the household binding ends, so that older tokens are refused (401 token_revoked)
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -32,6 +32,7 @@ def household_out(entry: RegisterEntry, scope: RegisterScope) -> schemas.Househo
                 relation=r.relation,
                 phone=r.phone if reveal else directory_service.mask_phone(r.phone),
                 has_account=r.user_id is not None,
+                verified_account=r.id in entry.verified,
             )
             for r in entry.residents
         ],

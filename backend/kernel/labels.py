@@ -80,6 +80,8 @@ LABELS: dict[str, str] = {
     "wish_id": "心愿编号",
     "within_days": "天数",
     "work_unit": "工作单位",
+    # 住户认证 (issue 12)
+    "verification_id": "住户认证编号",
 }
 
 BODY = "请求内容"

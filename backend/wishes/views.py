@@ -55,14 +55,21 @@ def order_out(order: Order, member_name: str | None = None) -> OrderOut:
     )
 
 
-def _events(events) -> list[schemas.EventOut]:
+def _events(events, wish: Wish, reveal: bool) -> list[schemas.EventOut]:
+    """The timeline; the requester, as its actor, is masked exactly as on the requester card."""
+
+    def actor(actor_id: int | None, name: str | None) -> str | None:
+        if actor_id is not None and actor_id == wish.requester_id and not reveal:
+            return directory_service.mask_name(name)
+        return name if name or actor_id is None else "居民"
+
     return [
         schemas.EventOut(
             type=e.type,
             label=WISH.event_label(e.type),
             from_status=e.from_status,
             to_status=e.to_status,
-            actor_name=name if name or e.actor_id is None else "居民",
+            actor_name=actor(e.actor_id, name),
             at=e.at,
             note=e.note,
         )
@@ -114,7 +121,7 @@ async def detail(
         accepted_at=wish.accepted_at,
         completed_at=wish.completed_at,
         closed_at=wish.closed_at,
-        events=_events(events),
+        events=_events(events, wish, reveal),
         order=order_out(order, member_name) if order is not None else None,
         viewer_is_requester=wish.requester_id == principal.id,
         contact=await contact_of(session, principal, wish, order),
