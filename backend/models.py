@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
 from backend.deliberation.models import AgendaItem
-from backend.directory.models import User
+from backend.directory.models import ContactView, User
 from backend.dispatch.models import Order
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
@@ -19,6 +19,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AgendaItem",
+    "ContactView",
     "AiringSnapshot",
     "GridIssue",
     "IssueAssignment",

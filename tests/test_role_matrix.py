@@ -80,6 +80,7 @@ MATRIX = [
     ("POST",  "/auth/logout",                                     None,                  ANON, GONE,    GONE,   GONE,    GONE,      GONE,      GONE,    GONE,      GONE),
     ("POST",  "/me/verify-phone",                                 None,                  ANON, NOCLAIM, NOCLAIM, NOCLAIM, NOCLAIM,  NOCLAIM,   NOCLAIM, NOCLAIM,   NOCLAIM),
     ("POST",  "/me/leave-household",                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/contact-views",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        NO),
     ("GET",   "/verifications",                                   None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("POST",  "/verifications/{verification_id}/approve",         "claim_g1",            ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("POST",  "/verifications/{verification_id}/reject",          "claim_g1",            ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),

@@ -45,6 +45,7 @@ async def care_tags(settings: SettingsDep, _: GridReader) -> schemas.CareTagsOut
 async def list_households(
     settings: SettingsDep,
     session: SessionDep,
+    principal: GridReader,
     scope: ReaderScope,
     grid_id: IdQuery = None,
     compound_id: IdQuery = None,
@@ -68,6 +69,7 @@ async def list_households(
     )
     rows, next_cursor = page_of(rows, limit)
     entries = await register.entries(session, rows, settings.care_tags)
+    await views.log_revealed(session, principal.id, rows, scope)
     return Page(items=[views.household_out(e, scope) for e in entries], next_cursor=next_cursor)
 
 
@@ -121,9 +123,12 @@ async def import_ledger(
     response_model=schemas.HouseholdOut,
     summary="One household's register entry (grid workers, building chiefs, admins of its grid)",
 )
-async def get_household(settings: SettingsDep, session: SessionDep, loaded: HouseholdVisible) -> schemas.HouseholdOut:
+async def get_household(
+    settings: SettingsDep, session: SessionDep, principal: GridReader, loaded: HouseholdVisible
+) -> schemas.HouseholdOut:
     household, scope = loaded
     entry = (await register.entries(session, [household], settings.care_tags))[0]
+    await views.log_revealed(session, principal.id, [household], scope)
     return views.household_out(entry, scope)
 
 

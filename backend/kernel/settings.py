@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     visit_cycle_days: int = Field(30, ge=1, le=366)  # a grid's default cycle (the monthly 扣门行动)
     visit_max_age_days: int = Field(30, ge=1, le=366)  # offline visits older than this are refused
     household_import_max_rows: int = Field(5000, ge=1)
+    # a member's sight of a requester's name, phone and room ends this long after completing the order
+    contact_access_days: int = Field(7, ge=1, le=365)
 
     # notifications (backend/notify): WeChat subscribe messages through the outbox
     # NOTIFY_TEMPLATE_IDS='{"wish_review": "<WeChat template id>", ...}' (names in backend/notify/templates.py);

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backend.auth.deps import CurrentUser, Member, MemberApprover, Principal
+from backend.auth.deps import CommunityAdmin, CurrentUser, Member, MemberApprover, Principal
 from backend.directory import service as directory_service
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import InvalidInput
@@ -157,3 +157,17 @@ async def patch_me(body: schemas.MePatch, session: SessionDep, principal: Curren
 async def leave_household(session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
     await service.leave_household(session, principal.user)
     return await views.me_out(session, principal)
+
+
+@me_router.get(
+    "/contact-views",
+    response_model=Page[schemas.ContactViewOut],
+    summary="Who saw residents' contact details, when, where and why (community admin, their communities)",
+)
+async def contact_views(
+    session: SessionDep, principal: CommunityAdmin, cursor: CursorQ = None, limit: LimitQ = 20
+) -> Page[schemas.ContactViewOut]:
+    communities = principal.scope_ids("community_admin", "community")
+    rows = await directory_service.contact_views(session, communities, parse_cursor(cursor), limit)
+    rows, next_cursor = page_of(rows, limit)
+    return Page(items=await views.contact_views_out(session, rows), next_cursor=next_cursor)

@@ -94,3 +94,18 @@ class MePatch(BaseModel):
     phone: Phone | None = None
     compound_id: Id | None = None
     household_id: Id | None = None
+
+
+class ContactViewOut(BaseModel):
+    """One view of a resident's contact details by someone else (the community admin's log)."""
+
+    id: int
+    viewer_id: int
+    viewer_name: str
+    household_id: int | None
+    room: str | None
+    subject_name: str | None = Field(description="the requester whose card was shown (masked), for a wish")
+    reason: str = Field(description="wish_member | wish_dispatcher | register")
+    reason_label: str
+    wish_id: int | None
+    at: datetime

@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
+from backend.directory import service as directory_service
+from backend.directory.models import ContactView
 from backend.org import service as org_service
 from backend.people import schemas, service
 from backend.people.state import SHOWN, VERIFICATION, VerificationStatus
@@ -55,3 +57,24 @@ def claim_out(claim, labels: dict[int, dict]) -> schemas.ClaimOut:
         created_at=claim.created_at,
         decided_at=claim.decided_at,
     )
+
+
+async def contact_views_out(session: AsyncSession, rows: list[ContactView]) -> list[schemas.ContactViewOut]:
+    """Two lookups whatever the number of rows: the people named, the rooms."""
+    users = await directory_service.users_by_id(session, [i for r in rows for i in (r.viewer_id, r.subject_id)])
+    labels = await org_service.household_labels(session, {r.household_id for r in rows if r.household_id})
+    return [
+        schemas.ContactViewOut(
+            id=r.id,
+            viewer_id=r.viewer_id,
+            viewer_name=users[r.viewer_id].name if r.viewer_id in users else "",
+            household_id=r.household_id,
+            room=labels[r.household_id]["label"] if r.household_id in labels else None,
+            subject_name=directory_service.mask_name(users[r.subject_id].name) if r.subject_id in users else None,
+            reason=r.reason,
+            reason_label=directory_service.CONTACT_REASONS.get(r.reason, r.reason),
+            wish_id=r.wish_id,
+            at=r.at,
+        )
+        for r in rows
+    ]

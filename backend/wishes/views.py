@@ -3,10 +3,13 @@ the caller's actions. Names are masked unless the policy reveals them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
 from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.dispatch import service as dispatch_service
 from backend.dispatch.models import Order
 from backend.dispatch.schemas import OrderOut
@@ -77,6 +80,19 @@ def _events(events, wish: Wish, reveal: bool) -> list[schemas.EventOut]:
     ]
 
 
+async def _log_view(session: AsyncSession, principal: Principal, wish: Wish, order: Order | None) -> None:
+    holder = order is not None and order.member_id == principal.id
+    requester = await session.get(User, wish.requester_id)  # loaded by the requester card already
+    await directory_service.log_contact_views(
+        session,
+        principal.id,
+        "wish_member" if holder else "wish_dispatcher",
+        [(requester.household_id if requester else None, wish.compound_id)],
+        subject_id=wish.requester_id,
+        wish_id=wish.id,
+    )
+
+
 async def contact_of(session: AsyncSession, principal: Principal, wish: Wish, order: Order | None):
     """For the requester while a member holds the wish: the member's name, their phone when they
     share it, and the last call-back request. None for everyone else."""
@@ -96,15 +112,22 @@ async def contact_of(session: AsyncSession, principal: Principal, wish: Wish, or
 
 
 async def detail(
-    session: AsyncSession, principal: Principal, wish: Wish, reveal: bool | None = None
+    session: AsyncSession,
+    principal: Principal,
+    wish: Wish,
+    reveal: bool | None = None,
+    contact_window: timedelta | None = None,
 ) -> schemas.WishDetail:
     """The wish as the caller may see it (Forbidden when they may not); `reveal` overrides the
-    policy's answer right after an action that revealed the requester to the caller."""
+    policy's answer right after an action that revealed the requester to the caller. Every reveal
+    to someone else than the requester is logged (directory ContactView)."""
     order = await dispatch_service.latest_order(session, wish.id)
     if reveal is None:
-        reveal = await policy.reveal_for(session, principal, wish, order)
+        reveal = await policy.reveal_for(session, principal, wish, order, contact_window)
     events = await service.events_of(session, wish.id)
     requester = await service.requester_card(session, wish, reveal=reveal)
+    if reveal and principal.id != wish.requester_id:
+        await _log_view(session, principal, wish, order)
     member_name = None
     if order is not None:
         member_name = (await directory_service.names_of(session, [order.member_id])).get(order.member_id)

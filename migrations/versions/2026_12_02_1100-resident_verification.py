@@ -1,5 +1,6 @@
 """住户认证: claims to a household (residentverification), verified by the WeChat phone or by the
-household's staff; a token version on the user (logout and revocation).
+household's staff; a token version on the user (logout and revocation); the log of who saw
+residents' contact details (contactview).
 
 Existing bindings: an account the register links to its household (a resident row carries its id)
 is verified ("register"); any other binding becomes a pending claim and the account loses the
@@ -56,6 +57,25 @@ def upgrade() -> None:
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('token_version', sa.Integer(), server_default='0', nullable=False))
 
+    op.create_table('contactview',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('viewer_id', sa.Integer(), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=True),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('wish_id', sa.Integer(), nullable=True),
+    sa.Column('at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_contactview_community_id_community')),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_contactview_household_id_household')),
+    sa.ForeignKeyConstraint(['subject_id'], ['user.id'], name=op.f('fk_contactview_subject_id_user')),
+    sa.ForeignKeyConstraint(['viewer_id'], ['user.id'], name=op.f('fk_contactview_viewer_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contactview'))
+    )
+    with op.batch_alter_table('contactview', schema=None) as batch_op:
+        batch_op.create_index('ix_contactview_community_id_id', ['community_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contactview_viewer_id'), ['viewer_id'], unique=False)
+
     # existing bindings: verified when the register links the account to its household, else pending
     op.execute(
         """
@@ -88,6 +108,11 @@ def downgrade() -> None:
           AND id IN (SELECT user_id FROM residentverification WHERE status = 'pending')
         """
     )
+    with op.batch_alter_table('contactview', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contactview_viewer_id'))
+        batch_op.drop_index('ix_contactview_community_id_id')
+    op.drop_table('contactview')
+
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('token_version')
 
