@@ -579,6 +579,24 @@ register_event(
         },
     )
 )
+register_template(Template("verification_request", "住户认证审核提醒", ("thing1", "name2", "time3", "thing4")))
+register_event(
+    Event(
+        "verification_requested",  # to the household's grid worker(s) and building chief
+        "verification_request",
+        "pages/grid/verifications/verifications",
+        lambda p: (
+            "有住户认证待审核",
+            f"{_name(p.get('user_name'), '居民')}申请认证为{p['room']}的住户，请对照台账核实。",
+        ),
+        lambda p: {
+            "thing1": p["room"],
+            "name2": _name(p.get("user_name"), "居民"),
+            "time3": p["at"],
+            "thing4": "请对照台账核实后审核",
+        },
+    )
+)
 register_action("claim_household", ("verification_result",))
 
 

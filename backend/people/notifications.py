@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory import service as directory_service
 from backend.kernel.clock import utcnow
 from backend.notify import service as notify_service
 from backend.org import service as org_service
@@ -28,6 +29,22 @@ async def registration_decided(session: AsyncSession, registration: MemberRegist
         params,
         ref=("registration", registration.id),
         compound_id=registration.compound_id,
+    )
+
+
+async def verification_requested(session: AsyncSession, claim: ResidentVerification, user_name: str) -> None:
+    """To whoever decides the claim: the grid workers of its grid and the building chief of its building."""
+    staff = await directory_service.holders_of(session, ["grid_worker"], "grid", claim.grid_id)
+    staff += await directory_service.holders_of(session, ["building_chief"], "building", claim.building_id)
+    label = (await org_service.household_labels(session, [claim.household_id]))[claim.household_id]["label"]
+    params = {"verification_id": claim.id, "room": label, "user_name": user_name, "at": claim.created_at}
+    await notify_service.emit(
+        session,
+        "verification_requested",
+        [uid for uid in staff if uid != claim.user_id],
+        params,
+        ref=("verification", claim.id),
+        compound_id=claim.compound_id,
     )
 
 

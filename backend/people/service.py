@@ -29,6 +29,10 @@ async def update_profile(
     """Name, phone, compound, and a claim to a household: the claim is a pending verification
     (住户认证) until the WeChat phone matches the register or the household's staff approve it.
     Another compound ends the household binding (moving away)."""
+    if name is not None:
+        user.name = name
+    if phone is not None:
+        user.phone = phone
     if compound_id is not None:
         await org_service.get_compound(session, compound_id)
         if compound_id != user.compound_id:
@@ -39,10 +43,6 @@ async def update_profile(
             raise Conflict("请先选择所在小区", code="compound_required")
         household = await org_service.household_in_compound(session, household_id, user.compound_id)
         await claim_household(session, user, household)
-    if name is not None:
-        user.name = name
-    if phone is not None:
-        user.phone = phone
     await session.flush()
     return user
 
@@ -95,6 +95,7 @@ async def claim_household(session: AsyncSession, user: User, household: Househol
             session.add(claim)
     except IntegrityError as exc:  # a second claim at the same moment
         raise Conflict("您的住户认证申请正在处理，请稍后再试", code="verification_pending") from exc
+    await notifications.verification_requested(session, claim, user.name)
     return claim
 
 

@@ -42,6 +42,7 @@ LONG_PARAMS = {
     # 住户认证 (backend/people)
     "verification_id": 5,
     "room": LONG,
+    "user_name": LONG_NAME,
 }
 
 

@@ -287,3 +287,12 @@ async def test_the_demo_has_verified_residents_and_a_claim_waiting(api):
     queue = await api.ok("GET", "/api/v1/verifications", "demo-gridworker")
     assert [v["user_name"] for v in queue["items"]] == ["马春燕"]
     assert queue["items"][0]["residents"] and not any(r["verified"] for r in queue["items"][0]["residents"])
+
+
+async def test_the_households_grid_worker_is_told_of_a_new_claim(api, session):
+    h, _ = await free_household(session)
+    await claim(api, session, "verify-tell", h)
+    items = (await api.ok("GET", "/api/v1/inbox", "demo-gridworker"))["items"]
+    assert items[0]["title"] == "有住户认证待审核" and "陌生人申请认证为" in items[0]["body"]
+    other = (await api.ok("GET", "/api/v1/inbox", "demo-gridworker2"))["items"]
+    assert not other or other[0]["title"] != "有住户认证待审核"
