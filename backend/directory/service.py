@@ -69,6 +69,7 @@ CONTACT_REASONS = {
     "wish_member": "接单党员查看心愿人",
     "wish_dispatcher": "派单员查看心愿人",
     "register": "走访查看住户台账",
+    "register_export": "导出住户台账",
 }
 
 

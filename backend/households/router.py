@@ -10,6 +10,7 @@ import anyio
 from fastapi import APIRouter, Query, Response, UploadFile
 
 from backend.auth.deps import GridReader
+from backend.directory import service as directory_service
 from backend.households import policy, register, schemas, views
 from backend.households.ledger import XLSX_MEDIA_TYPE, LedgerError, read_ledger, write_ledger
 from backend.households.ledger_export import export_rows
@@ -83,12 +84,17 @@ async def list_households(
 async def export(
     settings: SettingsDep,
     session: SessionDep,
+    principal: GridReader,
     scope: ReaderScope,
     grid_id: IdQuery = None,
     compound_id: IdQuery = None,
 ) -> Response:
     policy.require_grid_filter(scope, grid_id)  # neither filter: everything the caller's scope sees
-    rows = await export_rows(session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=settings.care_tags)
+    shown: list[tuple[int, int]] = []
+    rows = await export_rows(
+        session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=settings.care_tags, shown=shown
+    )
+    await directory_service.log_contact_views(session, principal.id, "register_export", shown)
     data = await anyio.to_thread.run_sync(write_ledger, rows)
     name = f"住户台账-{to_shanghai(utcnow()):%Y%m%d}.xlsx"
     disposition = f"attachment; filename=households.xlsx; filename*=UTF-8''{quote(name)}"

@@ -53,6 +53,20 @@ async def test_views_of_contact_details_are_logged_for_the_community_admin(api, 
     assert by_reason["wish_member"]["subject_name"] == "王**" and by_reason["wish_member"]["room"]
     assert by_reason["register"]["reason_label"] == "走访查看住户台账" and by_reason["register"]["at"]
 
+    # an export of the register logs each household whose phones it writes in full
+    r = await api.get(f"/api/v1/households/export?grid_id={grid}", worker)
+    assert r.status_code == 200
+    exported, cursor = [], ""
+    while True:  # one row per household of the grid: several pages
+        log = await api.ok("GET", f"/api/v1/contact-views?limit=100&cursor={cursor}", "demo-admin")
+        exported += [v for v in log["items"] if v["reason"] == "register_export" and v["id"] not in seen]
+        if not log["next_cursor"] or log["items"][-1]["id"] in seen:
+            break
+        cursor = log["next_cursor"]
+    assert len(exported) > 10 and {v["viewer_name"] for v in exported} == {worker_name}
+    assert resident.household_id in {v["household_id"] for v in exported}
+    assert exported[0]["reason_label"] == "导出住户台账"
+
     r = await api.get("/api/v1/contact-views", "demo-dispatcher")
     assert r.status_code == 403 and r.json()["error"] == "role_required"
 
