@@ -53,15 +53,17 @@ async def verify_phone(session: AsyncSession, wechat, user: User, code: str) -> 
     return await people_service.verify_claim(session, claim, by_phone=phone, actor_id=user.id)
 
 
-def _in_scope(scope: RegisterScope, claim: ResidentVerification) -> None:
+def _in_scope(scope: RegisterScope, claim: ResidentVerification, actor_id: int) -> None:
     if not scope.visits(claim.grid_id, claim.building_id):
         raise Forbidden("该住户不归您审核", code="out_of_scope")
+    if claim.user_id == actor_id:
+        raise Forbidden("不能审核自己的住户认证，请由同网格的其他网格员或楼栋长审核", code="own_claim")
 
 
 async def approve(session: AsyncSession, scope: RegisterScope, claim: ResidentVerification, actor_id: int):
     """Staff approval: the account is bound; the register row of the same name or phone (without a
     verified account of its own) is linked to it."""
-    _in_scope(scope, claim)
+    _in_scope(scope, claim, actor_id)
     if claim.status != VerificationStatus.pending:
         raise VERIFICATION.refusal(claim.status, "approved")
     user = await session.get(User, claim.user_id)
@@ -75,7 +77,7 @@ async def approve(session: AsyncSession, scope: RegisterScope, claim: ResidentVe
 
 
 async def reject(session: AsyncSession, scope: RegisterScope, claim: ResidentVerification, actor_id: int, reason: str):
-    _in_scope(scope, claim)
+    _in_scope(scope, claim, actor_id)
     return await people_service.reject_claim(session, claim, reason=reason, actor_id=actor_id)
 
 

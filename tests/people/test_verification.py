@@ -296,3 +296,17 @@ async def test_the_households_grid_worker_is_told_of_a_new_claim(api, session):
     assert items[0]["title"] == "有住户认证待审核" and "陌生人申请认证为" in items[0]["body"]
     other = (await api.ok("GET", "/api/v1/inbox", "demo-gridworker2"))["items"]
     assert not other or other[0]["title"] != "有住户认证待审核"
+
+
+async def test_staff_do_not_decide_their_own_claim(api, session):
+    h, _ = await free_household(session)
+    await api.login("demo-gridworker")
+    me = await api.ok(
+        "PATCH", "/api/v1/me", "demo-gridworker", json={"compound_id": h.compound_id, "household_id": h.id}
+    )
+    await api.login("demo-gridworker")  # the claim ended the worker's own binding: a fresh token
+    own = me["verification"]["id"]
+    error(await api.post(f"/api/v1/verifications/{own}/approve", "demo-gridworker"), 403, "own_claim")
+    error(
+        await api.post(f"/api/v1/verifications/{own}/reject", "demo-gridworker", json={"reason": "x"}), 403, "own_claim"
+    )
