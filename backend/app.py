@@ -28,6 +28,7 @@ from backend.files.router import serving as files_serving
 from backend.files.signing import Signer, SigningMiddleware
 from backend.flows.router import router as flows_router
 from backend.households.router import router as households_router
+from backend.households.verify_router import router as verification_router
 from backend.issues.router import router as issues_router
 from backend.kernel.db import (
     RETRY_MARKER,
@@ -69,6 +70,7 @@ ROUTERS = (
     files_router,
     notify_router,
     households_router,
+    verification_router,
     visits_router,
     issues_router,
     stats_router,

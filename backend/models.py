@@ -4,14 +4,14 @@ from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
 from backend.deliberation.models import AgendaItem
-from backend.directory.models import User
+from backend.directory.models import ContactView, User
 from backend.dispatch.models import Order
 from backend.files.models import Upload
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, RoleGrant, Street, Unit
-from backend.people.models import MemberProfile, MemberRegistration
+from backend.people.models import MemberProfile, MemberRegistration, ResidentVerification
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.wishes.models import Wish, WishEvent
 from backend.workcal.models import WorkCalendarDay
@@ -21,6 +21,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "AgendaItem",
     "Upload",
+    "ContactView",
     "AiringSnapshot",
     "GridIssue",
     "IssueAssignment",
@@ -45,6 +46,7 @@ __all__ = [
     "Household",
     "MemberProfile",
     "MemberRegistration",
+    "ResidentVerification",
     "Order",
     "RoleGrant",
     "Street",

@@ -17,6 +17,7 @@ LISTS = [
     ("demo-resident", "/api/v1/inbox"),
     ("demo-gridworker", "/api/v1/households"),
     ("demo-gridworker", "/api/v1/visits/todo"),
+    ("demo-gridworker", "/api/v1/verifications?status=verified"),
 ]
 
 

@@ -25,7 +25,7 @@ from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
-from backend.people.models import MemberRegistration
+from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
 
 PREFIX = "/api/v1"
@@ -41,6 +41,8 @@ STATE = "409 invalid_state"
 MEMBER = "409 already_member"
 NONOTE = "404 notification_not_found"  # someone else's message is answered as if it did not exist
 NOTDEAD = "409 not_dead"
+GONE = "204"  # logout: no body
+NOCLAIM = "409 no_pending_verification"  # the demo callers are verified already
 
 CALLERS = {
     "anon": None,
@@ -66,6 +68,7 @@ CALLERS = {
 #   outbox_c1 / outbox_c3  a WeChat outbox message about 锦华苑 / 阳光小区 (not dead: resend is a 409)
 #   grid_g1 / house_g1  和谐社区第一网格 (demo-gridworker's grid) / a household of 锦华苑 in it
 #   building_g1 / building_c3  the building of house_g1 / of house_c3
+#   claim_g1    the demo newcomer's pending 住户认证 claim on a household of 和谐社区第一网格
 #   grid_c3 / house_c3  明德社区第一网格 / a household of 阳光小区 (another community)
 # fmt: off
 MATRIX = [
@@ -74,6 +77,13 @@ MATRIX = [
     ("GET",   "/me",                                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("PATCH", "/me",                                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/org/compounds",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/auth/logout",                                     None,                  ANON, GONE,    GONE,   GONE,    GONE,      GONE,      GONE,    GONE,      GONE),
+    ("POST",  "/me/verify-phone",                                 None,                  ANON, NOCLAIM, NOCLAIM, NOCLAIM, NOCLAIM,  NOCLAIM,   NOCLAIM, NOCLAIM,   NOCLAIM),
+    ("POST",  "/me/leave-household",                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/contact-views",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        NO),
+    ("GET",   "/verifications",                                   None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("POST",  "/verifications/{verification_id}/approve",         "claim_g1",            ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("POST",  "/verifications/{verification_id}/reject",          "claim_g1",            ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("GET",   "/org/tree",                                        None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("POST",  "/members/register",                                None,                  ANON, NEW,     MEMBER, MEMBER,  NEW,       NEW,       NEW,     NEW,       NEW),
     ("GET",   "/members/registrations",                           None,                  ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
@@ -178,6 +188,8 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("PATCH", "/me"): lambda: {"json": {}},
         ("POST", "/members/register"): lambda: {"json": {"compound_id": ids["c1"], "work_unit": "区税务局"}},
         ("POST", "/members/registrations/{registration_id}/reject"): lambda: {"json": {"reason": "材料不全"}},
+        ("POST", "/me/verify-phone"): lambda: {"json": {"code": "phone-13800000001"}},
+        ("POST", "/verifications/{verification_id}/reject"): lambda: {"json": {"reason": "不是该户居民"}},
         ("PATCH", "/members/me"): lambda: {"json": {"available": True}},
         ("POST", "/wishes"): lambda: {"json": {"title": "楼道灯不亮", "category": "repair"}},
         ("POST", "/wishes/{wish_id}/review"): lambda: {"json": {"decision": "approve"}},
@@ -316,6 +328,11 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     dept = await one(select(Department.id).where(Department.name == "城管执法中队"))  # demo-department's
     ids["issue_whistled"] = await one(issues.where(GridIssue.status == "whistled", GridIssue.department_id == dept))
     ids["issue_resolved"] = await one(issues.where(GridIssue.status == "resolved"))
+    ids["claim_g1"] = await one(
+        select(ResidentVerification.id)
+        .where(ResidentVerification.grid_id == ids["grid_g1"], ResidentVerification.status == "pending")
+        .order_by(ResidentVerification.id)
+    )
     ids["community_c1"] = await one(select(Compound.community_id).where(Compound.id == ids["c1"]))
     ids["airing_c1"] = await one(select(AiringSnapshot.id).where(AiringSnapshot.community_id == ids["community_c1"]))
     _ids_cache[db_url] = ids

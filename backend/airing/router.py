@@ -57,7 +57,9 @@ async def list_airings(
     session: SessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20
 ) -> Page[AiringOut]:
     communities = await service.communities_of(session, principal)
-    rows = await service.list_snapshots(session, communities, cursor=parse_cursor(cursor), limit=limit)
+    rows = await service.list_snapshots(
+        session, communities, cursor=parse_cursor(cursor), limit=limit, compound_id=service.compound_only(principal)
+    )
     rows, next_cursor = page_of(rows, limit)
     return Page(items=[_out(s, False) for s in rows], next_cursor=next_cursor)
 
@@ -67,4 +69,7 @@ async def get_airing(session: SessionDep, principal: CurrentUser, airing_id: IdP
     snap = await service.get_snapshot(session, airing_id)
     if snap.community_id not in await service.communities_of(session, principal):
         raise Forbidden("该晾晒不属于您所在的社区", code="out_of_scope")
+    only = service.compound_only(principal)
+    if only is not None and snap.compound_id != only:
+        raise Forbidden("住户认证通过后才能查看社区的晾晒", code="verification_required")
     return _out(snap, True)

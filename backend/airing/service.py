@@ -149,9 +149,11 @@ async def _compound_names(session: AsyncSession, ids) -> dict[int, str]:
 
 
 async def list_snapshots(
-    session: AsyncSession, community_ids: set[int], *, cursor: int | None, limit: int
+    session: AsyncSession, community_ids: set[int], *, cursor: int | None, limit: int, compound_id: int | None = None
 ) -> list[AiringSnapshot]:
     stmt = select(AiringSnapshot).where(AiringSnapshot.community_id.in_(community_ids))
+    if compound_id is not None:
+        stmt = stmt.where(AiringSnapshot.compound_id == compound_id)
     if cursor is not None:
         stmt = stmt.where(AiringSnapshot.id < cursor)
     return list((await session.execute(stmt.order_by(AiringSnapshot.id.desc()).limit(limit + 1))).scalars())
@@ -162,6 +164,15 @@ async def get_snapshot(session: AsyncSession, snapshot_id: int) -> AiringSnapsho
     if snap is None:
         raise NotFound(f"晾晒 {snapshot_id} 不存在", code="airing_not_found")
     return snap
+
+
+def compound_only(principal) -> int | None:
+    """An account holding no role whose household is not verified (住户认证) reads its compound's
+    public airing only, not the community's: the compound's id then, else None."""
+    user = principal.user
+    if user.household_id is None and principal.roles == ["resident"]:
+        return user.compound_id
+    return None
 
 
 async def communities_of(session: AsyncSession, principal) -> set[int]:

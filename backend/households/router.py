@@ -11,6 +11,7 @@ import anyio
 from fastapi import APIRouter, Query, Response, UploadFile
 
 from backend.auth.deps import GridReader
+from backend.directory import service as directory_service
 from backend.households import policy, register, schemas, views
 from backend.households.ledger import XLSX_MEDIA_TYPE, LedgerError, read_ledger, write_ledger
 from backend.households.ledger_export import export_rows
@@ -46,6 +47,7 @@ async def care_tags(settings: SettingsDep, _: GridReader) -> schemas.CareTagsOut
 async def list_households(
     settings: SettingsDep,
     session: SessionDep,
+    principal: GridReader,
     scope: ReaderScope,
     grid_id: IdQuery = None,
     compound_id: IdQuery = None,
@@ -69,6 +71,7 @@ async def list_households(
     )
     rows, next_cursor = page_of(rows, limit)
     entries = await register.entries(session, rows, settings.care_tags)
+    await views.log_revealed(session, principal.id, rows, scope)
     return Page(items=[views.household_out(e, scope) for e in entries], next_cursor=next_cursor)
 
 
@@ -82,12 +85,17 @@ async def list_households(
 async def export(
     settings: SettingsDep,
     session: SessionDep,
+    principal: GridReader,
     scope: ReaderScope,
     grid_id: IdQuery = None,
     compound_id: IdQuery = None,
 ) -> Response:
     policy.require_grid_filter(scope, grid_id)  # neither filter: everything the caller's scope sees
-    rows = await export_rows(session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=settings.care_tags)
+    shown: list[tuple[int, int]] = []
+    rows = await export_rows(
+        session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=settings.care_tags, shown=shown
+    )
+    await directory_service.log_contact_views(session, principal.id, "register_export", shown)
     data = await anyio.to_thread.run_sync(write_ledger, rows)
     name = f"住户台账-{to_shanghai(utcnow()):%Y%m%d}.xlsx"
     disposition = f"attachment; filename=households.xlsx; filename*=UTF-8''{quote(name)}"
@@ -130,9 +138,12 @@ async def import_ledger(
     response_model=schemas.HouseholdOut,
     summary="One household's register entry (grid workers, building chiefs, admins of its grid)",
 )
-async def get_household(settings: SettingsDep, session: SessionDep, loaded: HouseholdVisible) -> schemas.HouseholdOut:
+async def get_household(
+    settings: SettingsDep, session: SessionDep, principal: GridReader, loaded: HouseholdVisible
+) -> schemas.HouseholdOut:
     household, scope = loaded
     entry = (await register.entries(session, [household], settings.care_tags))[0]
+    await views.log_revealed(session, principal.id, [household], scope)
     return views.household_out(entry, scope)
 
 

@@ -84,6 +84,8 @@ LABELS: dict[str, str] = {
     "voice_seconds": "语音时长",
     "exp": "链接有效期",
     "sig": "链接签名",
+    # 住户认证 (issue 12)
+    "verification_id": "住户认证编号",
 }
 
 BODY = "请求内容"

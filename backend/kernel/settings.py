@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     household_import_max_rows: int = Field(5000, ge=1)
     household_import_max_unzipped_bytes: int = Field(20 * 1024 * 1024, ge=1024)  # all the .xlsx's parts, inflated
     household_import_seconds: float = Field(10.0, gt=0)  # reading a sheet stops itself after this
+    # a member's sight of a requester's name, phone and room ends this long after completing the order
+    contact_access_days: int = Field(7, ge=1, le=365)
 
     # notifications (backend/notify): WeChat subscribe messages through the outbox
     # NOTIFY_TEMPLATE_IDS='{"wish_review": "<WeChat template id>", ...}' (names in backend/notify/templates.py);

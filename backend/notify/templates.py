@@ -554,6 +554,52 @@ register_action("whistle", ("issue_progress", "issue_escalated"))
 register_action("department_work", ("issue_assigned", "issue_deadline", "issue_escalated"))
 
 
+# ---- 住户认证 (backend/people, backend/households): a claim to a household decided by staff ----------
+
+register_template(Template("verification_result", "住户认证结果通知", ("thing1", "phrase2", "thing3", "time4")))
+
+
+def _verification_inbox(p: Params) -> tuple[str, str]:
+    if p["approved"]:
+        return "住户认证已通过", f"您已认证为{p['room']}的住户，可以以这一户的名义许愿。"
+    return "住户认证未通过", f"您对{p['room']}的住户认证未通过。原因：{p.get('reason') or '无'}"
+
+
+register_event(
+    Event(
+        "verification_decided",
+        "verification_result",
+        "pages/verify/verify",
+        _verification_inbox,
+        lambda p: {
+            "thing1": p["room"],
+            "phrase2": "通过" if p["approved"] else "未通过",
+            "thing3": p.get("reason") or ("已认证为本户居民" if p["approved"] else "无"),
+            "time4": p["at"],
+        },
+    )
+)
+register_template(Template("verification_request", "住户认证审核提醒", ("thing1", "name2", "time3", "thing4")))
+register_event(
+    Event(
+        "verification_requested",  # to the household's grid worker(s) and building chief
+        "verification_request",
+        "pages/grid/verifications/verifications",
+        lambda p: (
+            "有住户认证待审核",
+            f"{_name(p.get('user_name'), '居民')}申请认证为{p['room']}的住户，请对照台账核实。",
+        ),
+        lambda p: {
+            "thing1": p["room"],
+            "name2": _name(p.get("user_name"), "居民"),
+            "time3": p["at"],
+            "thing4": "请对照台账核实后审核",
+        },
+    )
+)
+register_action("claim_household", ("verification_result",))
+
+
 def wechat_declarations(template_ids: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
     """The project's template table as the fake WeChat must know it: WeChat template id → data
     keys. ``template_ids``: NOTIFY_TEMPLATE_IDS (logical name → id); unset names are ``dev-<name>``."""

@@ -39,6 +39,10 @@ LONG_PARAMS = {
     "clock": "响应",
     "level": 2,
     "status": "已办结",
+    # 住户认证 (backend/people)
+    "verification_id": 5,
+    "room": LONG,
+    "user_name": LONG_NAME,
 }
 
 
