@@ -39,6 +39,7 @@ LONG_PARAMS = {
     "clock": "响应",
     "level": 2,
     "status": "已办结",
+    "category": LONG,  # the grid's own clock (issue 13)
 }
 
 
