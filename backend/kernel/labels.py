@@ -80,6 +80,7 @@ LABELS: dict[str, str] = {
     "wish_id": "心愿编号",
     "within_days": "天数",
     "work_unit": "工作单位",
+    "correction_reason": "更正原因",
 }
 
 BODY = "请求内容"

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     # working days after it was raised is overdue in the backlog and the ledger (backend/stats/backlog)
     issue_grid_disposal_working_days: float = Field(5.0, gt=0)
     issue_grid_disposal_working_days_urgent: float = Field(1.0, gt=0)
+    # airing (晾晒): a quarter is published only once it has ended and this many days have passed, so
+    # that wishes finished late in the quarter are confirmed (confirm_ttl_days) and back-filled
+    airing_window_days: float = Field(7.0, ge=0)
 
     # limits (issue: district scale)
     max_body_bytes: int = 1024 * 1024
