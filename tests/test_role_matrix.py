@@ -154,6 +154,7 @@ MATRIX = [
     ("GET",   "/airing/{airing_id}",                              "airing_c1",           ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/work-units",                              "?half=2026H1",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/work-units/details",                      "?period=2026-H1",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 
