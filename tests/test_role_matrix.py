@@ -164,6 +164,7 @@ MATRIX = [
     ("GET",   "/airing/{airing_id}",                              "airing_c1",           ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/work-units",                              "?half=2026H1",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/work-units/details",                      "?period=2026-H1",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 
@@ -229,7 +230,13 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("POST", "/issues/{issue_id}/return"): lambda: {"json": {"reason": "不属本部门职责"}},
         ("POST", "/issues/{issue_id}/confirm"): lambda: {"json": {"satisfied": True}},
         ("POST", "/issues/{issue_id}/reopen"): lambda: {"json": {"reason": "问题仍在"}},
-        ("POST", "/airing"): lambda: {"json": {"community_id": ids["community_c1"], "period": "2025-Q3"}},
+        ("POST", "/airing"): lambda: {  # a correction of the demo's published quarter (a new version)
+            "json": {
+                "community_id": ids["community_c1"],
+                "period": ids["airing_period"],
+                "correction_reason": "补录漏登的心愿",
+            }
+        },
     }
     make = bodies.get((method, path))
     return make() if make else {}
@@ -335,6 +342,7 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     )
     ids["community_c1"] = await one(select(Compound.community_id).where(Compound.id == ids["c1"]))
     ids["airing_c1"] = await one(select(AiringSnapshot.id).where(AiringSnapshot.community_id == ids["community_c1"]))
+    ids["airing_period"] = await one(select(AiringSnapshot.period).where(AiringSnapshot.id == ids["airing_c1"]))
     _ids_cache[db_url] = ids
     return ids
 

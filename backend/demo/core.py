@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.demo import figures as figures_demo
 from backend.demo import issues as issues_demo
 from backend.demo import verification as verification_demo
 from backend.demo import visits as visits_demo
@@ -256,6 +257,7 @@ async def load(session: AsyncSession) -> dict:
         clock.offset = saved_offset
     await visits_demo.load(session)  # grid work: register, visits, findings
     await issues_demo.load(session)  # escalation: calendar, policies, issues
+    await figures_demo.load(session)  # the months before, and the last complete quarter's airing
     await verification_demo.load(session)  # 住户认证: the demo accounts verified, a claim in the queue
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 

@@ -86,6 +86,7 @@ LABELS: dict[str, str] = {
     "sig": "链接签名",
     # 住户认证 (issue 12)
     "verification_id": "住户认证编号",
+    "correction_reason": "更正原因",
 }
 
 BODY = "请求内容"

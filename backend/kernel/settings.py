@@ -122,6 +122,13 @@ class Settings(BaseSettings):
     issue_disposal_working_days: float = Field(3.0, gt=0)  # default; per category in issuepolicy
     issue_reminder_fraction: float = Field(0.75, gt=0, lt=1)  # remind when this share of a clock is used
     issue_confirm_ttl_days: float = Field(7.0, gt=0)  # resolved, unrated: auto-confirmed (never satisfied)
+    # the grid's own disposal clock: an issue the grid holds (open, or returned to it) this many
+    # working days after it was raised is overdue in the backlog and the ledger (backend/stats/backlog)
+    issue_grid_disposal_working_days: float = Field(5.0, gt=0)
+    issue_grid_disposal_working_days_urgent: float = Field(1.0, gt=0)
+    # airing (晾晒): a quarter is published only once it has ended and this many days have passed, so
+    # that wishes finished late in the quarter are confirmed (confirm_ttl_days) and back-filled
+    airing_window_days: float = Field(7.0, ge=0)
 
     # limits (issue: district scale)
     max_body_bytes: int = 1024 * 1024

@@ -550,6 +550,41 @@ register_event(
         lambda p: {"thing1": p["title"], "phrase2": p["status"], "thing3": p.get("note") or "无", "time4": p["at"]},
     )
 )
+# ---- the grid's own clock (backend/issues/sweep.py, issue 13) ------------------------------------
+register_event(
+    Event(
+        "issue_grid_overdue",
+        "issue_deadline",
+        ISSUE_PAGE,
+        lambda p: (
+            f"{p['category']}超过网格处置时限",
+            f"「{p['title']}」（{p['category']}）已超过网格处置时限仍未处置，请尽快处置或吹哨。",
+        ),
+        lambda p: {
+            "thing1": p["title"],
+            "phrase2": "处置已超时",
+            "time3": p["at"],
+            "thing4": "请尽快处置或吹哨",
+        },
+    )
+)
+register_event(
+    Event(
+        "issue_grid_escalated",
+        "issue_escalated",
+        ISSUE_PAGE,
+        lambda p: (
+            "网格事件超时未处置（提醒社区）",
+            f"「{p['title']}」（{p['category']}）在网格超时仍未处置，请社区督办。",
+        ),
+        lambda p: {
+            "thing1": p["title"],
+            "thing2": p["category"],
+            "time3": p["at"],
+            "thing4": "网格超时未处置，请督办",
+        },
+    )
+)
 register_action("whistle", ("issue_progress", "issue_escalated"))
 register_action("department_work", ("issue_assigned", "issue_deadline", "issue_escalated"))
 

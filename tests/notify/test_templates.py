@@ -43,6 +43,7 @@ LONG_PARAMS = {
     "verification_id": 5,
     "room": LONG,
     "user_name": LONG_NAME,
+    "category": LONG,  # the grid's own clock (issue 13)
 }
 
 
