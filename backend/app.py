@@ -39,6 +39,7 @@ from backend.ops.router import router as ops_router
 from backend.people.router import me_router
 from backend.people.router import router as people_router
 from backend.places.router import router as places_router
+from backend.proposals.router import router as proposals_router
 from backend.stats.router import router as stats_router
 from backend.visits.router import router as visits_router
 from backend.wechat.client import WeChatGateway
@@ -64,6 +65,7 @@ ROUTERS = (
     stats_router,
     airing_router,
     exports_router,
+    proposals_router,
 )
 
 HTTP_CODES = {

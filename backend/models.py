@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
-from backend.deliberation.models import AgendaItem
+from backend.deliberation.models import AgendaItem, Meeting, MeetingAttendance
 from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
@@ -11,6 +11,7 @@ from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssueP
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, RoleGrant, Street, Unit
 from backend.people.models import MemberProfile, MemberRegistration
+from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent, ProposalList, ProposalRating
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.wishes.models import Wish, WishEvent
 from backend.workcal.models import WorkCalendarDay
@@ -19,6 +20,13 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AgendaItem",
+    "Meeting",
+    "MeetingAttendance",
+    "Proposal",
+    "ProposalCosign",
+    "ProposalEvent",
+    "ProposalList",
+    "ProposalRating",
     "AiringSnapshot",
     "GridIssue",
     "IssueAssignment",

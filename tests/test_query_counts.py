@@ -17,6 +17,8 @@ LISTS = [
     ("demo-resident", "/api/v1/inbox"),
     ("demo-gridworker", "/api/v1/households"),
     ("demo-gridworker", "/api/v1/visits/todo"),
+    ("demo-street", "/api/v1/proposals"),
+    ("demo-resident", "/api/v1/proposals"),
 ]
 
 

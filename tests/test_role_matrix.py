@@ -41,6 +41,8 @@ STATE = "409 invalid_state"
 MEMBER = "409 already_member"
 NONOTE = "404 notification_not_found"  # someone else's message is answered as if it did not exist
 NOTDEAD = "409 not_dead"
+NOTPROP = "403 not_proposer"
+NOTPART = "403 not_participant"
 
 CALLERS = {
     "anon": None,
@@ -154,6 +156,23 @@ MATRIX = [
     ("GET",   "/airing/{airing_id}",                              "airing_c1",           ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/work-units",                              "?half=2026H1",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    # co-governance: community proposals (社区提案)
+    ("GET",   "/proposals/lists",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("PUT",   "/proposals/lists",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/proposals",                                       None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/proposals",                                       None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_submitted",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_evaluating",     ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("PATCH", "/proposals/{proposal_id}",                         "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("POST",  "/proposals/{proposal_id}/submit",                  "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("POST",  "/proposals/{proposal_id}/withdraw",                "prop_submitted",      ANON, OK,      NOTPROP, NOTPROP, NOTPROP,  NOTPROP,   NOTPROP, NOTPROP,   NOTPROP),
+    ("POST",  "/proposals/{proposal_id}/cosign",                  "prop_cosigning",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/proposals/{proposal_id}/review",                  "prop_submitted",      ANON, NO,      NO,     NO,      OK,        NO,        OUT,     NO,        OUT),
+    ("POST",  "/proposals/{proposal_id}/execution",               "prop_executing",      ANON, NO,      NO,     NO,      OUT,       NO,        STATE,   NO,        STATE),
+    ("POST",  "/proposals/{proposal_id}/execution/done",          "prop_executing",      ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("POST",  "/proposals/{proposal_id}/rating",                  "prop_evaluating",     ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       NOTPART),
+    ("POST",  "/proposals/{proposal_id}/publish",                 "prop_evaluating",     ANON, NO,      NO,     NO,      OUT,       NO,        OUT,     NO,        OK),
 ]
 # fmt: on
 
@@ -218,6 +237,25 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("POST", "/issues/{issue_id}/confirm"): lambda: {"json": {"satisfied": True}},
         ("POST", "/issues/{issue_id}/reopen"): lambda: {"json": {"reason": "问题仍在"}},
         ("POST", "/airing"): lambda: {"json": {"community_id": ids["community_c1"], "period": "2025-Q3"}},
+        ("PUT", "/proposals/lists"): lambda: {
+            "json": {
+                "encouraged": [{"code": "facilities", "name": "公共设施维修"}],
+                "negative": [{"code": "N01", "text": "涉及个人私利的"}],
+            }
+        },
+        ("POST", "/proposals"): lambda: {
+            "json": {"title": "加装座椅", "problem": "没处歇脚", "solution": "装四张椅子", "category": "facilities"}
+        },
+        ("PATCH", "/proposals/{proposal_id}"): lambda: {"json": {"title": "周末露天电影（每月一次）"}},
+        ("POST", "/proposals/{proposal_id}/submit"): lambda: {"json": {"none_applies": True}},
+        ("POST", "/proposals/{proposal_id}/withdraw"): lambda: {"json": {}},
+        ("POST", "/proposals/{proposal_id}/cosign"): lambda: {"json": {}},
+        ("POST", "/proposals/{proposal_id}/review"): lambda: {"json": {"decision": "accept"}},
+        ("POST", "/proposals/{proposal_id}/execution"): lambda: {
+            "json": {"executor": "社区居委会", "task": "采购安装", "due": "2027-01-31"}
+        },
+        ("POST", "/proposals/{proposal_id}/execution/done"): lambda: {"json": {"report": "已安装完毕"}},
+        ("POST", "/proposals/{proposal_id}/rating"): lambda: {"json": {"rating": 5}},
     }
     make = bodies.get((method, path))
     return make() if make else {}
@@ -318,6 +356,28 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     ids["issue_resolved"] = await one(issues.where(GridIssue.status == "resolved"))
     ids["community_c1"] = await one(select(Compound.community_id).where(Compound.id == ids["c1"]))
     ids["airing_c1"] = await one(select(AiringSnapshot.id).where(AiringSnapshot.community_id == ids["community_c1"]))
+    from backend.proposals.models import Proposal
+
+    proposals = select(Proposal.id).order_by(Proposal.id)
+    ids["prop_submitted"] = await one(
+        proposals.where(
+            Proposal.compound_id == ids["c1"],
+            Proposal.status == "submitted",
+            Proposal.proposer_id == ids["demo-resident"],
+        )
+    )
+    ids["prop_draft"] = await one(
+        proposals.where(Proposal.status == "draft", Proposal.proposer_id == ids["demo-resident"])
+    )
+    ids["prop_cosigning"] = await one(
+        proposals.where(Proposal.compound_id == ids["c1"], Proposal.status == "cosigning")
+    )
+    ids["prop_executing"] = await one(
+        proposals.where(Proposal.compound_id == ids["c2"], Proposal.status == "executing")
+    )
+    ids["prop_evaluating"] = await one(
+        proposals.where(Proposal.compound_id == ids["c3"], Proposal.status == "evaluating")
+    )
     _ids_cache[db_url] = ids
     return ids
 

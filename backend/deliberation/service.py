@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.deliberation.models import AgendaItem
+from backend.deliberation.models import AgendaItem, MeetingAttendance
 from backend.kernel.clock import to_shanghai, utcnow
 
 DELIBERATION_DAY = 10
@@ -55,3 +56,14 @@ async def propose(session: AsyncSession, drafts: list[AgendaDraft]) -> list[Agen
     session.add_all(items)
     await session.flush()
     return items
+
+
+async def attended_item(session: AsyncSession, item_id: int, user_id: int) -> bool:
+    """Whether the user attended the meeting that took up the agenda item."""
+    row = await session.execute(
+        select(MeetingAttendance.id)
+        .join(AgendaItem, AgendaItem.meeting_id == MeetingAttendance.meeting_id)
+        .where(AgendaItem.id == item_id, MeetingAttendance.user_id == user_id)
+        .limit(1)
+    )
+    return row.scalar_one_or_none() is not None

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.demo import issues as issues_demo
+from backend.demo import proposals as proposals_demo
 from backend.demo import visits as visits_demo
 from backend.directory.models import User
 from backend.flows import wish_orders
@@ -255,6 +256,7 @@ async def load(session: AsyncSession) -> dict:
         clock.offset = saved_offset
     await visits_demo.load(session)  # grid work: register, visits, findings
     await issues_demo.load(session)  # escalation: calendar, policies, issues
+    await proposals_demo.load(session, demo)  # co-governance: proposals (社区提案)
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 

@@ -80,6 +80,26 @@ LABELS: dict[str, str] = {
     "wish_id": "心愿编号",
     "within_days": "天数",
     "work_unit": "工作单位",
+    # co-governance (backend/proposals, backend/deliberation): 社区提案、党群议事日
+    "encouraged": "鼓励类清单",
+    "negative": "负面清单",
+    "level": "提案层级",
+    "problem": "问题",
+    "solution": "解决办法",
+    "will_undertake": "是否愿意承接",
+    "undertaking": "承接方式",
+    "estimated_cost": "预计费用（元）",
+    "organisation_name": "单位名称",
+    "proposal_id": "提案编号",
+    "none_applies": "负面清单自查",
+    "signer_name": "签名人",
+    "photo": "照片",
+    "negative_codes": "负面清单条目",
+    "to_level": "转交层级",
+    "executor": "责任人",
+    "task": "任务",
+    "due": "完成时限",
+    "report": "完成情况",
 }
 
 BODY = "请求内容"

@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     issue_reminder_fraction: float = Field(0.75, gt=0, lt=1)  # remind when this share of a clock is used
     issue_confirm_ttl_days: float = Field(7.0, gt=0)  # resolved, unrated: auto-confirmed (never satisfied)
 
+    # co-governance (backend/proposals, backend/deliberation): 社区提案、党群议事日
+    joint_proposal_min_households: int = Field(5, ge=1)  # a joint proposal's co-signing households
+    proposal_notice_days: int = Field(7, ge=1)  # 公示 period of a proposal's result
+
     # limits (issue: district scale)
     max_body_bytes: int = 1024 * 1024
     rate_login_per_minute: int = 60  # per client address

@@ -553,6 +553,49 @@ register_event(
 register_action("whistle", ("issue_progress", "issue_escalated"))
 register_action("department_work", ("issue_assigned", "issue_deadline", "issue_escalated"))
 
+# ---- co-governance (backend/proposals, backend/deliberation): 社区提案、党群议事日 ----------------
+
+register_template(Template("proposal_progress", "提案进度通知", ("thing1", "thing2", "thing3", "time4")))
+register_template(Template("meeting_reminder", "会议提醒", ("thing1", "time2", "thing3", "thing4")))
+
+register_event(
+    Event(
+        "proposal_step",
+        "proposal_progress",
+        "pages/inbox/inbox",  # the proposal pages come with the mini-program slice
+        lambda p: (
+            f"提案{p['status_label']}",
+            f"您提出或联名的提案「{p['proposal_title']}」：{p['status_label']}。{p.get('note') or ''}".rstrip(),
+        ),
+        lambda p: {
+            "thing1": p["proposal_title"],
+            "thing2": p["status_label"],
+            "thing3": p.get("note") or "点击查看提案进展",
+            "time4": p["at"],
+        },
+    )
+)
+register_event(
+    Event(
+        "meeting_reminder",
+        "meeting_reminder",
+        "pages/inbox/inbox",  # the deliberation-day pages come with the mini-program slice
+        lambda p: (
+            "党群议事日提醒",
+            f"{p['community_name']}党群议事日定于{local_time(p['at'])}在{p['place']}召开，"
+            f"共{p['item_count']}项议题，欢迎参加。",
+        ),
+        lambda p: {
+            "thing1": f"{p['community_name']}党群议事日",
+            "time2": p["at"],
+            "thing3": p["place"],
+            "thing4": f"共{p['item_count']}项议题",
+        },
+    )
+)
+register_action("propose", ("proposal_progress",))
+register_action("attend_meeting", ("meeting_reminder", "proposal_progress"))
+
 
 def wechat_declarations(template_ids: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
     """The project's template table as the fake WeChat must know it: WeChat template id → data

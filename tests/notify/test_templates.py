@@ -39,6 +39,14 @@ LONG_PARAMS = {
     "clock": "响应",
     "level": 2,
     "status": "已办结",
+    # co-governance (backend/proposals, backend/deliberation)
+    "proposal_id": 17,
+    "proposal_title": LONG,
+    "status_label": "已立项待议事",
+    "meeting_id": 5,
+    "community_name": LONG,
+    "place": LONG,
+    "item_count": 12,
 }
 
 
