@@ -19,6 +19,7 @@ LISTS = [
     ("demo-gridworker", "/api/v1/visits/todo"),
     ("demo-street", "/api/v1/proposals"),
     ("demo-resident", "/api/v1/proposals"),
+    ("demo-admin", "/api/v1/agenda"),
 ]
 
 

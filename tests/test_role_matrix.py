@@ -43,6 +43,7 @@ NONOTE = "404 notification_not_found"  # someone else's message is answered as i
 NOTDEAD = "409 not_dead"
 NOTPROP = "403 not_proposer"
 NOTPART = "403 not_participant"
+UNDECIDED = "409 undecided_items"
 
 CALLERS = {
     "anon": None,
@@ -173,6 +174,22 @@ MATRIX = [
     ("POST",  "/proposals/{proposal_id}/execution/done",          "prop_executing",      ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
     ("POST",  "/proposals/{proposal_id}/rating",                  "prop_evaluating",     ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       NOTPART),
     ("POST",  "/proposals/{proposal_id}/publish",                 "prop_evaluating",     ANON, NO,      NO,     NO,      OUT,       NO,        OUT,     NO,        OK),
+    # co-governance: the deliberation day (党群议事日)
+    ("GET",   "/agenda",                                          None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/agenda",                                          None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("PATCH", "/agenda/{item_id}",                                "agenda_c1",           ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        OK),
+    ("PATCH", "/agenda/{item_id}",                                "agenda_c3",           ANON, NO,      NO,     NO,      OUT,       NO,        OUT,     NO,        OK),
+    ("POST",  "/meetings",                                        None,                  ANON, NO,      NO,     NO,      OUT,       NO,        NEW,     NO,        NEW),
+    ("GET",   "/meetings",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/meetings/{meeting_id}",                           "meeting_c1",          ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/meetings/{meeting_id}",                           "meeting_c3",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("POST",  "/meetings/{meeting_id}/items",                     "meeting_c1",          ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("POST",  "/meetings/{meeting_id}/attendance",                "meeting_c1",          ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/meetings/{meeting_id}/close",                     "meeting_c1",          ANON, NO,      NO,     NO,      OUT,       NO,        UNDECIDED, NO,      UNDECIDED),
+    ("POST",  "/meetings/{meeting_id}/items/{item_id}/outcome",   "meeting_c1+item_c1",  ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("GET",   "/stats/co-governance",                             None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=proposals",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=meetings",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 
@@ -256,6 +273,20 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         },
         ("POST", "/proposals/{proposal_id}/execution/done"): lambda: {"json": {"report": "已安装完毕"}},
         ("POST", "/proposals/{proposal_id}/rating"): lambda: {"json": {"rating": 5}},
+        ("POST", "/agenda"): lambda: {"json": {"text": "小区增设快递柜"}},
+        ("PATCH", "/agenda/{item_id}"): lambda: {"json": {"status": "declined", "reason": "已另行处理"}},
+        ("POST", "/meetings"): lambda: {
+            "json": {
+                "kind": "regular",
+                "community_id": ids["community_c1"],
+                "date": "2099-01-05",
+                "place": "社区服务站",
+            }
+        },
+        ("POST", "/meetings/{meeting_id}/items"): lambda: {"json": {"topics": ["楼道文化墙设计"]}},
+        ("POST", "/meetings/{meeting_id}/attendance"): lambda: {"json": {}},
+        ("POST", "/meetings/{meeting_id}/close"): lambda: {"json": {"minutes": "议定事项若干"}},
+        ("POST", "/meetings/{meeting_id}/items/{item_id}/outcome"): lambda: {"json": {"decision": "adopted"}},
     }
     make = bodies.get((method, path))
     return make() if make else {}
@@ -273,8 +304,10 @@ def _url(path: str, target: str | None, ids: dict[str, int]) -> str:
     if target.startswith("?"):
         key, _, value = target[1:].partition("=")
         return f"{PREFIX}{path}?{key}={ids.get(value, value)}"
-    start, end = path.index("{"), path.index("}")
-    return PREFIX + path[:start] + str(ids[target]) + path[end + 1 :]
+    for part in target.split("+"):  # "a+b": two path parameters, in order
+        start, end = path.index("{"), path.index("}")
+        path = path[:start] + str(ids[part]) + path[end + 1 :]
+    return PREFIX + path
 
 
 def _rows():
@@ -377,6 +410,20 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     )
     ids["prop_evaluating"] = await one(
         proposals.where(Proposal.compound_id == ids["c3"], Proposal.status == "evaluating")
+    )
+    from backend.deliberation.models import AgendaItem, Meeting
+
+    ids["community_c3"] = await one(select(Compound.community_id).where(Compound.id == ids["c3"]))
+    coming = select(Meeting.id).where(Meeting.kind == "deliberation_day", Meeting.status == "planned")
+    ids["meeting_c1"] = await one(coming.where(Meeting.community_id == ids["community_c1"]).order_by(Meeting.date))
+    ids["meeting_c3"] = await one(coming.where(Meeting.community_id == ids["community_c3"]).order_by(Meeting.date))
+    items = select(AgendaItem.id).order_by(AgendaItem.id)
+    ids["agenda_c1"] = await one(items.where(AgendaItem.compound_id == ids["c1"], AgendaItem.status == "proposed"))
+    ids["agenda_c3"] = await one(
+        items.where(AgendaItem.community_id == ids["community_c3"], AgendaItem.status == "proposed")
+    )
+    ids["item_c1"] = await one(
+        items.where(AgendaItem.meeting_id == ids["meeting_c1"], AgendaItem.status == "scheduled")
     )
     _ids_cache[db_url] = ids
     return ids

@@ -52,6 +52,7 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("kind", "scope_key", "date"),
         Index("ix_meeting_community_id_date", "community_id", "date"),
+        Index("ix_meeting_community_id_id", "community_id", "id"),
         Index("ix_meeting_status_date", "status", "date"),
     )
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.demo import deliberation as deliberation_demo
 from backend.demo import issues as issues_demo
 from backend.demo import proposals as proposals_demo
 from backend.demo import visits as visits_demo
@@ -257,6 +258,7 @@ async def load(session: AsyncSession) -> dict:
     await visits_demo.load(session)  # grid work: register, visits, findings
     await issues_demo.load(session)  # escalation: calendar, policies, issues
     await proposals_demo.load(session, demo)  # co-governance: proposals (社区提案)
+    await deliberation_demo.load(session)  # deliberation days: past with minutes, the coming agenda
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 

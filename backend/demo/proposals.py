@@ -5,19 +5,23 @@ decided some of them are in backend/demo/deliberation.py."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.deliberation import meetings
+from backend.demo import deliberation as deliberation_demo
 from backend.directory.models import User
-from backend.kernel.clock import clock
+from backend.kernel.clock import SHANGHAI, clock, utcnow
 from backend.org.models import Compound, RoleGrant
 from backend.proposals import flow
 from backend.proposals import service as proposals
 from backend.proposals.models import Proposal
 
 THRESHOLD = 5
+# far enough back for the deliberation day that adopted them and the steps after it to be past
+DAYS_AGO = {"executing": 45, "evaluating": 75, "published": 70, "closed": 110}
 # (compound, who, plan, kind, level, category, title, problem, solution, undertaking, days ago)
 PLANS = [
     (
@@ -217,6 +221,20 @@ async def _cosign(session, proposal: Proposal, signers: list[User], count: int) 
         clock.offset += timedelta(hours=2)
 
 
+async def _adopt(session, proposal: Proposal, rng) -> None:
+    """The deliberation day of its month adopts it (the meeting is closed with minutes later,
+    backend/demo/deliberation.py)."""
+    item = await meetings.get_item(session, proposal.agenda_item_id)
+    admin = await deliberation_demo.meeting_for(session, item, None)
+    clock.offset = datetime.combine(admin.date, time(10), SHANGHAI) - utcnow() + clock.offset
+    actor = await _reviewer(session, proposal)
+    await meetings.schedule(session, admin, item, actor_id=actor)
+    votes = rng.randint(15, 30)
+    outcome = meetings.Outcome("adopted", votes, rng.randint(0, 2), rng.randint(0, 3), note="同意实施")
+    await meetings.decide(session, admin, item, outcome, actor_id=actor)
+    await flow.on_outcome(session, item, "adopted", actor_id=actor)
+
+
 async def _advance(session, proposal: Proposal, plan: str, proposer: User, people: list[User], rng) -> None:
     """Put a submitted proposal through review and the steps after the meeting, up to `plan`."""
     reviewer = await _reviewer(session, proposal)
@@ -230,8 +248,7 @@ async def _advance(session, proposal: Proposal, plan: str, proposer: User, peopl
     await flow.accept(session, proposal, actor_id=reviewer, reason=None)
     if plan == "accepted":
         return
-    clock.offset += timedelta(days=rng.randint(5, 12))
-    await proposals.PROPOSAL.apply(session, proposal, "adopted", actor_id=reviewer, note="赞成23，反对1，弃权2")
+    await _adopt(session, proposal, rng)
     clock.offset += timedelta(days=2)
     undertaker = proposer.name if proposal.will_undertake else "社区居委会"
     due = (clock.now() + timedelta(days=20)).date()
@@ -263,7 +280,7 @@ async def load(session: AsyncSession, demo_users: dict[str, User]) -> None:
         for compound_name, who, plan, kind, level, category, title, problem, solution, undertaking, days in PLANS:
             compound, people = await _people(session, compound_name)
             proposer = demo_users[who] if who else people[rng.randrange(len(people))]
-            clock.offset = -timedelta(days=days, hours=rng.randint(0, 9))
+            clock.offset = -timedelta(days=DAYS_AGO.get(plan, days), hours=rng.randint(0, 9))
             draft = proposals.Draft(
                 level=level,
                 kind=kind,

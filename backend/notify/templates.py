@@ -593,6 +593,19 @@ register_event(
         },
     )
 )
+register_template(Template("agenda_flag", "议题督办提醒", ("thing1", "thing2", "time3")))
+register_event(
+    Event(
+        "agenda_flagged",
+        "agenda_flag",
+        "pages/inbox/inbox",  # the deliberation-day pages come with the mini-program slice
+        lambda p: (
+            "议题两次暂缓，请督办",
+            f"议题「{p['item_text']}」已在议事日暂缓{p['defer_count']}次，请社区督办，明确下一步。",
+        ),
+        lambda p: {"thing1": p["item_text"], "thing2": f"已暂缓{p['defer_count']}次", "time3": p["at"]},
+    )
+)
 register_action("propose", ("proposal_progress",))
 register_action("attend_meeting", ("meeting_reminder", "proposal_progress"))
 

@@ -7,11 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from backend.auth.deps import CurrentUser, Principal
+from backend.auth.deps import CurrentUser, Principal, Staff
+from backend.deliberation import meetings
+from backend.deliberation import views as deliberation_views
+from backend.deliberation.policy import MeetingForRunner
+from backend.deliberation.schemas import MeetingDetail, OutcomeIn
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.validation import IdPath
 from backend.proposals import flow, lists, policy, schemas, service, views
 from backend.proposals.policy import (
     ProposalForManager,
@@ -24,6 +29,9 @@ from backend.proposals.policy import (
 from backend.proposals.state import STATUSES
 
 router = APIRouter(prefix="/api/v1/proposals", tags=["proposals"])
+# A meeting's outcome moves the agenda item and the proposal it came from (flow.py), so its
+# route lives here, one layer above backend/deliberation.
+outcome_router = APIRouter(prefix="/api/v1/meetings", tags=["deliberation"])
 
 
 async def _street_of(session, principal: Principal) -> int:
@@ -303,3 +311,30 @@ async def publish(
 ) -> schemas.ProposalDetail:
     await service.publish(session, proposal, actor_id=principal.id, notice_days=settings.proposal_notice_days)
     return await views.detail(session, principal, proposal, settings.joint_proposal_min_households)
+
+
+@outcome_router.post(
+    "/{meeting_id}/items/{item_id}/outcome",
+    response_model=MeetingDetail,
+    summary="Record the outcome of an item: adopted, deferred, rejected or referred (the meeting's runner)",
+)
+async def outcome(
+    meeting: MeetingForRunner,
+    item_id: IdPath,
+    body: OutcomeIn,
+    session: SessionDep,
+    principal: Staff,
+) -> MeetingDetail:
+    item = await meetings.get_item(session, item_id, for_update=True)
+    follow_up = body.follow_up.model_dump(mode="json", exclude_none=True) if body.follow_up else None
+    result = meetings.Outcome(
+        decision=body.decision,
+        votes_for=body.votes_for,
+        votes_against=body.votes_against,
+        abstained=body.abstained,
+        note=body.note,
+        follow_up=follow_up,
+    )
+    await meetings.decide(session, meeting, item, result, actor_id=principal.id)
+    await flow.on_outcome(session, item, body.decision, actor_id=principal.id)
+    return await deliberation_views.detail(session, principal, meeting)

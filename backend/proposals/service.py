@@ -13,6 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.deliberation import service as deliberation_service
+from backend.deliberation.models import AgendaItem
+from backend.deliberation.state import AGENDA
 from backend.directory.models import User
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
@@ -373,10 +376,20 @@ async def close_due(session: AsyncSession, limit: int = 200) -> int:
                 values = {"closed_at": utcnow()}
                 await PROPOSAL.apply(session, proposal, "closed", note="公示期满", values=values)
                 await notifications.step(session, proposal)
+                await _finish_item(session, proposal)
         except Conflict:
             continue
         closed += 1
     return closed
+
+
+async def _finish_item(session: AsyncSession, proposal: Proposal) -> None:
+    """The proposal closed: its agenda item is 办结 too (议事事项办结率)."""
+    if proposal.agenda_item_id is None:
+        return
+    item = await session.get(AgendaItem, proposal.agenda_item_id)
+    if item is not None and AGENDA.can(item.status, "done"):
+        await deliberation_service.finish(session, item, actor_id=None, note="提案公示期满办结")
 
 
 # ---- reading ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from backend.auth.deps import Admin, FigureReader
 from backend.auth.reach import AreaScopeQ, ScopeQ, resolve_scope
 from backend.kernel.db import SessionDep
 from backend.kernel.periods import PeriodQ, parse_period
-from backend.stats import escalation, overview
+from backend.stats import co_governance, escalation, overview
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
@@ -27,3 +27,13 @@ async def escalation_stats(session: SessionDep, principal: FigureReader, scope: 
 async def overview_stats(session: SessionDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None):
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
     return await overview.overview(session, resolved, parse_period(period))
+
+
+@router.get(
+    "/co-governance",
+    summary="社区提案与党群议事日: proposals by status, category and level, participants (人数、人次), "
+    "adoption rate, 议事事项办结率, each with its items",
+)
+async def co_governance_stats(session: SessionDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None):
+    resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
+    return await co_governance.co_governance(session, resolved, parse_period(period))

@@ -48,6 +48,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.create_index('ix_meeting_community_id_date', ['community_id', 'date'], unique=False)
+        batch_op.create_index('ix_meeting_community_id_id', ['community_id', 'id'], unique=False)
         batch_op.create_index('ix_meeting_status_date', ['status', 'date'], unique=False)
 
     op.create_table('proposallist',
@@ -255,6 +256,7 @@ def downgrade() -> None:
     op.drop_table('proposallist')
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.drop_index('ix_meeting_status_date')
+        batch_op.drop_index('ix_meeting_community_id_id')
         batch_op.drop_index('ix_meeting_community_id_date')
 
     op.drop_table('meeting')

@@ -47,6 +47,9 @@ LONG_PARAMS = {
     "community_name": LONG,
     "place": LONG,
     "item_count": 12,
+    "item_id": 3,
+    "item_text": LONG,
+    "defer_count": 2,
 }
 
 
