@@ -155,6 +155,32 @@ PLANS = [
         90,
     ),
     (
+        "阳光小区",
+        None,
+        "adopted",
+        "individual",
+        "compound",
+        "elderly_children",
+        "四点半课堂",
+        "双职工家庭孩子放学后无人看管",
+        "利用小区党群服务站开设四点半课堂，党员志愿者轮流值守",
+        "我可以每周辅导两次作业",
+        40,
+    ),
+    (
+        "金色家园",
+        None,
+        "not_adopted",
+        "individual",
+        "compound",
+        "environment",
+        "拆除小区全部绿篱改建停车位",
+        "小区停车难，晚上车位不够",
+        "把绿篱全部改成停车位",
+        None,
+        60,
+    ),
+    (
         "康乐小区",
         None,
         "withdrawn",
@@ -221,8 +247,8 @@ async def _cosign(session, proposal: Proposal, signers: list[User], count: int) 
         clock.offset += timedelta(hours=2)
 
 
-async def _adopt(session, proposal: Proposal, rng) -> None:
-    """The deliberation day of its month adopts it (the meeting is closed with minutes later,
+async def _adopt(session, proposal: Proposal, rng, decision: str = "adopted") -> None:
+    """The deliberation day of its month decides on it (the meeting is closed with minutes later,
     backend/demo/deliberation.py)."""
     item = await meetings.get_item(session, proposal.agenda_item_id)
     admin = await deliberation_demo.meeting_for(session, item, None)
@@ -230,9 +256,12 @@ async def _adopt(session, proposal: Proposal, rng) -> None:
     actor = await _reviewer(session, proposal)
     await meetings.schedule(session, admin, item, actor_id=actor)
     votes = rng.randint(15, 30)
-    outcome = meetings.Outcome("adopted", votes, rng.randint(0, 2), rng.randint(0, 3), note="同意实施")
+    if decision == "adopted":
+        outcome = meetings.Outcome(decision, votes, rng.randint(0, 2), rng.randint(0, 3), note="同意实施")
+    else:
+        outcome = meetings.Outcome(decision, rng.randint(2, 6), votes, rng.randint(0, 3), note="多数居民不同意减少绿地")
     await meetings.decide(session, admin, item, outcome, actor_id=actor)
-    await flow.on_outcome(session, item, "adopted", actor_id=actor)
+    await flow.on_outcome(session, item, decision, actor_id=actor)
 
 
 async def _advance(session, proposal: Proposal, plan: str, proposer: User, people: list[User], rng) -> None:
@@ -248,7 +277,12 @@ async def _advance(session, proposal: Proposal, plan: str, proposer: User, peopl
     await flow.accept(session, proposal, actor_id=reviewer, reason=None)
     if plan == "accepted":
         return
+    if plan == "not_adopted":
+        await _adopt(session, proposal, rng, "rejected")
+        return
     await _adopt(session, proposal, rng)
+    if plan == "adopted":
+        return
     clock.offset += timedelta(days=2)
     undertaker = proposer.name if proposal.will_undertake else "社区居委会"
     due = (clock.now() + timedelta(days=20)).date()

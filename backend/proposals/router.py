@@ -15,6 +15,7 @@ from backend.deliberation.schemas import MeetingDetail, OutcomeIn
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
+from backend.kernel.labels import LABELS
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import IdPath
 from backend.proposals import flow, lists, policy, schemas, service, views
@@ -102,15 +103,16 @@ def _statuses(status: str | None) -> list[str] | None:
 
 async def _scope(session, principal: Principal, mine: bool) -> service.ListFilter:
     """Staff see the proposals raised in the compounds they reach; everyone else their own
-    (mine) or those of their community that are past the draft."""
+    (mine) or, past the draft, those whose area they live in (the same rule as the detail's)."""
     if mine:
         return service.ListFilter(proposer_id=principal.id)
     staff = await principal.compound_ids(session, *policy.STAFF_ROLES)
     if staff:
         return service.ListFilter(compound_ids=staff, hide_drafts_of_others=principal.id)
     compounds = {principal.user.compound_id, *principal.scope_ids("party_member", "compound")} - {None}
-    communities = {(await service.place_of(session, c))[0] for c in compounds}
-    return service.ListFilter(community_ids=communities, hide_drafts_of_others=principal.id)
+    places = [await service.place_of(session, c) for c in compounds]
+    area = (compounds, {c for c, _ in places}, {s for _, s in places})
+    return service.ListFilter(area=area, hide_drafts_of_others=principal.id)
 
 
 @router.get(
@@ -153,6 +155,13 @@ async def edit(
     settings: SettingsDep,
 ) -> schemas.ProposalDetail:
     changes = body.model_dump(exclude_unset=True)
+    cleared = [
+        f
+        for f in ("title", "problem", "solution", "category", "will_undertake", "photos")
+        if f in changes and changes[f] is None
+    ]
+    if cleared:
+        raise InvalidInput(f"{'、'.join(LABELS.get(f, f) for f in cleared)}不能为空", code="field_required")
     await service.edit(session, proposal, changes, actor_id=principal.id)
     return await views.detail(session, principal, proposal, settings.joint_proposal_min_households)
 

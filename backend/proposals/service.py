@@ -412,6 +412,9 @@ class ListFilter:
     statuses: list[str] | None = None
     category: str | None = None
     hide_drafts_of_others: int | None = None  # the viewer's id: drafts only when theirs
+    # a resident's view: proposals whose area holds one of these (compound-level ones of their
+    # compound, community-level ones of their community, street-level ones of their street)
+    area: tuple[set[int], set[int], set[int]] | None = None
 
 
 async def list_proposals(session: AsyncSession, f: ListFilter, *, cursor: int | None, limit: int) -> list[Proposal]:
@@ -427,6 +430,14 @@ async def list_proposals(session: AsyncSession, f: ListFilter, *, cursor: int | 
         stmt = stmt.where(*scope)
     if f.proposer_id is not None:
         stmt = stmt.where(Proposal.proposer_id == f.proposer_id)
+    if f.area is not None:
+        compounds, communities, streets = f.area
+        stmt = stmt.where(
+            ((Proposal.level == "compound") & Proposal.compound_id.in_(compounds))
+            | ((Proposal.level == "community") & Proposal.community_id.in_(communities))
+            | ((Proposal.level == "street") & Proposal.street_id.in_(streets))
+            | (Proposal.proposer_id == f.hide_drafts_of_others)
+        )
     if f.level:
         stmt = stmt.where(Proposal.level == f.level)
     if f.statuses:

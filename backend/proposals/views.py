@@ -118,7 +118,7 @@ async def detail(session: AsyncSession, principal: Principal, p: Proposal, thres
     version, encouraged, negative = await lists.current(session, p.street_id)
     category_names = {**CATEGORY_FALLBACK, **{c["code"]: c["name"] for c in encouraged}}
     negative_text = {n["code"]: n["text"] for n in negative}
-    step_rows = steps(events, names if staff else {})
+    step_rows = steps(events, names if staff else {k: directory_service.mask_name(v) for k, v in names.items()})
     proposer_name = names.get(p.proposer_id) or "居民"
     viewer_cosigned = any(u == principal.id for u, _ in cosigners)
     base = summary(

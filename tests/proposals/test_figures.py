@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from backend.deliberation.models import AgendaItem
+from sqlalchemy import select
+
+from backend.deliberation.models import AgendaItem, Meeting
 from backend.exports.ledger import LEDGERS
 from backend.kernel.clock import to_shanghai, utcnow
+from backend.proposals.models import Proposal
+from backend.proposals.state import ProposalStatus
 from tests.exports.sheetcheck import INJECTIONS, check_datetime_column, check_inert, check_layout, column, open_sheet
 from tests.proposals.support import submitted
 
@@ -99,3 +103,21 @@ async def test_proposal_and_meeting_ledgers_open_in_a_spreadsheet(api):
     assert closed and all(row[1] == "党群议事日" for row in closed)
     assert {"通过", "暂缓", "不通过"} & {row[11] for row in closed}
     assert any(row[5] and row[5] > 0 for row in closed)  # attendance counted
+
+
+async def test_the_demo_has_proposals_in_every_state_and_meetings_past_and_coming(session):
+    statuses = set((await session.execute(select(Proposal.status))).scalars())
+    assert statuses == set(ProposalStatus)
+    communities = set((await session.execute(select(Proposal.community_id))).scalars())
+    assert len(communities) == 3
+    meetings = (await session.execute(select(Meeting))).scalars().all()
+    today = to_shanghai(utcnow()).date()
+    assert any(m.status == "closed" and m.minutes and m.date < today for m in meetings)
+    coming = [m for m in meetings if m.status == "planned" and m.date >= today]
+    assert coming
+    items = (
+        (await session.execute(select(AgendaItem).where(AgendaItem.meeting_id.in_([m.id for m in coming]))))
+        .scalars()
+        .all()
+    )
+    assert items and all(i.status == "scheduled" for i in items)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.proposals.support import NEW, draft, events, steps, submitted
+from tests.proposals.support import NEW, draft, events, residents, steps, submitted
 
 
 async def test_lists_are_the_examples_until_the_street_saves_its_own(api):
@@ -151,3 +151,23 @@ async def test_drafts_are_private_and_lists_filter(api):
     assert p["id"] in [i["id"] for i in mine["items"]]
     r = await api.get("/api/v1/proposals?status=nonsense", "demo-resident")
     assert r.status_code == 422 and r.json()["error"] == "invalid_status"
+
+
+async def test_a_resident_lists_what_they_may_open(api, session):
+    [neighbour] = await residents(session, 1, compound="翠湖花园")  # same community, another compound
+    compound_level = await submitted(api, title="锦华苑自己的事")
+    community_level = await submitted(api, title="和谐社区的事", level="community")
+    listed = [i["id"] for i in (await api.ok("GET", "/api/v1/proposals?limit=100", neighbour))["items"]]
+    assert community_level["id"] in listed and compound_level["id"] not in listed
+    for item in listed:
+        await api.ok("GET", f"/api/v1/proposals/{item}", neighbour)  # everything listed opens
+    r = await api.get(f"/api/v1/proposals/{compound_level['id']}", neighbour)
+    assert r.status_code == 403
+
+
+async def test_an_edit_cannot_empty_a_required_field(api):
+    p = await draft(api)
+    r = await api.patch(f"/api/v1/proposals/{p['id']}", "demo-resident", json={"title": None, "will_undertake": None})
+    assert r.status_code == 422 and r.json()["error"] == "field_required" and "标题" in r.json()["detail"]
+    p = await api.ok("PATCH", f"/api/v1/proposals/{p['id']}", "demo-resident", json={"estimated_cost": None})
+    assert p["estimated_cost"] is None
