@@ -110,9 +110,22 @@ async def plan_deliberation_days(session: AsyncSession, settings, *, place: str 
     calendar = await load_calendar(session, settings, now, days=75)
     if held_on(calendar, nominal) < today:
         nominal = next_month(nominal)
+    start, end = nominal.replace(day=1), next_month(nominal).replace(day=1)
+    planned = set(
+        (
+            await session.execute(
+                select(Meeting.community_id).where(
+                    Meeting.kind == "deliberation_day",
+                    Meeting.compound_id.is_(None),
+                    Meeting.date >= start,
+                    Meeting.date < end,
+                )
+            )
+        ).scalars()
+    )
     made = 0
     for community_id in (await session.execute(select(Community.id).order_by(Community.id))).scalars():
-        if await deliberation_day_for(session, community_id, nominal) is None:
+        if community_id not in planned:
             d = MeetingDraft("deliberation_day", community_id, None, held_on(calendar, nominal), place, None)
             await create(session, d)
             made += 1

@@ -6,8 +6,10 @@ examples written the way a street handbook would, used by a street until its adm
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.kernel.errors import Conflict
 from backend.proposals.models import ProposalList
 
 DEFAULT_ENCOURAGED = [
@@ -74,6 +76,10 @@ async def save(
     row = ProposalList(
         street_id=street_id, version=version + 1, encouraged=encouraged, negative=negative, created_by=actor_id
     )
-    session.add(row)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:  # another admin saved a version at the same moment
+        raise Conflict("清单刚被他人修改，请刷新后重试", code="state_changed") from None
     return row

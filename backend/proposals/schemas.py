@@ -129,10 +129,16 @@ class ProposalEventOut(BaseModel):
 
 
 class ProposalAgendaRef(BaseModel):
+    """What the proposal became on the deliberation day."""
+
     item_id: int
     meeting_date: date
     status: str
     status_label: str
+    meeting_id: int | None
+    outcome: str | None
+    outcome_label: str | None
+    defer_count: int
 
 
 class ProposalExecution(BaseModel):

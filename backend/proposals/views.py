@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
 from backend.deliberation.models import AgendaItem
-from backend.deliberation.state import AGENDA
+from backend.deliberation.state import AGENDA, OUTCOME_LABELS
 from backend.directory import service as directory_service
 from backend.proposals import lists, policy, schemas, service
 from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent
@@ -103,7 +103,14 @@ async def _agenda(session: AsyncSession, item_id: int | None) -> schemas.Proposa
     if item is None:
         return None
     return schemas.ProposalAgendaRef(
-        item_id=item.id, meeting_date=item.meeting_date, status=item.status, status_label=AGENDA.label(item.status)
+        item_id=item.id,
+        meeting_date=item.meeting_date,
+        status=item.status,
+        status_label=AGENDA.label(item.status),
+        meeting_id=item.meeting_id,
+        outcome=item.outcome,
+        outcome_label=OUTCOME_LABELS.get(item.outcome) if item.outcome else None,
+        defer_count=item.defer_count,
     )
 
 

@@ -145,6 +145,7 @@ async def test_a_meeting_cannot_close_with_an_undecided_item_and_a_proposal_is_a
     m = await api.ok("POST", f"{url}/items/{proposal['agenda']['item_id']}/outcome", "demo-admin", json=outcome)
     p = await api.ok("GET", f"/api/v1/proposals/{proposal['id']}", "demo-resident")
     assert p["status"] == "adopted" and steps(p)["形成"] and "赞成21" in p["events"][-1]["note"]
+    assert p["agenda"]["meeting_id"] == meeting["id"] and p["agenda"]["outcome_label"] == "通过"
     parking = next(i for i in m["items"] if i["text"] == "小区停车收费标准调整")
     m = await api.ok(
         "POST",
