@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from backend import demo
 from backend.airing.router import router as airing_router
 from backend.auth.router import router as auth_router
+from backend.deliberation.router import router as deliberation_router
 from backend.exports.router import router as exports_router
 from backend.files.router import router as files_router
 from backend.files.router import serving as files_serving
@@ -50,6 +51,8 @@ from backend.ops.router import router as ops_router
 from backend.people.router import me_router
 from backend.people.router import router as people_router
 from backend.places.router import router as places_router
+from backend.proposals.router import outcome_router as meeting_outcome_router
+from backend.proposals.router import router as proposals_router
 from backend.stats.router import router as stats_router
 from backend.visits.router import router as visits_router
 from backend.wechat.client import WeChatGateway
@@ -76,6 +79,9 @@ ROUTERS = (
     stats_router,
     airing_router,
     exports_router,
+    proposals_router,
+    deliberation_router,
+    meeting_outcome_router,
 )
 
 HTTP_CODES = {

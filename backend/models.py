@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
-from backend.deliberation.models import AgendaItem
+from backend.deliberation.models import AgendaItem, Meeting, MeetingAttendance
 from backend.directory.models import ContactView, User
 from backend.dispatch.models import Order
 from backend.files.models import Upload
@@ -12,6 +12,7 @@ from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssueP
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, RoleGrant, Street, Unit
 from backend.people.models import MemberProfile, MemberRegistration, ResidentVerification
+from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent, ProposalList, ProposalRating
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.wishes.models import Wish, WishEvent
 from backend.workcal.models import WorkCalendarDay
@@ -22,6 +23,13 @@ __all__ = [
     "AgendaItem",
     "Upload",
     "ContactView",
+    "Meeting",
+    "MeetingAttendance",
+    "Proposal",
+    "ProposalCosign",
+    "ProposalEvent",
+    "ProposalList",
+    "ProposalRating",
     "AiringSnapshot",
     "GridIssue",
     "IssueAssignment",

@@ -18,6 +18,9 @@ LISTS = [
     ("demo-gridworker", "/api/v1/households"),
     ("demo-gridworker", "/api/v1/visits/todo"),
     ("demo-gridworker", "/api/v1/verifications?status=verified"),
+    ("demo-street", "/api/v1/proposals"),
+    ("demo-resident", "/api/v1/proposals"),
+    ("demo-admin", "/api/v1/agenda"),
 ]
 
 

@@ -43,6 +43,9 @@ NONOTE = "404 notification_not_found"  # someone else's message is answered as i
 NOTDEAD = "409 not_dead"
 GONE = "204"  # logout: no body
 NOCLAIM = "409 no_pending_verification"  # the demo callers are verified already
+NOTPROP = "403 not_proposer"
+NOTPART = "403 not_participant"
+UNDECIDED = "409 undecided_items"
 
 CALLERS = {
     "anon": None,
@@ -165,6 +168,39 @@ MATRIX = [
     ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/work-units",                              "?half=2026H1",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/work-units/details",                      "?period=2026-H1",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    # co-governance: community proposals (社区提案)
+    ("GET",   "/proposals/lists",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("PUT",   "/proposals/lists",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/proposals",                                       None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/proposals",                                       None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_submitted",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_evaluating",     ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("PATCH", "/proposals/{proposal_id}",                         "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("POST",  "/proposals/{proposal_id}/submit",                  "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("POST",  "/proposals/{proposal_id}/withdraw",                "prop_submitted",      ANON, OK,      NOTPROP, NOTPROP, NOTPROP,  NOTPROP,   NOTPROP, NOTPROP,   NOTPROP),
+    ("POST",  "/proposals/{proposal_id}/cosign",                  "prop_cosigning",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/proposals/{proposal_id}/review",                  "prop_submitted",      ANON, NO,      NO,     NO,      OK,        NO,        OUT,     NO,        OUT),
+    ("POST",  "/proposals/{proposal_id}/execution",               "prop_executing",      ANON, NO,      NO,     NO,      OUT,       NO,        STATE,   NO,        STATE),
+    ("POST",  "/proposals/{proposal_id}/execution/done",          "prop_executing",      ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("POST",  "/proposals/{proposal_id}/rating",                  "prop_evaluating",     ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       NOTPART),
+    ("POST",  "/proposals/{proposal_id}/publish",                 "prop_evaluating",     ANON, NO,      NO,     NO,      OUT,       NO,        OUT,     NO,        OK),
+    # co-governance: the deliberation day (党群议事日)
+    ("GET",   "/agenda",                                          None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/agenda",                                          None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("PATCH", "/agenda/{item_id}",                                "agenda_c1",           ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        OK),
+    ("PATCH", "/agenda/{item_id}",                                "agenda_c3",           ANON, NO,      NO,     NO,      OUT,       NO,        OUT,     NO,        OK),
+    ("POST",  "/meetings",                                        None,                  ANON, NO,      NO,     NO,      OUT,       NO,        NEW,     NO,        NEW),
+    ("GET",   "/meetings",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/meetings/{meeting_id}",                           "meeting_c1",          ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/meetings/{meeting_id}",                           "meeting_c3",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("POST",  "/meetings/{meeting_id}/items",                     "meeting_c1",          ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("POST",  "/meetings/{meeting_id}/attendance",                "meeting_c1",          ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/meetings/{meeting_id}/close",                     "meeting_c1",          ANON, NO,      NO,     NO,      OUT,       NO,        UNDECIDED, NO,      UNDECIDED),
+    ("POST",  "/meetings/{meeting_id}/items/{item_id}/outcome",   "meeting_c1+item_c1",  ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("GET",   "/stats/co-governance",                             None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=proposals",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=meetings",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 
@@ -237,6 +273,39 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
                 "correction_reason": "补录漏登的心愿",
             }
         },
+        ("PUT", "/proposals/lists"): lambda: {
+            "json": {
+                "encouraged": [{"code": "facilities", "name": "公共设施维修"}],
+                "negative": [{"code": "N01", "text": "涉及个人私利的"}],
+            }
+        },
+        ("POST", "/proposals"): lambda: {
+            "json": {"title": "加装座椅", "problem": "没处歇脚", "solution": "装四张椅子", "category": "facilities"}
+        },
+        ("PATCH", "/proposals/{proposal_id}"): lambda: {"json": {"title": "周末露天电影（每月一次）"}},
+        ("POST", "/proposals/{proposal_id}/submit"): lambda: {"json": {"none_applies": True}},
+        ("POST", "/proposals/{proposal_id}/withdraw"): lambda: {"json": {}},
+        ("POST", "/proposals/{proposal_id}/cosign"): lambda: {"json": {}},
+        ("POST", "/proposals/{proposal_id}/review"): lambda: {"json": {"decision": "accept"}},
+        ("POST", "/proposals/{proposal_id}/execution"): lambda: {
+            "json": {"executor": "社区居委会", "task": "采购安装", "due": "2027-01-31"}
+        },
+        ("POST", "/proposals/{proposal_id}/execution/done"): lambda: {"json": {"report": "已安装完毕"}},
+        ("POST", "/proposals/{proposal_id}/rating"): lambda: {"json": {"rating": 5}},
+        ("POST", "/agenda"): lambda: {"json": {"text": "小区增设快递柜"}},
+        ("PATCH", "/agenda/{item_id}"): lambda: {"json": {"status": "declined", "reason": "已另行处理"}},
+        ("POST", "/meetings"): lambda: {
+            "json": {
+                "kind": "regular",
+                "community_id": ids["community_c1"],
+                "date": "2099-01-05",
+                "place": "社区服务站",
+            }
+        },
+        ("POST", "/meetings/{meeting_id}/items"): lambda: {"json": {"topics": ["楼道文化墙设计"]}},
+        ("POST", "/meetings/{meeting_id}/attendance"): lambda: {"json": {}},
+        ("POST", "/meetings/{meeting_id}/close"): lambda: {"json": {"minutes": "议定事项若干"}},
+        ("POST", "/meetings/{meeting_id}/items/{item_id}/outcome"): lambda: {"json": {"decision": "adopted"}},
     }
     make = bodies.get((method, path))
     return make() if make else {}
@@ -254,8 +323,10 @@ def _url(path: str, target: str | None, ids: dict[str, int]) -> str:
     if target.startswith("?"):
         key, _, value = target[1:].partition("=")
         return f"{PREFIX}{path}?{key}={ids.get(value, value)}"
-    start, end = path.index("{"), path.index("}")
-    return PREFIX + path[:start] + str(ids[target]) + path[end + 1 :]
+    for part in target.split("+"):  # "a+b": two path parameters, in order
+        start, end = path.index("{"), path.index("}")
+        path = path[:start] + str(ids[part]) + path[end + 1 :]
+    return PREFIX + path
 
 
 def _rows():
@@ -343,6 +414,42 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     ids["community_c1"] = await one(select(Compound.community_id).where(Compound.id == ids["c1"]))
     ids["airing_c1"] = await one(select(AiringSnapshot.id).where(AiringSnapshot.community_id == ids["community_c1"]))
     ids["airing_period"] = await one(select(AiringSnapshot.period).where(AiringSnapshot.id == ids["airing_c1"]))
+    from backend.proposals.models import Proposal
+
+    proposals = select(Proposal.id).order_by(Proposal.id)
+    ids["prop_submitted"] = await one(
+        proposals.where(
+            Proposal.compound_id == ids["c1"],
+            Proposal.status == "submitted",
+            Proposal.proposer_id == ids["demo-resident"],
+        )
+    )
+    ids["prop_draft"] = await one(
+        proposals.where(Proposal.status == "draft", Proposal.proposer_id == ids["demo-resident"])
+    )
+    ids["prop_cosigning"] = await one(
+        proposals.where(Proposal.compound_id == ids["c1"], Proposal.status == "cosigning")
+    )
+    ids["prop_executing"] = await one(
+        proposals.where(Proposal.compound_id == ids["c2"], Proposal.status == "executing")
+    )
+    ids["prop_evaluating"] = await one(
+        proposals.where(Proposal.compound_id == ids["c3"], Proposal.status == "evaluating")
+    )
+    from backend.deliberation.models import AgendaItem, Meeting
+
+    ids["community_c3"] = await one(select(Compound.community_id).where(Compound.id == ids["c3"]))
+    coming = select(Meeting.id).where(Meeting.kind == "deliberation_day", Meeting.status == "planned")
+    ids["meeting_c1"] = await one(coming.where(Meeting.community_id == ids["community_c1"]).order_by(Meeting.date))
+    ids["meeting_c3"] = await one(coming.where(Meeting.community_id == ids["community_c3"]).order_by(Meeting.date))
+    items = select(AgendaItem.id).order_by(AgendaItem.id)
+    ids["agenda_c1"] = await one(items.where(AgendaItem.compound_id == ids["c1"], AgendaItem.status == "proposed"))
+    ids["agenda_c3"] = await one(
+        items.where(AgendaItem.community_id == ids["community_c3"], AgendaItem.status == "proposed")
+    )
+    ids["item_c1"] = await one(
+        items.where(AgendaItem.meeting_id == ids["meeting_c1"], AgendaItem.status == "scheduled")
+    )
     _ids_cache[db_url] = ids
     return ids
 

@@ -25,12 +25,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     "/ledger",
     response_class=FileResponse,
     responses={200: {"content": {XLSX: {}}, "description": "the ledger (.xlsx)"}},
-    summary="台账 (.xlsx, streamed): wishes, visits, issues or registrations of a scope over a period",
+    summary="台账 (.xlsx, streamed): wishes, visits, issues, registrations, proposals or meetings of a scope "
+    "over a period",
 )
 async def export_ledger(
     session: SessionDep,
     principal: Admin,
-    kind: Literal["wishes", "visits", "issues", "registrations"],
+    kind: Literal["wishes", "visits", "issues", "registrations", "proposals", "meetings"],
     scope: AreaScopeQ = None,
     period: PeriodQ = None,
 ):

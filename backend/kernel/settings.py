@@ -130,6 +130,10 @@ class Settings(BaseSettings):
     # that wishes finished late in the quarter are confirmed (confirm_ttl_days) and back-filled
     airing_window_days: float = Field(7.0, ge=0)
 
+    # co-governance (backend/proposals, backend/deliberation): 社区提案、党群议事日
+    joint_proposal_min_households: int = Field(5, ge=1)  # a joint proposal's co-signing households
+    proposal_notice_days: int = Field(7, ge=1)  # 公示 period of a proposal's result
+
     # limits (issue: district scale)
     max_body_bytes: int = 1024 * 1024
     rate_login_per_minute: int = 60  # per client address

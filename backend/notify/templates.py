@@ -588,6 +588,62 @@ register_event(
 register_action("whistle", ("issue_progress", "issue_escalated"))
 register_action("department_work", ("issue_assigned", "issue_deadline", "issue_escalated"))
 
+# ---- co-governance (backend/proposals, backend/deliberation): 社区提案、党群议事日 ----------------
+
+register_template(Template("proposal_progress", "提案进度通知", ("thing1", "thing2", "thing3", "time4")))
+register_template(Template("meeting_reminder", "会议提醒", ("thing1", "time2", "thing3", "thing4")))
+
+register_event(
+    Event(
+        "proposal_step",
+        "proposal_progress",
+        "pages/inbox/inbox",  # the proposal pages come with the mini-program slice
+        lambda p: (
+            f"提案{p['status_label']}",
+            f"您提出或联名的提案「{p['proposal_title']}」：{p['status_label']}。{p.get('note') or ''}".rstrip(),
+        ),
+        lambda p: {
+            "thing1": p["proposal_title"],
+            "thing2": p["status_label"],
+            "thing3": p.get("note") or "点击查看提案进展",
+            "time4": p["at"],
+        },
+    )
+)
+register_event(
+    Event(
+        "meeting_reminder",
+        "meeting_reminder",
+        "pages/inbox/inbox",  # the deliberation-day pages come with the mini-program slice
+        lambda p: (
+            "党群议事日提醒",
+            f"{p['community_name']}党群议事日定于{local_time(p['at'])}在{p['place']}召开，"
+            f"共{p['item_count']}项议题，欢迎参加。",
+        ),
+        lambda p: {
+            "thing1": f"{p['community_name']}党群议事日",
+            "time2": p["at"],
+            "thing3": p["place"],
+            "thing4": f"共{p['item_count']}项议题",
+        },
+    )
+)
+register_template(Template("agenda_flag", "议题督办提醒", ("thing1", "thing2", "time3")))
+register_event(
+    Event(
+        "agenda_flagged",
+        "agenda_flag",
+        "pages/inbox/inbox",  # the deliberation-day pages come with the mini-program slice
+        lambda p: (
+            "议题两次暂缓，请督办",
+            f"议题「{p['item_text']}」已在议事日暂缓{p['defer_count']}次，请社区督办，明确下一步。",
+        ),
+        lambda p: {"thing1": p["item_text"], "thing2": f"已暂缓{p['defer_count']}次", "time3": p["at"]},
+    )
+)
+register_action("propose", ("proposal_progress",))
+register_action("attend_meeting", ("meeting_reminder", "proposal_progress"))
+
 
 # ---- 住户认证 (backend/people, backend/households): a claim to a household decided by staff ----------
 

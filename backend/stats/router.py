@@ -9,7 +9,7 @@ from backend.auth.reach import AreaScopeQ, ScopeQ, resolve_scope
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.periods import PeriodQ, parse_period
-from backend.stats import backlog, escalation, overview
+from backend.stats import backlog, co_governance, escalation, overview
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
@@ -40,3 +40,13 @@ async def overview_stats(
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
     grid_backlog = await backlog.backlog(session, settings, resolved)
     return await overview.overview(session, resolved, parse_period(period), grid_backlog)
+
+
+@router.get(
+    "/co-governance",
+    summary="社区提案与党群议事日: proposals by status, category and level, participants (人数、人次), "
+    "adoption rate, 议事事项办结率, each with its items",
+)
+async def co_governance_stats(session: SessionDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None):
+    resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
+    return await co_governance.co_governance(session, resolved, parse_period(period))

@@ -44,6 +44,17 @@ LONG_PARAMS = {
     "room": LONG,
     "user_name": LONG_NAME,
     "category": LONG,  # the grid's own clock (issue 13)
+    # co-governance (backend/proposals, backend/deliberation)
+    "proposal_id": 17,
+    "proposal_title": LONG,
+    "status_label": "已立项待议事",
+    "meeting_id": 5,
+    "community_name": LONG,
+    "place": LONG,
+    "item_count": 12,
+    "item_id": 3,
+    "item_text": LONG,
+    "defer_count": 2,
 }
 
 

@@ -152,7 +152,7 @@ async def test_hazards_disputes_and_suggestions(api, session):
     assert [(f["kind_label"], f["follow_up"]["id"], f["follow_up_status"]) for f in latest["findings"]] == [
         ("安全隐患", refs[0]["id"], "open"),
         ("矛盾纠纷", refs[1]["id"], "open"),
-        ("意见建议", refs[2]["id"], None),
+        ("意见建议", refs[2]["id"], "proposed"),  # the agenda item's status
     ]
     for cursor in ("999999999999999999.1", "1.99999999999", "abc", "1"):
         r = await api.get(f"/api/v1/households/{household}/visits?cursor={cursor}", "demo-gridworker")
