@@ -36,11 +36,14 @@ from backend.notify.router import router as notify_router
 from backend.notify.worker import start_in_process
 from backend.ops.middleware import Metrics, RequestContextMiddleware, configure_logging
 from backend.ops.router import router as ops_router
+from backend.partners.router import router as partners_router
 from backend.people.router import me_router
 from backend.people.router import router as people_router
 from backend.places.router import router as places_router
 from backend.stats.router import router as stats_router
 from backend.visits.router import router as visits_router
+from backend.volunteering.router import router as volunteering_router
+from backend.volunteering.timebank_router import router as timebank_router
 from backend.wechat.client import WeChatGateway
 from backend.wechat.fake import create_fake_wechat_app
 from backend.wishes.router import router as wishes_router
@@ -64,6 +67,9 @@ ROUTERS = (
     stats_router,
     airing_router,
     exports_router,
+    partners_router,
+    volunteering_router,
+    timebank_router,
 )
 
 HTTP_CODES = {

@@ -10,8 +10,30 @@ from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, RoleGrant, Street, Unit
+from backend.partners.models import (
+    Opportunity,
+    OpportunityApplication,
+    Partner,
+    PartnerBrand,
+    PartnerEvent,
+    WorkUnitMember,
+)
 from backend.people.models import MemberProfile, MemberRegistration
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
+from backend.volunteering.models import (
+    Activity,
+    ActivitySeries,
+    CreditAccount,
+    CreditEntry,
+    CreditMovement,
+    Offer,
+    Redemption,
+    Registration,
+    RegistrationEvent,
+    RosterReceipt,
+    Team,
+    TeamMembership,
+)
 from backend.wishes.models import Wish, WishEvent
 from backend.workcal.models import WorkCalendarDay
 
@@ -50,5 +72,23 @@ __all__ = [
     "User",
     "Wish",
     "WishEvent",
+    "Opportunity",
+    "OpportunityApplication",
+    "Partner",
+    "PartnerBrand",
+    "PartnerEvent",
+    "WorkUnitMember",
+    "Activity",
+    "ActivitySeries",
+    "CreditAccount",
+    "CreditEntry",
+    "CreditMovement",
+    "Offer",
+    "Redemption",
+    "Registration",
+    "RegistrationEvent",
+    "RosterReceipt",
+    "Team",
+    "TeamMembership",
     "metadata",
 ]

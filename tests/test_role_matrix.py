@@ -27,6 +27,7 @@ from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
 from backend.people.models import MemberRegistration
 from backend.wishes.models import Wish
+from tests.volunteering.targets import cobuild_bodies, cobuild_objects
 
 PREFIX = "/api/v1"
 
@@ -41,6 +42,8 @@ STATE = "409 invalid_state"
 MEMBER = "409 already_member"
 NONOTE = "404 notification_not_found"  # someone else's message is answered as if it did not exist
 NOTDEAD = "409 not_dead"
+NOTYOURS = "403 not_yours"  # a sign-up or redemption of someone else
+BROKE = "409 insufficient_credits"
 
 CALLERS = {
     "anon": None,
@@ -154,6 +157,47 @@ MATRIX = [
     ("GET",   "/airing/{airing_id}",                              "airing_c1",           ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/work-units",                              "?half=2026H1",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    # partners, opportunities, volunteering, the time bank (backend/partners, backend/volunteering)
+    ("POST",  "/partners",                                        None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/partners",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/partners/{partner_id}",                           "partner_c1",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("GET",   "/partners/{partner_id}",                           "partner_c3",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("POST",  "/partners/{partner_id}/transitions",               "partner_applied_c1",  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/partners/{partner_id}/transitions",               "partner_applied_c5",  ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        OK),
+    ("POST",  "/partners/{partner_id}/contacts",                  "partner_c1",          ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/partner-brand",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("PUT",   "/partner-brand",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/partners/work-units/merge",                       None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/opportunities",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/opportunities",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/opportunities/{opportunity_id}",                  "opportunity",         ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/opportunities/{opportunity_id}/applications",     "opportunity",         ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("POST",  "/opportunity-applications/{application_id}/decide", "application_submitted", ANON, NO,   NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/teams",                                           None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/teams",                                           None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/teams/{team_id}",                                 "team_own",            ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/teams/{team_id}/join",                            "team_own",            ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("POST",  "/team-memberships/{membership_id}/decide",         "membership_own",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activity-series",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("POST",  "/activities",                                      None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/activities",                                      None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/activities/{activity_id}",                        "act_own",             ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/activities/{activity_id}/registrations",          "act_own",             ANON, "409 already_registered", NEW, NEW, NEW, NEW,     NEW,     NEW,       NEW),
+    ("GET",   "/activities/{activity_id}/registrations",          "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/activities/{activity_id}/checkin-code",           "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activities/{activity_id}/check-in",               "act_own",             ANON, "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code"),
+    ("POST",  "/activities/{activity_id}/roster",                 "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activities/{activity_id}/close",                  "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        "409 activity_not_over", NO, "409 activity_not_over"),
+    ("GET",   "/registrations/mine",                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/registrations/{registration_id}/cancel",          "reg_resident",        ANON, OK,      NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS,  NOTYOURS, NOTYOURS, NOTYOURS),
+    ("POST",  "/registrations/{registration_id}/check-out",       "reg_completed",       ANON, NO,      NO,     NO,      NO,        NO,        STATE,   NO,        STATE),
+    ("POST",  "/registrations/{registration_id}/hours",           "reg_completed",       ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/timebank/me",                                     None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/timebank/offers",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NO),
+    ("GET",   "/timebank/offers",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/timebank/offers/{offer_id}/redemptions",          "offer_own",           ANON, BROKE,   BROKE,  BROKE,   BROKE,     BROKE,     BROKE,   BROKE,     BROKE),
+    ("POST",  "/redemptions/{redemption_id}/decide",              "redemption_own",      ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NO),
+    ("POST",  "/redemptions/{redemption_id}/cancel",              "redemption_own",      ANON, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS),
 ]
 # fmt: on
 
@@ -219,6 +263,7 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("POST", "/issues/{issue_id}/reopen"): lambda: {"json": {"reason": "问题仍在"}},
         ("POST", "/airing"): lambda: {"json": {"community_id": ids["community_c1"], "period": "2025-Q3"}},
     }
+    bodies.update(cobuild_bodies(ids))
     make = bodies.get((method, path))
     return make() if make else {}
 
@@ -318,6 +363,7 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     ids["issue_resolved"] = await one(issues.where(GridIssue.status == "resolved"))
     ids["community_c1"] = await one(select(Compound.community_id).where(Compound.id == ids["c1"]))
     ids["airing_c1"] = await one(select(AiringSnapshot.id).where(AiringSnapshot.community_id == ids["community_c1"]))
+    ids.update(await cobuild_objects(session))
     _ids_cache[db_url] = ids
     return ids
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.demo import cobuild as cobuild_demo
 from backend.demo import issues as issues_demo
 from backend.demo import visits as visits_demo
 from backend.directory.models import User
@@ -255,6 +256,7 @@ async def load(session: AsyncSession) -> dict:
         clock.offset = saved_offset
     await visits_demo.load(session)  # grid work: register, visits, findings
     await issues_demo.load(session)  # escalation: calendar, policies, issues
+    await cobuild_demo.load(session)  # partners, volunteer teams and activities, the time bank
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 

@@ -39,6 +39,11 @@ LONG_PARAMS = {
     "clock": "响应",
     "level": 2,
     "status": "已办结",
+    # volunteering (backend/volunteering)
+    "activity_id": 11,
+    "activity_title": LONG,
+    "start_at": AT.isoformat(),
+    "place": LONG,
 }
 
 
