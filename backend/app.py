@@ -31,6 +31,7 @@ from backend.kernel.errors import DomainError, ErrorOut
 from backend.kernel.labels import detail_and_fields
 from backend.kernel.ratelimit import RateLimiter
 from backend.kernel.settings import Settings, get_settings
+from backend.lists.router import router as lists_router
 from backend.notify import templates
 from backend.notify.router import router as notify_router
 from backend.notify.worker import start_in_process
@@ -68,6 +69,7 @@ ROUTERS = (
     airing_router,
     exports_router,
     partners_router,
+    lists_router,
     volunteering_router,
     timebank_router,
 )

@@ -8,6 +8,7 @@ from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
+from backend.lists.models import ListBatch, ListClaim, ListItem
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, RoleGrant, Street, Unit
 from backend.partners.models import (
@@ -90,5 +91,8 @@ __all__ = [
     "RosterReceipt",
     "Team",
     "TeamMembership",
+    "ListBatch",
+    "ListClaim",
+    "ListItem",
     "metadata",
 ]

@@ -198,6 +198,18 @@ MATRIX = [
     ("POST",  "/timebank/offers/{offer_id}/redemptions",          "offer_own",           ANON, BROKE,   BROKE,  BROKE,   BROKE,     BROKE,     BROKE,   BROKE,     BROKE),
     ("POST",  "/redemptions/{redemption_id}/decide",              "redemption_own",      ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NO),
     ("POST",  "/redemptions/{redemption_id}/cancel",              "redemption_own",      ANON, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS),
+    # the three lists (backend/lists)
+    ("POST",  "/list-batches",                                    None,                  ANON, NO,      NO,     NO,      OUT,       NO,        NEW,     NO,        NEW),
+    ("GET",   "/list-batches",                                    None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/list-items",                                      None,                  ANON, OUT,     OUT,    OUT,     NEW,       OUT,       NEW,     OUT,       NEW),
+    ("POST",  "/list-items/canvass",                              None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("GET",   "/list-items",                                      None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/list-items/{item_id}",                            "item_need_open",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/list-items/{item_id}/matches",                    "item_need_open",      ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        OK),
+    ("POST",  "/list-items/{item_id}/claims",                     "item_need_open",      ANON, OUT,     OUT,    OUT,     OUT,       OUT,       NEW,     OUT,       NEW),
+    ("POST",  "/list-claims/{claim_id}/decide",                   "claim_proposed",      ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("POST",  "/list-claims/{claim_id}/fulfil",                   "claim_matched",       ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("POST",  "/list-claims/{claim_id}/close",                    "claim_fulfilled",     ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
 ]
 # fmt: on
 

@@ -148,6 +148,6 @@ FigureReader = Annotated[
 PartnerContact = Annotated[Principal, require_role("partner_contact")]
 # Who may organise an activity: the community, a team's leader, a partner's contact.
 Organiser = Annotated[Principal, require_role("community_admin", "street_admin", "team_leader", "partner_contact")]
-# Who publishes list batches: the community admin or the compound branch (its dispatcher).
-ListPublisher = Annotated[Principal, require_role("community_admin", "dispatcher")]
+# Who publishes list batches: the community admin or the compound branch (its dispatcher); the street too.
+ListPublisher = Annotated[Principal, require_role("community_admin", "dispatcher", "street_admin")]
 StreetAdmin = Annotated[Principal, require_role("street_admin")]

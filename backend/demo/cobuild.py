@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory.models import User
 from backend.kernel.clock import clock, to_shanghai, utcnow
+from backend.lists import service as lists_service
 from backend.org.models import Community, Compound
 from backend.partners import opportunities, work_units
 from backend.partners import service as partners_service
+from backend.partners.models import Partner
 from backend.volunteering import registrations, service, timebank
 from backend.volunteering.models import Activity
 from backend.volunteering.state import RegistrationStatus
@@ -243,6 +245,84 @@ async def _opportunities(session, communities, admin_id, partners, residents) ->
     await opportunities.decide(session, b, decision="accepted", reason=None, actor_id=admin_id)
 
 
+# (owner kind, owner name, kind, category, title, quantity, unit)
+LIST_ITEMS = [
+    ("partner", "惠民大药房", "resource", "医疗", "免费测血压血糖", 100, "人次"),
+    ("partner", "绿茵物业服务有限公司", "resource", "场地", "物业会议室周末开放", 1, "间"),
+    ("partner", "启航社会工作服务中心", "resource", "心理", "心理咨询师志愿服务", 20, "小时"),
+    ("work_unit", "区税务局", "resource", "教育", "个税政策讲解进社区", 2, "场"),
+    ("partner", "书香文化书店", "resource", "文体", "图书捐赠", 200, "册"),
+    ("compound", "锦华苑", "need", "维修", "楼道照明改造", 6, "栋"),
+    ("compound", "锦华苑", "need", "助老", "高龄老人助餐", 30, "人"),
+    ("resident", None, "need", "医疗", "独居老人陪诊", 4, "次"),
+    ("compound", "翠湖花园", "need", "教育", "儿童暑期托管", 25, "人"),
+    ("compound", "锦华苑", "project", "环境", "口袋公园改造", None, ""),
+    ("compound", "翠湖花园", "project", "文体", "社区图书角建设", 1, "处"),
+]
+# (item title, claimant kind, claimant name, steps)
+LIST_CLAIMS = [
+    ("高龄老人助餐", "partner", "鲁味坊餐馆", ["accept", "fulfil", "close"]),
+    ("楼道照明改造", "partner", "绿茵物业服务有限公司", ["accept", "fulfil"]),
+    ("独居老人陪诊", "partner", "启航社会工作服务中心", ["accept"]),
+    ("免费测血压血糖", "compound", "锦华苑", []),
+    ("物业会议室周末开放", "community", "和谐社区", ["decline"]),
+    ("儿童暑期托管", "partner", "书香文化书店", []),
+]
+
+
+async def _lists(session, communities, admin_id, partners, residents) -> None:
+    hexie = communities["和谐社区"]
+    batch = await lists_service.create_batch(
+        session,
+        scope_kind="community",
+        scope_id=hexie.id,
+        community_id=hexie.id,
+        actor_id=admin_id,
+        title="2026年11月资源、需求、项目三清单征集",
+        opens_at=utcnow() - timedelta(days=20),
+        closes_at=utcnow() + timedelta(days=10),
+    )
+    compounds = {c.name: c.id for c in (await session.execute(select(Compound))).scalars()}
+    units = {p.name: p.id for p in (await session.execute(select(Partner))).scalars()}
+    items = {}
+    for owner_kind, owner, kind, category, title, quantity, unit in LIST_ITEMS:
+        owner_id = residents[5].id if owner_kind == "resident" else (compounds.get(owner) or units[owner])
+        items[title] = await lists_service.create_item(
+            session,
+            batch,
+            actor_id=admin_id,
+            kind=kind,
+            category=category,
+            title=title,
+            description="",
+            quantity=quantity,
+            unit=unit,
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+        )
+    for title, claimant_kind, claimant, steps in LIST_CLAIMS:
+        claimant_id = {"partner": units, "compound": compounds, "community": {hexie.name: hexie.id}}[claimant_kind][
+            claimant
+        ]
+        item = items[title]
+        claim = await lists_service.claim(
+            session, item, claimant_kind=claimant_kind, claimant_id=claimant_id, note="我们可以承接", actor_id=admin_id
+        )
+        for step in steps:
+            if step == "accept":
+                await lists_service.decide(session, item, claim, accept=True, reason=None, actor_id=admin_id)
+            elif step == "decline":
+                await lists_service.decide(
+                    session, item, claim, accept=False, reason="周末会议室已被预订", actor_id=admin_id
+                )
+            elif step == "fulfil":
+                await lists_service.fulfil(
+                    session, claim, evidence="已按约定完成，附现场照片", photos=[], actor_id=admin_id
+                )
+            else:
+                await lists_service.close(session, item, claim, rating=5, comment="老人们很满意", actor_id=admin_id)
+
+
 async def load(session: AsyncSession) -> None:
     rng = random.Random(SEED)
     communities = {c.name: c for c in (await session.execute(select(Community))).scalars()}
@@ -262,6 +342,7 @@ async def load(session: AsyncSession) -> None:
         await _activity(session, rng, spec, teams, communities, series, admin_id, volunteers)
     await _timebank(session, rng, partners, volunteers)
     await _opportunities(session, communities, admin_id, partners, residents)
+    await _lists(session, communities, admin_id, partners, residents)
     # demo-resident has signed up for the coming 社区义诊服务
     resident = (await session.execute(select(User).where(User.openid == "fake-openid-demo-resident"))).scalar_one()
     upcoming = (await session.execute(select(Activity).where(Activity.title == "社区义诊服务"))).scalar_one()

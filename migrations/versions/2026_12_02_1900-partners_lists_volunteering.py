@@ -1,8 +1,12 @@
-"""partners_lists_volunteering
+"""Issue 19: partners (and work units, opportunities), volunteer teams and activities, the time
+bank's double-entry ledger, the three lists and their claims.
 
-Revision ID: c03966a2ef77
+Work units are read from members' free text by backend.partners.work_units.merge_work_units
+(POST /partners/work-units/merge, run by the demo), not here: the merge is reviewed by a person.
+
+Revision ID: 1074fb2312b0
 Revises: 3da38b68c554
-Create Date: 2026-12-02 02:27:07.504868+00:00
+Create Date: 2026-12-02 02:50:10.803321+00:00
 
 """
 from typing import Sequence, Union
@@ -14,7 +18,7 @@ from alembic import op
 import backend.kernel.db
 
 
-revision: str = 'c03966a2ef77'
+revision: str = '1074fb2312b0'
 down_revision: Union[str, None] = '3da38b68c554'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -58,6 +62,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('creditmovement', schema=None) as batch_op:
         batch_op.create_index('ix_creditmovement_ref', ['ref_type', 'ref_id'], unique=False)
+
+    op.create_table('listbatch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scope_kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('scope_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('opens_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('closes_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_listbatch_community_id_community')),
+    sa.ForeignKeyConstraint(['created_by'], ['user.id'], name=op.f('fk_listbatch_created_by_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_listbatch'))
+    )
+    with op.batch_alter_table('listbatch', schema=None) as batch_op:
+        batch_op.create_index('ix_listbatch_community_id_id', ['community_id', 'id'], unique=False)
 
     op.create_table('opportunity',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -170,6 +191,35 @@ def upgrade() -> None:
         batch_op.create_index('ix_creditentry_account_id_id', ['account_id', 'id'], unique=False)
         batch_op.create_index('ix_creditentry_movement_id', ['movement_id'], unique=False)
 
+    op.create_table('listitem',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=True),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('owner_kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('client_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('created_by', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['listbatch.id'], name=op.f('fk_listitem_batch_id_listbatch')),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], name=op.f('fk_listitem_community_id_community')),
+    sa.ForeignKeyConstraint(['created_by'], ['user.id'], name=op.f('fk_listitem_created_by_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_listitem')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_listitem_client_id'))
+    )
+    with op.batch_alter_table('listitem', schema=None) as batch_op:
+        batch_op.create_index('ix_listitem_batch_kind_id', ['batch_id', 'kind', 'id'], unique=False)
+        batch_op.create_index('ix_listitem_community_kind_status', ['community_id', 'kind', 'status', 'id'], unique=False)
+        batch_op.create_index('ix_listitem_owner', ['owner_kind', 'owner_id'], unique=False)
+
     op.create_table('offer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('partner_id', sa.Integer(), nullable=False),
@@ -252,6 +302,34 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('workunitmember', schema=None) as batch_op:
         batch_op.create_index('ix_workunitmember_partner_id', ['partner_id', 'user_id'], unique=False)
+
+    op.create_table('listclaim',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('claimant_kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('claimant_id', sa.Integer(), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('decline_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('evidence', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('photos', sa.JSON(), nullable=False),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('created_by', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', backend.kernel.db.UTCDateTime(), nullable=False),
+    sa.Column('matched_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('fulfilled_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.Column('closed_at', backend.kernel.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by'], ['user.id'], name=op.f('fk_listclaim_created_by_user')),
+    sa.ForeignKeyConstraint(['item_id'], ['listitem.id'], name=op.f('fk_listclaim_item_id_listitem')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_listclaim'))
+    )
+    with op.batch_alter_table('listclaim', schema=None) as batch_op:
+        batch_op.create_index('ix_listclaim_claimant', ['claimant_kind', 'claimant_id'], unique=False)
+        batch_op.create_index('ix_listclaim_item_id_id', ['item_id', 'id'], unique=False)
+        batch_op.create_index('ix_listclaim_status_id', ['status', 'id'], unique=False)
 
     op.create_table('redemption',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -352,6 +430,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_redemption_partner_status_id')
 
     op.drop_table('redemption')
+    with op.batch_alter_table('listclaim', schema=None) as batch_op:
+        batch_op.drop_index('ix_listclaim_status_id')
+        batch_op.drop_index('ix_listclaim_item_id_id')
+        batch_op.drop_index('ix_listclaim_claimant')
+
+    op.drop_table('listclaim')
     with op.batch_alter_table('workunitmember', schema=None) as batch_op:
         batch_op.drop_index('ix_workunitmember_partner_id')
 
@@ -374,6 +458,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_offer_partner_id_id')
 
     op.drop_table('offer')
+    with op.batch_alter_table('listitem', schema=None) as batch_op:
+        batch_op.drop_index('ix_listitem_owner')
+        batch_op.drop_index('ix_listitem_community_kind_status')
+        batch_op.drop_index('ix_listitem_batch_kind_id')
+
+    op.drop_table('listitem')
     with op.batch_alter_table('creditentry', schema=None) as batch_op:
         batch_op.drop_index('ix_creditentry_movement_id')
         batch_op.drop_index('ix_creditentry_account_id_id')
@@ -402,6 +492,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_opportunity_community_id_id')
 
     op.drop_table('opportunity')
+    with op.batch_alter_table('listbatch', schema=None) as batch_op:
+        batch_op.drop_index('ix_listbatch_community_id_id')
+
+    op.drop_table('listbatch')
     with op.batch_alter_table('creditmovement', schema=None) as batch_op:
         batch_op.drop_index('ix_creditmovement_ref')
 

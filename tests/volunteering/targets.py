@@ -8,7 +8,8 @@ import uuid
 from sqlalchemy import select
 
 from backend.directory.models import User
-from backend.org.models import Community
+from backend.lists.models import ListBatch, ListClaim, ListItem
+from backend.org.models import Community, Compound
 from backend.partners.models import Opportunity, OpportunityApplication, Partner
 from backend.volunteering.models import Activity, Offer, Redemption, Registration, Team, TeamMembership
 
@@ -80,6 +81,14 @@ async def cobuild_objects(session) -> dict[str, int]:
     requested = select(Redemption.id).where(Redemption.status == "requested").order_by(Redemption.id)
     ids["redemption_own"] = await one(requested.where(Redemption.partner_id == ids["partner_own"]))
     ids["redemption_c1"] = await one(requested.where(Redemption.partner_id == ids["partner_c1"]))
+    ids["list_batch"] = await one(select(ListBatch.id).order_by(ListBatch.id))
+    ids["c1_compound"] = await one(select(Compound.id).where(Compound.name == "锦华苑"))
+    item = select(ListItem.id)
+    ids["item_need_open"] = await one(item.where(ListItem.title == "儿童暑期托管"))
+    claim = select(ListClaim.id).join(ListItem, ListItem.id == ListClaim.item_id)
+    ids["claim_proposed"] = await one(claim.where(ListItem.title == "免费测血压血糖"))
+    ids["claim_matched"] = await one(claim.where(ListItem.title == "独居老人陪诊"))
+    ids["claim_fulfilled"] = await one(claim.where(ListItem.title == "楼道照明改造"))
     return ids
 
 
@@ -132,4 +141,43 @@ def cobuild_bodies(ids: dict[str, int]) -> dict:
             "json": {"partner_id": ids["partner_own"], "title": "矩阵兑换", "cost": 5}
         },
         ("POST", "/redemptions/{redemption_id}/decide"): lambda: {"json": {"decision": "confirmed"}},
+        ("POST", "/list-batches"): lambda: {
+            "json": {
+                "scope": f"community:{ids['community_hx']}",
+                "title": "矩阵批次",
+                "opens_at": "2026-01-01T00:00:00+08:00",
+                "closes_at": "2099-01-01T00:00:00+08:00",
+            }
+        },
+        ("POST", "/list-items"): lambda: {
+            "json": {
+                "batch_id": ids["list_batch"],
+                "kind": "need",
+                "category": "维修",
+                "title": "矩阵需求",
+                "owner_kind": "compound",
+                "owner_id": ids["c1_compound"],
+            }
+        },
+        ("POST", "/list-items/canvass"): lambda: {
+            "json": {
+                "batch_id": ids["list_batch"],
+                "items": [
+                    {
+                        "client_id": str(uuid.uuid4()),
+                        "kind": "need",
+                        "category": "维修",
+                        "title": "矩阵走访",
+                        "owner_kind": "compound",
+                        "owner_id": ids["c1_compound"],
+                    }
+                ],
+            }
+        },
+        ("POST", "/list-items/{item_id}/claims"): lambda: {
+            "json": {"claimant_kind": "partner", "claimant_id": ids["partner_c1"]}
+        },
+        ("POST", "/list-claims/{claim_id}/decide"): lambda: {"json": {"decision": "accept"}},
+        ("POST", "/list-claims/{claim_id}/fulfil"): lambda: {"json": {"evidence": "已陪同就诊"}},
+        ("POST", "/list-claims/{claim_id}/close"): lambda: {"json": {"rating": 5}},
     }
