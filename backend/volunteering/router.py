@@ -3,20 +3,25 @@ check-in (QR code or the organiser's offline roster), check-out and hours, closi
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from backend.auth.deps import Admin, CurrentUser, Organiser
+from backend.auth.reach import ScopeQ, resolve_scope
 from backend.directory.models import User
 from backend.kernel.clock import utcnow
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.periods import PeriodQ, parse_period
 from backend.kernel.validation import IdPath, IdQuery
 from backend.partners import policy as partners_policy
 from backend.partners import service as partners_service
-from backend.volunteering import checkin, policy, registrations, schemas, service, views
+from backend.volunteering import checkin, figures, ledgers, policy, registrations, schemas, service, views
 from backend.volunteering.models import Registration
 from backend.volunteering.policy import ActivityForOrganiser, ActivityPath
 from backend.volunteering.state import MEMBERSHIP
@@ -345,3 +350,42 @@ async def correct_hours(
         session, activity, row, minutes=body.minutes, reason=body.reason, actor_id=principal.id
     )
     return views.registration(row)
+
+
+# ---- figures and ledgers ---------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/stats/volunteering",
+    summary="Volunteering figures (sessions, 人次 from check-ins, 人数, hours, newcomers; per team, partner, series) "
+    "and the lists' figures, each with its items (admins)",
+)
+async def volunteering_stats(
+    session: SessionDep, principal: Admin, scope: ScopeQ = None, period: PeriodQ = None
+) -> dict:
+    resolved = await resolve_scope(session, principal, scope, ("street", "community"))
+    return await figures.volunteering_stats(session, resolved, parse_period(period, default="month"))
+
+
+@router.get(
+    "/co-building/ledger",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "the ledger (.xlsx)"}},
+    summary="志愿服务台账, 合伙人台账, 三清单台账 or 时间银行流水 (.xlsx) of a scope over a period (admins)",
+)
+async def co_building_ledger(
+    session: SessionDep,
+    principal: Admin,
+    kind: Literal["volunteering", "partners", "lists", "timebank"],
+    scope: ScopeQ = None,
+    period: PeriodQ = None,
+) -> Response:
+    resolved = await resolve_scope(session, principal, scope, ("street", "community"))
+    parsed = parse_period(period, default="month")
+    content, _ = await ledgers.write(session, kind, resolved, parsed)
+    name = f"{resolved.name}{ledgers.LEDGERS[kind].title}{parsed.label}.xlsx"
+    return Response(
+        content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+    )
