@@ -17,6 +17,12 @@ LISTS = [
     ("demo-resident", "/api/v1/inbox"),
     ("demo-gridworker", "/api/v1/households"),
     ("demo-gridworker", "/api/v1/visits/todo"),
+    # partners, volunteering, the time bank, the three lists (issue 19)
+    ("demo-admin", "/api/v1/partners"),
+    ("demo-resident", "/api/v1/teams"),
+    ("demo-resident", "/api/v1/activities"),
+    ("demo-resident", "/api/v1/timebank/offers"),
+    ("demo-resident", "/api/v1/list-items"),
 ]
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.lists import schemas
 from backend.lists.models import ListClaim, ListItem
 from backend.lists.state import CLAIM, ITEM
@@ -21,15 +22,11 @@ async def side_names(session: AsyncSession, sides: Iterable[tuple[str, int]]) ->
     for kind, sid in sides:
         wanted.setdefault("partner" if kind == "work_unit" else kind, set()).add(sid)
     names: dict[tuple[str, int], str] = {}
-    for kind, model in (("partner", Partner), ("compound", Compound), ("community", Community)):
-        if wanted.get(kind):
-            for sid, name in (
-                await session.execute(select(model.id, model.name).where(model.id.in_(wanted[kind])))
-            ).all():
-                names[(kind, sid)] = name
-    if wanted.get("resident"):
-        for uid, name in (await directory_service.names_of(session, wanted["resident"])).items():
-            names[("resident", uid)] = directory_service.mask_name(name)
+    # one statement per kind of side, whichever kinds the page holds, so a page costs the same
+    for kind, model in (("partner", Partner), ("compound", Compound), ("community", Community), ("resident", User)):
+        rows = await session.execute(select(model.id, model.name).where(model.id.in_(wanted.get(kind, set()))))
+        for sid, name in rows.all():
+            names[(kind, sid)] = directory_service.mask_name(name) if kind == "resident" else name
     return names
 
 
