@@ -43,11 +43,13 @@ from backend.kernel.errors import DomainError, ErrorOut
 from backend.kernel.labels import detail_and_fields
 from backend.kernel.ratelimit import RateLimiter
 from backend.kernel.settings import Settings, get_settings
+from backend.lists.router import router as lists_router
 from backend.notify import templates
 from backend.notify.router import router as notify_router
 from backend.notify.worker import start_in_process
 from backend.ops.middleware import Metrics, RequestContextMiddleware, configure_logging
 from backend.ops.router import router as ops_router
+from backend.partners.router import router as partners_router
 from backend.people.router import me_router
 from backend.people.router import router as people_router
 from backend.places.router import router as places_router
@@ -55,6 +57,8 @@ from backend.proposals.router import outcome_router as meeting_outcome_router
 from backend.proposals.router import router as proposals_router
 from backend.stats.router import router as stats_router
 from backend.visits.router import router as visits_router
+from backend.volunteering.router import router as volunteering_router
+from backend.volunteering.timebank_router import router as timebank_router
 from backend.wechat.client import WeChatGateway
 from backend.wechat.fake import create_fake_wechat_app
 from backend.wishes.router import router as wishes_router
@@ -82,6 +86,10 @@ ROUTERS = (
     proposals_router,
     deliberation_router,
     meeting_outcome_router,
+    partners_router,
+    lists_router,
+    volunteering_router,
+    timebank_router,
 )
 
 HTTP_CODES = {

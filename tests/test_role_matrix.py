@@ -27,6 +27,7 @@ from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
 from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
+from tests.volunteering.targets import cobuild_bodies, cobuild_objects
 
 PREFIX = "/api/v1"
 
@@ -46,6 +47,8 @@ NOCLAIM = "409 no_pending_verification"  # the demo callers are verified already
 NOTPROP = "403 not_proposer"
 NOTPART = "403 not_participant"
 UNDECIDED = "409 undecided_items"
+NOTYOURS = "403 not_yours"  # a sign-up or redemption of someone else
+BROKE = "409 insufficient_credits"
 
 CALLERS = {
     "anon": None,
@@ -201,6 +204,61 @@ MATRIX = [
     ("GET",   "/stats/co-governance",                             None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=proposals",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=meetings",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    # partners, opportunities, volunteering, the time bank (backend/partners, backend/volunteering)
+    ("POST",  "/partners",                                        None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/partners",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/partners/{partner_id}",                           "partner_c1",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("GET",   "/partners/{partner_id}",                           "partner_c3",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("POST",  "/partners/{partner_id}/transitions",               "partner_applied_c1",  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/partners/{partner_id}/transitions",               "partner_applied_c5",  ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        OK),
+    ("POST",  "/partners/{partner_id}/contacts",                  "partner_c1",          ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/partner-brand",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("PUT",   "/partner-brand",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/partners/work-units/merge",                       None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/opportunities",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/opportunities",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/opportunities/{opportunity_id}",                  "opportunity",         ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/opportunities/{opportunity_id}/applications",     "opportunity",         ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("POST",  "/opportunity-applications/{application_id}/decide", "application_submitted", ANON, NO,   NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/teams",                                           None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/teams",                                           None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/teams/{team_id}",                                 "team_own",            ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/teams/{team_id}/join",                            "team_own",            ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("POST",  "/team-memberships/{membership_id}/decide",         "membership_own",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activity-series",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("POST",  "/activities",                                      None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/activities",                                      None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/activities/{activity_id}",                        "act_own",             ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/activities/{activity_id}/registrations",          "act_own",             ANON, "409 already_registered", NEW, NEW, NEW, NEW,     NEW,     NEW,       NEW),
+    ("GET",   "/activities/{activity_id}/registrations",          "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/activities/{activity_id}/checkin-code",           "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activities/{activity_id}/check-in",               "act_own",             ANON, "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code"),
+    ("POST",  "/activities/{activity_id}/roster",                 "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activities/{activity_id}/close",                  "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        "409 activity_not_over", NO, "409 activity_not_over"),
+    ("GET",   "/registrations/mine",                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/registrations/{registration_id}/cancel",          "reg_resident",        ANON, OK,      NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS,  NOTYOURS, NOTYOURS, NOTYOURS),
+    ("POST",  "/registrations/{registration_id}/check-out",       "reg_completed",       ANON, NO,      NO,     NO,      NO,        NO,        STATE,   NO,        STATE),
+    ("POST",  "/registrations/{registration_id}/hours",           "reg_completed",       ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/timebank/me",                                     None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/timebank/offers",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NO),
+    ("GET",   "/timebank/offers",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/timebank/offers/{offer_id}/redemptions",          "offer_own",           ANON, BROKE,   BROKE,  BROKE,   BROKE,     BROKE,     BROKE,   BROKE,     BROKE),
+    ("POST",  "/redemptions/{redemption_id}/decide",              "redemption_own",      ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NO),
+    ("POST",  "/redemptions/{redemption_id}/cancel",              "redemption_own",      ANON, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS),
+    # the three lists (backend/lists)
+    ("POST",  "/list-batches",                                    None,                  ANON, NO,      NO,     NO,      OUT,       NO,        NEW,     NO,        NEW),
+    ("GET",   "/list-batches",                                    None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/list-items",                                      None,                  ANON, OUT,     OUT,    OUT,     NEW,       OUT,       NEW,     OUT,       NEW),
+    ("POST",  "/list-items/canvass",                              None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("GET",   "/list-items",                                      None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/list-items/{item_id}",                            "item_need_open",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/list-items/{item_id}/matches",                    "item_need_open",      ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        OK),
+    ("POST",  "/list-items/{item_id}/claims",                     "item_need_open",      ANON, OUT,     OUT,    OUT,     OUT,       OUT,       NEW,     OUT,       NEW),
+    ("POST",  "/list-claims/{claim_id}/decide",                   "claim_proposed",      ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("POST",  "/list-claims/{claim_id}/fulfil",                   "claim_matched",       ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("POST",  "/list-claims/{claim_id}/close",                    "claim_fulfilled",     ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
+    ("GET",   "/stats/volunteering",                              None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/co-building/ledger",                              "?kind=partners",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 
@@ -307,6 +365,7 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("POST", "/meetings/{meeting_id}/close"): lambda: {"json": {"minutes": "议定事项若干"}},
         ("POST", "/meetings/{meeting_id}/items/{item_id}/outcome"): lambda: {"json": {"decision": "adopted"}},
     }
+    bodies.update(cobuild_bodies(ids))
     make = bodies.get((method, path))
     return make() if make else {}
 
@@ -450,6 +509,7 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     ids["item_c1"] = await one(
         items.where(AgendaItem.meeting_id == ids["meeting_c1"], AgendaItem.status == "scheduled")
     )
+    ids.update(await cobuild_objects(session))
     _ids_cache[db_url] = ids
     return ids
 

@@ -30,6 +30,8 @@ ROLES = (
     "department_staff",
     "department_head",  # 部门负责人: granted on scope "department"; receives the first escalation
     "street_admin",
+    "partner_contact",  # 合伙人联系人: granted on scope_type "partner"; acts for that partner
+    "team_leader",  # 志愿服务队队长: granted on scope_type "team"; runs that team and its activities
 )
 # Roles whose grants reach down to compounds, and the scope type each is granted on.
 COMPOUND_REACH = {
@@ -144,3 +146,10 @@ CommunityAdmin = Annotated[Principal, require_role("community_admin")]
 FigureReader = Annotated[
     Principal, require_role("department_staff", "department_head", "community_admin", "street_admin")
 ]
+# Partners, volunteering and the three lists (backend/partners, backend/volunteering, backend/lists).
+PartnerContact = Annotated[Principal, require_role("partner_contact")]
+# Who may organise an activity: the community, a team's leader, a partner's contact.
+Organiser = Annotated[Principal, require_role("community_admin", "street_admin", "team_leader", "partner_contact")]
+# Who publishes list batches: the community admin or the compound branch (its dispatcher); the street too.
+ListPublisher = Annotated[Principal, require_role("community_admin", "dispatcher", "street_admin")]
+StreetAdmin = Annotated[Principal, require_role("street_admin")]

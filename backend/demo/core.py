@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.demo import cobuild as cobuild_demo
 from backend.demo import deliberation as deliberation_demo
 from backend.demo import figures as figures_demo
 from backend.demo import issues as issues_demo
@@ -263,6 +264,7 @@ async def load(session: AsyncSession) -> dict:
     await verification_demo.load(session)  # 住户认证: the demo accounts verified, a claim in the queue
     await proposals_demo.load(session, demo)  # co-governance: proposals (社区提案)
     await deliberation_demo.load(session)  # deliberation days: past with minutes, the coming agenda
+    await cobuild_demo.load(session)  # partners, volunteer teams and activities, the time bank
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 

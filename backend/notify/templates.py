@@ -691,6 +691,30 @@ register_event(
 register_action("claim_household", ("verification_result",))
 
 
+# ---- volunteering (backend/volunteering): activities and the waitlist --------------------------
+
+register_template(Template("activity_seat", "活动报名成功通知", ("thing1", "time2", "thing3", "thing4")))
+register_event(
+    Event(
+        "activity_promoted",
+        "activity_seat",
+        "pages/inbox/inbox",  # the activity pages are not built yet (issue 19's mini-program part)
+        lambda p: (
+            "候补转为报名成功",
+            f"有人取消报名，您已从候补转为「{p['activity_title']}」的正式报名，"
+            f"请于{local_time(p['start_at'])}到{p.get('place') or '活动地点'}签到。",
+        ),
+        lambda p: {
+            "thing1": p["activity_title"],
+            "time2": p["start_at"],
+            "thing3": p.get("place") or "见活动详情",
+            "thing4": "候补已转为正式报名",
+        },
+    )
+)
+register_action("activity_signup", ("activity_seat",))
+
+
 def wechat_declarations(template_ids: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
     """The project's template table as the fake WeChat must know it: WeChat template id → data
     keys. ``template_ids``: NOTIFY_TEMPLATE_IDS (logical name → id); unset names are ``dev-<name>``."""

@@ -55,6 +55,10 @@ LONG_PARAMS = {
     "item_id": 3,
     "item_text": LONG,
     "defer_count": 2,
+    # volunteering (backend/volunteering)
+    "activity_id": 11,
+    "activity_title": LONG,
+    "start_at": AT.isoformat(),
 }
 
 
