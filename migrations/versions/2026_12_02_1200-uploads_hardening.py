@@ -2,7 +2,7 @@
 a wish may carry the requester's voice note.
 
 Revision ID: 7c1e5a0b1200
-Revises: 3da38b68c554
+Revises: a7c31e90d112
 Create Date: 2026-12-02 03:00:00+00:00
 
 """
@@ -16,7 +16,7 @@ import backend.kernel.db
 
 
 revision: str = '7c1e5a0b1200'
-down_revision: Union[str, None] = '3da38b68c554'
+down_revision: Union[str, None] = 'a7c31e90d112'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -3,7 +3,7 @@ reminder level of a hazard or dispute the grid still holds); airing snapshots in
 correction supersedes, never rewrites).
 
 Revision ID: 5e1f0a13c0de
-Revises: 3da38b68c554
+Revises: 7c1e5a0b1200
 Create Date: 2026-12-02 13:00:00+00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = '5e1f0a13c0de'
-down_revision: Union[str, None] = '3da38b68c554'
+down_revision: Union[str, None] = '7c1e5a0b1200'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
