@@ -27,9 +27,9 @@ from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
 from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
+from tests.support.matrix import PREFIX, assert_error_shape
+from tests.support.matrix import matrix_url as _url
 from tests.volunteering.targets import cobuild_bodies, cobuild_objects
-
-PREFIX = "/api/v1"
 
 ANON = "401 not_authenticated"
 OK = "200"
@@ -376,18 +376,6 @@ def _empty_ledger() -> bytes:
     return write_ledger([])
 
 
-def _url(path: str, target: str | None, ids: dict[str, int]) -> str:
-    if target is None:
-        return PREFIX + path
-    if target.startswith("?"):
-        key, _, value = target[1:].partition("=")
-        return f"{PREFIX}{path}?{key}={ids.get(value, value)}"
-    for part in target.split("+"):  # "a+b": two path parameters, in order
-        start, end = path.index("{"), path.index("}")
-        path = path[:start] + str(ids[part]) + path[end + 1 :]
-    return PREFIX + path
-
-
 def _rows():
     for method, path, target, *expected in MATRIX:
         assert len(expected) == len(CALLERS), f"{method} {path}: one cell per caller"
@@ -512,14 +500,6 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     ids.update(await cobuild_objects(session))
     _ids_cache[db_url] = ids
     return ids
-
-
-def assert_error_shape(r) -> dict:
-    body = r.json()
-    assert isinstance(body, dict) and {"error", "detail"} <= body.keys(), r.text
-    assert isinstance(body["error"], str) and body["error"], r.text
-    assert isinstance(body["detail"], str) and body["detail"], r.text
-    return body
 
 
 @pytest.mark.parametrize(("method", "path", "target", "expected"), list(_rows()))

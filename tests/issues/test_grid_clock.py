@@ -16,8 +16,8 @@ from backend.issues import service
 from backend.issues.models import GridIssue, IssueEvent
 from backend.notify.models import Notification
 from backend.worker import sweep_once
-from tests.exports.sheetcheck import column, open_sheet
-from tests.issues.conftest import demo_ids, set_now  # noqa: F401 - fixture
+from tests.support.clock import set_now
+from tests.support.sheets import column, open_sheet
 
 
 async def _raise(session, ids, category, urgency):

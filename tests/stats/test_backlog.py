@@ -13,9 +13,9 @@ from datetime import datetime
 
 from backend.issues.models import GridIssue
 from backend.kernel.clock import SHANGHAI
-from tests.issues.conftest import set_now
-from tests.stats.fixture import build
 from tests.stats.shape import check_all
+from tests.support.clock import set_now
+from tests.support.stats_world import build
 
 
 def _issue(ids, admin_id, category, urgency, status, created):

@@ -30,8 +30,8 @@ from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.periods import parse_period
 from backend.org.models import Department, Grid
 from backend.workcal import service as workcal
-from tests.issues.conftest import demo_ids, set_now  # noqa: F401 - fixture
 from tests.stats.shape import check_all
+from tests.support.clock import set_now
 
 BOUNDARY = datetime(2025, 12, 1, tzinfo=SHANGHAI)
 PERIODS = ("2025-11", "2025-12")

@@ -26,8 +26,8 @@ from backend.kernel.periods import parse_period
 from backend.wishes import service as wishes
 from backend.wishes.models import Wish, WishEvent
 from backend.wishes.state import WISH
-from tests.issues.conftest import set_now
 from tests.stats.shape import check_all
+from tests.support.clock import set_now
 
 BOUNDARY = datetime(2025, 12, 1, tzinfo=SHANGHAI)
 PERIODS = ("2025-11", "2025-12")
