@@ -14,7 +14,7 @@ from backend.directory.models import User
 from backend.households.models import Resident
 from backend.org.models import Building, Compound, Grid, Household
 from backend.wishes.models import Wish
-from tests.visits.conftest import visit
+from tests.support.visits import visit
 
 G1 = "和谐社区第一网格"
 

@@ -15,7 +15,7 @@ from backend.kernel.db import make_session_factory
 from backend.org import service as org_service
 from backend.org.models import Grid, Household
 from backend.people.models import ResidentVerification
-from tests.conftest import make_settings
+from tests.support.db import make_settings
 
 GRID = "滨河社区第二网格"  # away from the demo grids other tests read
 
