@@ -153,16 +153,14 @@ ISSUES = [  # (plan, category, urgency, text, days ago, response delay in minute
     ("confirmed", "facility", "normal", "小区健身器材螺丝松动，老人锻炼有危险。", 75, 40),
     ("late", "environment", "normal", "垃圾分类亭周边污水横流，气味难闻。", 40, 300),
     ("reopened", "public_order", "normal", "地下车库有人长期占用消防通道停车。", 26, 50),
-    ("returned", "market", "normal", "小区内有人私设摊点售卖散装食品。", 18, 90),
     ("backlog", "hazard", "normal", "楼道里电动车飞线充电，电线搭在暖气管上。", 33, 0),
     ("backlog", "dispute", "normal", "楼上楼下因漏水赔偿起争执，多次调解未果。", 12, 0),
-    ("backlog", "facility", "normal", "单元门闭门器损坏，冬天冷风直灌。", 4, 0),
 ]
 
 
 async def _issues_elsewhere(session: AsyncSession, settings) -> None:
     """Issues in the communities other than the first one (which demo/issues.py fills): some
-    whistled and handled in time, one answered late, one reopened, one returned, some still with the grid."""
+    whistled and handled in time, one answered late, one reopened, two still with the grid."""
     grids = list((await session.execute(select(Grid).order_by(Grid.id))).scalars())
     first_community = grids[0].community_id if grids else None
     seen: set[int] = set()
@@ -277,7 +275,7 @@ async def load(session: AsyncSession) -> None:
     try:
         n = 0
         for _, residents, members in await _people(session):
-            for _ in range(rng.randint(3, 5)):
+            for _ in range(rng.randint(2, 3)):
                 at = _moment(rng, base, rng.uniform(60, 200))  # the previous quarter and the months before it
                 await _one_wish(session, rng, n, rng.choice(residents), rng.choice(members), reviewer, at)
                 n += 1
