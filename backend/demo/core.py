@@ -293,7 +293,7 @@ async def _wishes(session, rng, compounds, residents, members, demo, dispatcher_
         for i, plan in enumerate(cplans):
             recent = {"pending": 1, "open": 3, "dispatched": 1, "accepted": 3, "completed": 2}
             days_ago = recent.get(plan, 12 + 3 * i) + rng.random()
-            clock.offset = -timedelta(days=days_ago)
+            clock.offset = figures_demo.waking_offset(days_ago, 8 + i % 4, (17 * i) % 60)
             if compound.id == c1.id and i < 6:
                 requester = demo["demo-resident"] if i % 2 == 0 else demo["demo-resident2"]
             else:
@@ -346,7 +346,7 @@ async def _wishes(session, rng, compounds, residents, members, demo, dispatcher_
                 clock.offset += timedelta(days=8)
                 await wishes_service.auto_close_due(session, timedelta(days=7))
                 continue
-            clock.offset += timedelta(hours=6)
+            clock.offset += timedelta(hours=15)  # rated the next morning
             await wish_orders.confirm(
                 session,
                 wish,

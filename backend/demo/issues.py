@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.demo import figures as figures_demo
 from backend.directory.models import User
 from backend.issues import service
 from backend.issues import sweep as issue_sweep
@@ -100,7 +101,7 @@ async def load(session: AsyncSession) -> None:
     saved = clock.offset
     try:
         for n, (plan, category, urgency, text, days_ago) in enumerate(PLANS):
-            clock.offset = saved - timedelta(days=days_ago, hours=2)
+            clock.offset = saved + figures_demo.waking_offset(days_ago, 8 + n % 6, (23 * n) % 60)
             h = houses[n]
             issue = await service.raise_issue(
                 session,

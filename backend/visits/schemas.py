@@ -171,6 +171,11 @@ class CoverageOut(BaseModel):
     grids: list[GridCoverage]
     compounds: list[CompoundCoverage]
     communities: list[CommunityCoverage]
+    figures: dict[str, dict] = Field(
+        default_factory=dict,
+        description="本月走访覆盖率 and 周期内走访率 over households, each {numerator, denominator, buckets: "
+        "{name: [household ids]}, definition} (README: how each figure is computed)",
+    )
 
 
 class CycleIn(BaseModel):

@@ -118,4 +118,5 @@ def coverage_out(result: Coverage) -> schemas.CoverageOut:
         grids=[schemas.GridCoverage(**g) for g in result.grids],
         compounds=[schemas.CompoundCoverage(**c) for c in result.compounds],
         communities=[schemas.CommunityCoverage(**c) for c in result.communities],
+        figures=result.figures,
     )

@@ -45,3 +45,14 @@ async def test_escalation_counts_issues_not_calls(api, session):
     overview = await api.ok("GET", f"/api/v1/stats/overview?scope=street:1&period={year}", "demo-street")
     for key in ("response_rate", "disposal_rate", "satisfaction_rate"):
         assert overview["escalation"][key]["buckets"] == stats[key]["buckets"]
+
+
+async def test_visit_coverage_figures_add_up(api):
+    """/visits/coverage answers in the same shape, and its figures are its own totals."""
+    for period in (current("month"),):
+        body = await api.ok("GET", f"/api/v1/visits/coverage?period={period}", "demo-admin")
+        assert check_all(body) == 2
+        total, f = body["total"], body["figures"]
+        assert f["visited"]["denominator"] == total["households"] > 0
+        assert f["visited"]["numerator"] == total["visited"]
+        assert len(f["within_cycle"]["buckets"]["overdue"]) == total["overdue"]
