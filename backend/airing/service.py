@@ -21,6 +21,7 @@ from backend.airing.models import AiringSnapshot
 from backend.directory.models import User
 from backend.directory.service import mask_name
 from backend.dispatch.models import Order
+from backend.dispatch.state import OrderStatus
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.kernel.periods import parse_period
@@ -29,6 +30,7 @@ from backend.people.models import MemberProfile
 from backend.stats.figures import figure
 from backend.wishes.categories import CATEGORY_LABELS
 from backend.wishes.models import Wish
+from backend.wishes.state import WishStatus
 
 
 def _category_label(code: str) -> str:
@@ -84,12 +86,12 @@ async def build(session: AsyncSession, community_id: int, period_label: str) -> 
     }
     rows = await session.execute(
         select(Wish, Order, User.name, MemberProfile.work_unit)
-        .join(Order, (Order.wish_id == Wish.id) & (Order.status == "completed"))
+        .join(Order, (Order.wish_id == Wish.id) & (Order.status == OrderStatus.completed))
         .join(User, User.id == Order.member_id)
         .outerjoin(MemberProfile, MemberProfile.user_id == Order.member_id)
         .where(
             Wish.compound_id.in_(compounds),
-            Wish.status == "closed",
+            Wish.status == WishStatus.closed,
             Wish.closed_at >= period.start,
             Wish.closed_at < period.end,
         )

@@ -93,19 +93,19 @@ async def raise_topic(
 async def patch_item(
     item: AgendaItemForStaff, body: schemas.AgendaPatchIn, session: SessionDep, principal: Staff
 ) -> schemas.AgendaItemOut:
-    if body.status in ("scheduled", "done") and not await policy.may_vet(session, principal, item, full=True):
+    if body.status in (AgendaStatus.scheduled, AgendaStatus.done) and not await policy.may_vet(session, principal, item, full=True):
         raise Forbidden("列入议程和办结由社区负责", code="out_of_scope")
-    if body.status == "scheduled":
+    if body.status == AgendaStatus.scheduled:
         if body.meeting_id is None:
             raise InvalidInput("请指定会议", code="meeting_required")
         meeting = await meetings.get_meeting(session, body.meeting_id, for_update=True)
         await meetings.schedule(session, meeting, item, actor_id=principal.id)
-    elif body.status == "merged":
+    elif body.status == AgendaStatus.merged:
         if body.merged_into_id is None:
             raise InvalidInput("请指定要合并到的议题", code="merge_target_required")
         into = await meetings.get_item(session, body.merged_into_id)
         await service.merge(session, item, into, actor_id=principal.id)
-    elif body.status == "declined":
+    elif body.status == AgendaStatus.declined:
         await service.decline(session, item, actor_id=principal.id, reason=body.reason)
     else:
         await service.finish(session, item, actor_id=principal.id, note=body.note)

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.reach import ReportScope
 from backend.directory.models import User
 from backend.dispatch.models import Order
+from backend.dispatch.state import OrderStatus
 from backend.exports.ledger import BATCH, write_sheet
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import InvalidInput
@@ -35,6 +36,7 @@ from backend.kernel.periods import Period, parse_period
 from backend.kernel.sheets import Column, SheetWriter
 from backend.org.models import Compound, RoleGrant
 from backend.people.models import MemberProfile, MemberRegistration
+from backend.people.state import RegistrationStatus
 from backend.wishes.models import Wish
 
 TITLE = "向单位反馈"
@@ -130,7 +132,7 @@ async def _units_and_registrations(session: AsyncSession, compounds) -> tuple[di
             MemberRegistration.decided_at,
             MemberRegistration.work_unit,
         )
-        .where(MemberRegistration.compound_id.in_(compounds), MemberRegistration.status == "approved")
+        .where(MemberRegistration.compound_id.in_(compounds), MemberRegistration.status == RegistrationStatus.approved)
         .order_by(MemberRegistration.id)
     )
     for uid, cid, decided_at, unit in rows.all():
@@ -146,7 +148,7 @@ async def _orders(session: AsyncSession, compounds, period: Period) -> tuple[dic
             select(Order.member_id, Order.compound_id, Order.wish_id)
             .where(
                 Order.compound_id.in_(compounds),
-                Order.status.in_(("accepted", "completed")),
+                Order.status.in_((OrderStatus.accepted, OrderStatus.completed)),
                 Order.responded_at >= period.start,
                 Order.responded_at < period.end,
             )
@@ -161,7 +163,7 @@ async def _orders(session: AsyncSession, compounds, period: Period) -> tuple[dic
             .join(Wish, Wish.id == Order.wish_id)
             .where(
                 Order.compound_id.in_(compounds),
-                Order.status == "completed",
+                Order.status == OrderStatus.completed,
                 Order.completed_at >= period.start,
                 Order.completed_at < period.end,
             )

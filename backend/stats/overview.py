@@ -35,7 +35,7 @@ from backend.stats import escalation
 from backend.stats.figures import figure
 from backend.visits.models import Visit
 from backend.wishes.models import Wish
-from backend.wishes.state import STATUS_LABELS, STATUSES
+from backend.wishes.state import STATUS_LABELS, STATUSES, WishStatus
 
 IN_SERVICE = ("open", "dispatched", "accepted", "completed", "closed")
 FINISHED = ("completed", "closed")
@@ -75,7 +75,7 @@ def _completion(submitted) -> dict:
 
 
 def _wish_satisfaction(submitted) -> dict:
-    closed = [w for w in submitted if w.status == "closed"]
+    closed = [w for w in submitted if w.status == WishStatus.closed]
     rated = [w for w in closed if not w.auto_closed and w.rating is not None]
     buckets = {
         "satisfied": [w.id for w in rated if w.rating >= SATISFIED_FROM],
@@ -84,7 +84,7 @@ def _wish_satisfaction(submitted) -> dict:
     apart = {
         "auto_closed": [w.id for w in closed if w.auto_closed],
         "unrated": [w.id for w in closed if not w.auto_closed and w.rating is None],
-        "awaiting_rating": [w.id for w in submitted if w.status == "completed"],
+        "awaiting_rating": [w.id for w in submitted if w.status == WishStatus.completed],
     }
     f = figure("满意率", "wish", buckets, ["satisfied"], WISH_SATISFACTION_DEFINITION, excluded=apart)
     return {**f, "auto_closed": len(apart["auto_closed"])}
