@@ -93,7 +93,9 @@ async def raise_topic(
 async def patch_item(
     item: AgendaItemForStaff, body: schemas.AgendaPatchIn, session: SessionDep, principal: Staff
 ) -> schemas.AgendaItemOut:
-    if body.status in (AgendaStatus.scheduled, AgendaStatus.done) and not await policy.may_vet(session, principal, item, full=True):
+    if body.status in (AgendaStatus.scheduled, AgendaStatus.done) and not await policy.may_vet(
+        session, principal, item, full=True
+    ):
         raise Forbidden("列入议程和办结由社区负责", code="out_of_scope")
     if body.status == AgendaStatus.scheduled:
         if body.meeting_id is None:
