@@ -242,6 +242,10 @@ async def test_deferred_twice_is_flagged_to_the_community_admin(api, session):
         json={"kind": "deliberation_day", "community_id": meeting["community_id"], "date": nxt.isoformat()},
     )
     assert r.status_code == 409 and r.json()["error"] == "meeting_exists"
+    for day, code in ((date(2000, 1, 10), "date_in_past"), (date(9999, 12, 10), "date_too_far")):
+        body = {"kind": "regular", "community_id": meeting["community_id"], "date": day.isoformat()}
+        r = await api.post("/api/v1/meetings", "demo-admin", json=body)
+        assert r.status_code == 422 and r.json()["error"] == code
     await api.ok("POST", f"/api/v1/meetings/{later['id']}/items", "demo-admin", json={"agenda_item_ids": [item["id"]]})
     m = await api.ok(
         "POST",
