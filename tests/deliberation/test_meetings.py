@@ -179,6 +179,9 @@ async def test_a_meeting_cannot_close_with_an_undecided_item_and_a_proposal_is_a
         json={"executor": "物业服务中心", "task": "采购安装快递柜", "due": due},
     )
     assert p["status"] == "executing" and p["execution"]["executor"] == "物业服务中心"
+    tracked = await api.ok("GET", url, "demo-admin")
+    item = next(i for i in tracked["items"] if i["id"] == proposal["agenda"]["item_id"])
+    assert item["follow_up"]["owner"] == "物业服务中心" and item["follow_up"]["ref_id"] == proposal["id"]
     p = await api.ok("POST", f"{purl}/execution/done", "demo-admin", json={"report": "快递柜已在北门安装启用"})
     assert p["status"] == "evaluating" and steps(p)["联动执行"]
     [stranger] = await residents(session, 1)
