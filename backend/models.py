@@ -4,15 +4,39 @@ from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
 from backend.deliberation.models import AgendaItem, Meeting, MeetingAttendance
-from backend.directory.models import User
+from backend.directory.models import ContactView, User
 from backend.dispatch.models import Order
+from backend.files.models import Upload
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
+from backend.lists.models import ListBatch, ListClaim, ListItem
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage, SubscriptionCredit
 from backend.org.models import Building, Community, Compound, Department, Grid, Household, RoleGrant, Street, Unit
-from backend.people.models import MemberProfile, MemberRegistration
+from backend.partners.models import (
+    Opportunity,
+    OpportunityApplication,
+    Partner,
+    PartnerBrand,
+    PartnerEvent,
+    WorkUnitMember,
+)
+from backend.people.models import MemberProfile, MemberRegistration, ResidentVerification
 from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent, ProposalList, ProposalRating
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
+from backend.volunteering.models import (
+    Activity,
+    ActivitySeries,
+    CreditAccount,
+    CreditEntry,
+    CreditMovement,
+    Offer,
+    Redemption,
+    Registration,
+    RegistrationEvent,
+    RosterReceipt,
+    Team,
+    TeamMembership,
+)
 from backend.wishes.models import Wish, WishEvent
 from backend.workcal.models import WorkCalendarDay
 
@@ -20,6 +44,8 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AgendaItem",
+    "Upload",
+    "ContactView",
     "Meeting",
     "MeetingAttendance",
     "Proposal",
@@ -51,6 +77,7 @@ __all__ = [
     "Household",
     "MemberProfile",
     "MemberRegistration",
+    "ResidentVerification",
     "Order",
     "RoleGrant",
     "Street",
@@ -58,5 +85,26 @@ __all__ = [
     "User",
     "Wish",
     "WishEvent",
+    "Opportunity",
+    "OpportunityApplication",
+    "Partner",
+    "PartnerBrand",
+    "PartnerEvent",
+    "WorkUnitMember",
+    "Activity",
+    "ActivitySeries",
+    "CreditAccount",
+    "CreditEntry",
+    "CreditMovement",
+    "Offer",
+    "Redemption",
+    "Registration",
+    "RegistrationEvent",
+    "RosterReceipt",
+    "Team",
+    "TeamMembership",
+    "ListBatch",
+    "ListClaim",
+    "ListItem",
     "metadata",
 ]

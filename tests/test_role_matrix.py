@@ -26,10 +26,11 @@ from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
-from backend.people.models import MemberRegistration
+from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
-
-PREFIX = "/api/v1"
+from tests.support.matrix import PREFIX, assert_error_shape
+from tests.support.matrix import matrix_url as _url
+from tests.volunteering.targets import cobuild_bodies, cobuild_objects
 
 ANON = "401 not_authenticated"
 OK = "200"
@@ -42,9 +43,13 @@ STATE = "409 invalid_state"
 MEMBER = "409 already_member"
 NONOTE = "404 notification_not_found"  # someone else's message is answered as if it did not exist
 NOTDEAD = "409 not_dead"
+GONE = "204"  # logout: no body
+NOCLAIM = "409 no_pending_verification"  # the demo callers are verified already
 NOTPROP = "403 not_proposer"
 NOTPART = "403 not_participant"
 UNDECIDED = "409 undecided_items"
+NOTYOURS = "403 not_yours"  # a sign-up or redemption of someone else
+BROKE = "409 insufficient_credits"
 
 CALLERS = {
     "anon": None,
@@ -70,6 +75,7 @@ CALLERS = {
 #   outbox_c1 / outbox_c3  a WeChat outbox message about 锦华苑 / 阳光小区 (not dead: resend is a 409)
 #   grid_g1 / house_g1  和谐社区第一网格 (demo-gridworker's grid) / a household of 锦华苑 in it
 #   building_g1 / building_c3  the building of house_g1 / of house_c3
+#   claim_g1    the demo newcomer's pending 住户认证 claim on a household of 和谐社区第一网格
 #   grid_c3 / house_c3  明德社区第一网格 / a household of 阳光小区 (another community)
 # fmt: off
 MATRIX = [
@@ -78,6 +84,13 @@ MATRIX = [
     ("GET",   "/me",                                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("PATCH", "/me",                                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/org/compounds",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/auth/logout",                                     None,                  ANON, GONE,    GONE,   GONE,    GONE,      GONE,      GONE,    GONE,      GONE),
+    ("POST",  "/me/verify-phone",                                 None,                  ANON, NOCLAIM, NOCLAIM, NOCLAIM, NOCLAIM,  NOCLAIM,   NOCLAIM, NOCLAIM,   NOCLAIM),
+    ("POST",  "/me/leave-household",                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/contact-views",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        NO),
+    ("GET",   "/verifications",                                   None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("POST",  "/verifications/{verification_id}/approve",         "claim_g1",            ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("POST",  "/verifications/{verification_id}/reject",          "claim_g1",            ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("GET",   "/org/tree",                                        None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("POST",  "/members/register",                                None,                  ANON, NEW,     MEMBER, MEMBER,  NEW,       NEW,       NEW,     NEW,       NEW),
     ("GET",   "/members/registrations",                           None,                  ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
@@ -158,6 +171,7 @@ MATRIX = [
     ("GET",   "/airing/{airing_id}",                              "airing_c1",           ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/work-units",                              "?half=2026H1",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/work-units/details",                      "?period=2026-H1",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     # co-governance: community proposals (社区提案)
     ("GET",   "/proposals/lists",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("PUT",   "/proposals/lists",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
@@ -191,6 +205,61 @@ MATRIX = [
     ("GET",   "/stats/co-governance",                             None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=proposals",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=meetings",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    # partners, opportunities, volunteering, the time bank (backend/partners, backend/volunteering)
+    ("POST",  "/partners",                                        None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/partners",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/partners/{partner_id}",                           "partner_c1",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("GET",   "/partners/{partner_id}",                           "partner_c3",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("POST",  "/partners/{partner_id}/transitions",               "partner_applied_c1",  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/partners/{partner_id}/transitions",               "partner_applied_c5",  ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        OK),
+    ("POST",  "/partners/{partner_id}/contacts",                  "partner_c1",          ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/partner-brand",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("PUT",   "/partner-brand",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/partners/work-units/merge",                       None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/opportunities",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/opportunities",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/opportunities/{opportunity_id}",                  "opportunity",         ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/opportunities/{opportunity_id}/applications",     "opportunity",         ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("POST",  "/opportunity-applications/{application_id}/decide", "application_submitted", ANON, NO,   NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/teams",                                           None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/teams",                                           None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/teams/{team_id}",                                 "team_own",            ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/teams/{team_id}/join",                            "team_own",            ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("POST",  "/team-memberships/{membership_id}/decide",         "membership_own",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activity-series",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("POST",  "/activities",                                      None,                  ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NEW),
+    ("GET",   "/activities",                                      None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/activities/{activity_id}",                        "act_own",             ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/activities/{activity_id}/registrations",          "act_own",             ANON, "409 already_registered", NEW, NEW, NEW, NEW,     NEW,     NEW,       NEW),
+    ("GET",   "/activities/{activity_id}/registrations",          "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/activities/{activity_id}/checkin-code",           "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activities/{activity_id}/check-in",               "act_own",             ANON, "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code", "422 invalid_code"),
+    ("POST",  "/activities/{activity_id}/roster",                 "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("POST",  "/activities/{activity_id}/close",                  "act_own",             ANON, NO,      NO,     NO,      NO,        NO,        "409 activity_not_over", NO, "409 activity_not_over"),
+    ("GET",   "/registrations/mine",                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/registrations/{registration_id}/cancel",          "reg_resident",        ANON, OK,      NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS,  NOTYOURS, NOTYOURS, NOTYOURS),
+    ("POST",  "/registrations/{registration_id}/check-out",       "reg_completed",       ANON, NO,      NO,     NO,      NO,        NO,        STATE,   NO,        STATE),
+    ("POST",  "/registrations/{registration_id}/hours",           "reg_completed",       ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/timebank/me",                                     None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/timebank/offers",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NO),
+    ("GET",   "/timebank/offers",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/timebank/offers/{offer_id}/redemptions",          "offer_own",           ANON, BROKE,   BROKE,  BROKE,   BROKE,     BROKE,     BROKE,   BROKE,     BROKE),
+    ("POST",  "/redemptions/{redemption_id}/decide",              "redemption_own",      ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NO),
+    ("POST",  "/redemptions/{redemption_id}/cancel",              "redemption_own",      ANON, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS, NOTYOURS),
+    # the three lists (backend/lists)
+    ("POST",  "/list-batches",                                    None,                  ANON, NO,      NO,     NO,      OUT,       NO,        NEW,     NO,        NEW),
+    ("GET",   "/list-batches",                                    None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/list-items",                                      None,                  ANON, OUT,     OUT,    OUT,     NEW,       OUT,       NEW,     OUT,       NEW),
+    ("POST",  "/list-items/canvass",                              None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("GET",   "/list-items",                                      None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/list-items/{item_id}",                            "item_need_open",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/list-items/{item_id}/matches",                    "item_need_open",      ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        OK),
+    ("POST",  "/list-items/{item_id}/claims",                     "item_need_open",      ANON, OUT,     OUT,    OUT,     OUT,       OUT,       NEW,     OUT,       NEW),
+    ("POST",  "/list-claims/{claim_id}/decide",                   "claim_proposed",      ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("POST",  "/list-claims/{claim_id}/fulfil",                   "claim_matched",       ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
+    ("POST",  "/list-claims/{claim_id}/close",                    "claim_fulfilled",     ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
+    ("GET",   "/stats/volunteering",                              None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/co-building/ledger",                              "?kind=partners",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 
@@ -215,6 +284,8 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("PATCH", "/me"): lambda: {"json": {}},
         ("POST", "/members/register"): lambda: {"json": {"compound_id": ids["c1"], "work_unit": "区税务局"}},
         ("POST", "/members/registrations/{registration_id}/reject"): lambda: {"json": {"reason": "材料不全"}},
+        ("POST", "/me/verify-phone"): lambda: {"json": {"code": "phone-13800000001"}},
+        ("POST", "/verifications/{verification_id}/reject"): lambda: {"json": {"reason": "不是该户居民"}},
         ("PATCH", "/members/me"): lambda: {"json": {"available": True}},
         ("POST", "/wishes"): lambda: {"json": {"title": "楼道灯不亮", "category": "repair"}},
         ("POST", "/wishes/{wish_id}/review"): lambda: {"json": {"decision": "approve"}},
@@ -254,7 +325,13 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("POST", "/issues/{issue_id}/return"): lambda: {"json": {"reason": "不属本部门职责"}},
         ("POST", "/issues/{issue_id}/confirm"): lambda: {"json": {"satisfied": True}},
         ("POST", "/issues/{issue_id}/reopen"): lambda: {"json": {"reason": "问题仍在"}},
-        ("POST", "/airing"): lambda: {"json": {"community_id": ids["community_c1"], "period": "2025-Q3"}},
+        ("POST", "/airing"): lambda: {  # a correction of the demo's published quarter (a new version)
+            "json": {
+                "community_id": ids["community_c1"],
+                "period": ids["airing_period"],
+                "correction_reason": "补录漏登的心愿",
+            }
+        },
         ("PUT", "/proposals/lists"): lambda: {
             "json": {
                 "encouraged": [{"code": "facilities", "name": "公共设施维修"}],
@@ -289,6 +366,7 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("POST", "/meetings/{meeting_id}/close"): lambda: {"json": {"minutes": "议定事项若干"}},
         ("POST", "/meetings/{meeting_id}/items/{item_id}/outcome"): lambda: {"json": {"decision": "adopted"}},
     }
+    bodies.update(cobuild_bodies(ids))
     make = bodies.get((method, path))
     return make() if make else {}
 
@@ -297,18 +375,6 @@ def _empty_ledger() -> bytes:
     from backend.households.ledger import write_ledger
 
     return write_ledger([])
-
-
-def _url(path: str, target: str | None, ids: dict[str, int]) -> str:
-    if target is None:
-        return PREFIX + path
-    if target.startswith("?"):
-        key, _, value = target[1:].partition("=")
-        return f"{PREFIX}{path}?{key}={ids.get(value, value)}"
-    for part in target.split("+"):  # "a+b": two path parameters, in order
-        start, end = path.index("{"), path.index("}")
-        path = path[:start] + str(ids[part]) + path[end + 1 :]
-    return PREFIX + path
 
 
 def _rows():
@@ -388,8 +454,14 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     dept = await one(select(Department.id).where(Department.name == "城管执法中队"))  # demo-department's
     ids["issue_whistled"] = await one(issues.where(GridIssue.status == "whistled", GridIssue.department_id == dept))
     ids["issue_resolved"] = await one(issues.where(GridIssue.status == "resolved"))
+    ids["claim_g1"] = await one(
+        select(ResidentVerification.id)
+        .where(ResidentVerification.grid_id == ids["grid_g1"], ResidentVerification.status == "pending")
+        .order_by(ResidentVerification.id)
+    )
     ids["community_c1"] = await one(select(Compound.community_id).where(Compound.id == ids["c1"]))
     ids["airing_c1"] = await one(select(AiringSnapshot.id).where(AiringSnapshot.community_id == ids["community_c1"]))
+    ids["airing_period"] = await one(select(AiringSnapshot.period).where(AiringSnapshot.id == ids["airing_c1"]))
     from backend.proposals.models import Proposal
 
     proposals = select(Proposal.id).order_by(Proposal.id)
@@ -426,16 +498,9 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     ids["item_c1"] = await one(
         items.where(AgendaItem.meeting_id == ids["meeting_c1"], AgendaItem.status == "scheduled")
     )
+    ids.update(await cobuild_objects(session))
     _ids_cache[db_url] = ids
     return ids
-
-
-def assert_error_shape(r) -> dict:
-    body = r.json()
-    assert isinstance(body, dict) and {"error", "detail"} <= body.keys(), r.text
-    assert isinstance(body["error"], str) and body["error"], r.text
-    assert isinstance(body["detail"], str) and body["detail"], r.text
-    return body
 
 
 @pytest.mark.parametrize(("method", "path", "target", "expected"), list(_rows()))

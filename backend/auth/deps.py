@@ -30,6 +30,8 @@ ROLES = (
     "department_staff",
     "department_head",  # 部门负责人: granted on scope "department"; receives the first escalation
     "street_admin",
+    "partner_contact",  # 合伙人联系人: granted on scope_type "partner"; acts for that partner
+    "team_leader",  # 志愿服务队队长: granted on scope_type "team"; runs that team and its activities
 )
 # Roles whose grants reach down to compounds, and the scope type each is granted on.
 COMPOUND_REACH = {
@@ -89,7 +91,7 @@ async def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("请先登录", code="not_authenticated")
-    user_id = decode_access_token(settings, credentials.credentials)
+    user_id, version = decode_access_token(settings, credentials.credentials)
     # the user and their grants in one statement: this runs before every authenticated request
     rows = (
         await session.execute(
@@ -101,6 +103,8 @@ async def current_principal(
     ).all()
     if not rows:
         raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
+    if version != rows[0][0].token_version:  # compared on the row just loaded: no extra query
+        raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
     return Principal(user=rows[0][0], grants=[g for _, g in rows if g is not None])
 
 
@@ -142,3 +146,10 @@ CommunityAdmin = Annotated[Principal, require_role("community_admin")]
 FigureReader = Annotated[
     Principal, require_role("department_staff", "department_head", "community_admin", "street_admin")
 ]
+# Partners, volunteering and the three lists (backend/partners, backend/volunteering, backend/lists).
+PartnerContact = Annotated[Principal, require_role("partner_contact")]
+# Who may organise an activity: the community, a team's leader, a partner's contact.
+Organiser = Annotated[Principal, require_role("community_admin", "street_admin", "team_leader", "partner_contact")]
+# Who publishes list batches: the community admin or the compound branch (its dispatcher); the street too.
+ListPublisher = Annotated[Principal, require_role("community_admin", "dispatcher", "street_admin")]
+StreetAdmin = Annotated[Principal, require_role("street_admin")]

@@ -13,9 +13,12 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.demo import cobuild as cobuild_demo
 from backend.demo import deliberation as deliberation_demo
+from backend.demo import figures as figures_demo
 from backend.demo import issues as issues_demo
 from backend.demo import proposals as proposals_demo
+from backend.demo import verification as verification_demo
 from backend.demo import visits as visits_demo
 from backend.directory.models import User
 from backend.flows import wish_orders
@@ -257,8 +260,11 @@ async def load(session: AsyncSession) -> dict:
         clock.offset = saved_offset
     await visits_demo.load(session)  # grid work: register, visits, findings
     await issues_demo.load(session)  # escalation: calendar, policies, issues
+    await figures_demo.load(session)  # the months before, and the last complete quarter's airing
+    await verification_demo.load(session)  # 住户认证: the demo accounts verified, a claim in the queue
     await proposals_demo.load(session, demo)  # co-governance: proposals (社区提案)
     await deliberation_demo.load(session)  # deliberation days: past with minutes, the coming agenda
+    await cobuild_demo.load(session)  # partners, volunteer teams and activities, the time bank
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 

@@ -168,7 +168,7 @@ async def issue_rows(session: AsyncSession, scope: ReportScope, period: Period) 
             i.responded_at,
             i.disposal_due_at,
             i.resolved_at,
-            "是" if (i.response_overdue or i.disposal_overdue) else "否",
+            "是" if (i.response_overdue or i.disposal_overdue or i.grid_overdue) else "否",
             rated,
         )
 

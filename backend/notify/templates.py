@@ -550,6 +550,41 @@ register_event(
         lambda p: {"thing1": p["title"], "phrase2": p["status"], "thing3": p.get("note") or "无", "time4": p["at"]},
     )
 )
+# ---- the grid's own clock (backend/issues/sweep.py, issue 13) ------------------------------------
+register_event(
+    Event(
+        "issue_grid_overdue",
+        "issue_deadline",
+        ISSUE_PAGE,
+        lambda p: (
+            f"{p['category']}超过网格处置时限",
+            f"「{p['title']}」（{p['category']}）已超过网格处置时限仍未处置，请尽快处置或吹哨。",
+        ),
+        lambda p: {
+            "thing1": p["title"],
+            "phrase2": "处置已超时",
+            "time3": p["at"],
+            "thing4": "请尽快处置或吹哨",
+        },
+    )
+)
+register_event(
+    Event(
+        "issue_grid_escalated",
+        "issue_escalated",
+        ISSUE_PAGE,
+        lambda p: (
+            "网格事件超时未处置（提醒社区）",
+            f"「{p['title']}」（{p['category']}）在网格超时仍未处置，请社区督办。",
+        ),
+        lambda p: {
+            "thing1": p["title"],
+            "thing2": p["category"],
+            "time3": p["at"],
+            "thing4": "网格超时未处置，请督办",
+        },
+    )
+)
 register_action("whistle", ("issue_progress", "issue_escalated"))
 register_action("department_work", ("issue_assigned", "issue_deadline", "issue_escalated"))
 
@@ -608,6 +643,76 @@ register_event(
 )
 register_action("propose", ("proposal_progress",))
 register_action("attend_meeting", ("meeting_reminder", "proposal_progress"))
+
+
+# ---- 住户认证 (backend/people, backend/households): a claim to a household decided by staff ----------
+
+register_template(Template("verification_result", "住户认证结果通知", ("thing1", "phrase2", "thing3", "time4")))
+
+
+def _verification_inbox(p: Params) -> tuple[str, str]:
+    if p["approved"]:
+        return "住户认证已通过", f"您已认证为{p['room']}的住户，可以以这一户的名义许愿。"
+    return "住户认证未通过", f"您对{p['room']}的住户认证未通过。原因：{p.get('reason') or '无'}"
+
+
+register_event(
+    Event(
+        "verification_decided",
+        "verification_result",
+        "pages/verify/verify",
+        _verification_inbox,
+        lambda p: {
+            "thing1": p["room"],
+            "phrase2": "通过" if p["approved"] else "未通过",
+            "thing3": p.get("reason") or ("已认证为本户居民" if p["approved"] else "无"),
+            "time4": p["at"],
+        },
+    )
+)
+register_template(Template("verification_request", "住户认证审核提醒", ("thing1", "name2", "time3", "thing4")))
+register_event(
+    Event(
+        "verification_requested",  # to the household's grid worker(s) and building chief
+        "verification_request",
+        "pages/grid/verifications/verifications",
+        lambda p: (
+            "有住户认证待审核",
+            f"{_name(p.get('user_name'), '居民')}申请认证为{p['room']}的住户，请对照台账核实。",
+        ),
+        lambda p: {
+            "thing1": p["room"],
+            "name2": _name(p.get("user_name"), "居民"),
+            "time3": p["at"],
+            "thing4": "请对照台账核实后审核",
+        },
+    )
+)
+register_action("claim_household", ("verification_result",))
+
+
+# ---- volunteering (backend/volunteering): activities and the waitlist --------------------------
+
+register_template(Template("activity_seat", "活动报名成功通知", ("thing1", "time2", "thing3", "thing4")))
+register_event(
+    Event(
+        "activity_promoted",
+        "activity_seat",
+        "pages/inbox/inbox",  # the activity pages are not built yet (issue 19's mini-program part)
+        lambda p: (
+            "候补转为报名成功",
+            f"有人取消报名，您已从候补转为「{p['activity_title']}」的正式报名，"
+            f"请于{local_time(p['start_at'])}到{p.get('place') or '活动地点'}签到。",
+        ),
+        lambda p: {
+            "thing1": p["activity_title"],
+            "time2": p["start_at"],
+            "thing3": p.get("place") or "见活动详情",
+            "thing4": "候补已转为正式报名",
+        },
+    )
+)
+register_action("activity_signup", ("activity_seat",))
 
 
 def wechat_declarations(template_ids: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:

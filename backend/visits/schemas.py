@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from backend.files.signing import SignedUrls
 from backend.kernel.validation import Id, Photos, Text
 from backend.org.schemas import BuildingRef
 from backend.visits.kinds import FINDING_VALUES, OUTCOME_VALUES, CoverageRole, FollowUp, ItemStatus
@@ -83,7 +84,7 @@ class FindingOut(BaseModel):
     kind: Kind
     kind_label: str
     text: str
-    photos: list[str]
+    photos: SignedUrls  # signed URLs (valid UPLOAD_URL_TTL_SECONDS)
     follow_up: FollowUpOut | None
     follow_up_status: str | None = Field(None, description="the grid issue's or agenda item's status")
 

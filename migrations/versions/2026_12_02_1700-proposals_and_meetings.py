@@ -1,7 +1,7 @@
 """Community proposals (社区提案) and the deliberation day's meetings, items, attendance (issue 17).
 
 Revision ID: 62097b3ae264
-Revises: 3da38b68c554
+Revises: 5e1f0a13c0de
 Create Date: 2026-12-02 02:26:04.224912+00:00
 
 """
@@ -15,7 +15,7 @@ import backend.kernel.db
 
 
 revision: str = '62097b3ae264'
-down_revision: Union[str, None] = '3da38b68c554'
+down_revision: Union[str, None] = '5e1f0a13c0de'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

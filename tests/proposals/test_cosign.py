@@ -14,8 +14,8 @@ from backend.directory.models import User
 from backend.kernel.db import make_session_factory
 from backend.org.models import Grid, Household
 from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent
-from tests.conftest import make_settings
 from tests.proposals.support import NEW, compound_id, events, residents, steps, submitted
+from tests.support.db import make_settings
 
 
 async def test_joint_proposal_gathers_households_then_goes_to_review(api, session):

@@ -12,8 +12,8 @@ from backend.exports.ledger import LEDGERS
 from backend.kernel.clock import to_shanghai, utcnow
 from backend.proposals.models import Proposal
 from backend.proposals.state import ProposalStatus
-from tests.exports.sheetcheck import INJECTIONS, check_datetime_column, check_inert, check_layout, column, open_sheet
 from tests.proposals.support import submitted
+from tests.support.sheets import INJECTIONS, check_datetime_column, check_inert, check_layout, column, open_sheet
 
 
 def _period() -> str:
