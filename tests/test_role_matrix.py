@@ -16,6 +16,7 @@ from __future__ import annotations
 import struct
 import uuid
 import zlib
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -356,7 +357,7 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
             "json": {
                 "kind": "regular",
                 "community_id": ids["community_c1"],
-                "date": "2099-01-05",
+                "date": (clock.now() + timedelta(days=30)).date().isoformat(),
                 "place": "社区服务站",
             }
         },

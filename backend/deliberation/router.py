@@ -3,7 +3,7 @@ minutes. (An outcome moves a proposal too: its route is in backend/proposals/rou
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -24,6 +24,7 @@ from backend.org import service as org_service
 
 router = APIRouter(prefix="/api/v1", tags=["deliberation"])
 STATUSES = tuple(AgendaStatus)
+MAX_DAYS_AHEAD = 366
 
 
 async def _community(session, principal, community_id: int | None) -> int:
@@ -134,8 +135,11 @@ async def create_meeting(body: schemas.MeetingCreate, session: SessionDep, princ
         raise Forbidden("您不负责这个社区（小区）的会议", code="out_of_scope")
     if body.convener_id is not None and await session.get(User, body.convener_id) is None:
         raise InvalidInput("召集人不存在", code="convener_not_found")
-    if body.date < to_shanghai(utcnow()).date():
+    today = to_shanghai(utcnow()).date()
+    if body.date < today:
         raise InvalidInput("会议日期不能早于今天", code="date_in_past")
+    if body.date > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidInput(f"会议最多提前{MAX_DAYS_AHEAD}天安排", code="date_too_far")
     d = meetings.MeetingDraft(
         body.kind, community_id, body.compound_id, body.date, body.place, body.convener_id or principal.id
     )

@@ -124,3 +124,12 @@ async def statuses(session: AsyncSession, item_ids) -> dict[int, str]:
         return {}
     rows = await session.execute(select(AgendaItem.id, AgendaItem.status).where(AgendaItem.id.in_(ids)))
     return dict(rows.all())
+
+
+async def track(session: AsyncSession, item_id: int, **follow_up) -> None:
+    """Record who carries out an adopted item and by when (跟踪项目实施): merged into its follow-up."""
+    item = await session.get(AgendaItem, item_id)
+    if item is None:
+        return
+    item.follow_up = {**(item.follow_up or {}), **{k: v for k, v in follow_up.items() if v is not None}}
+    await session.flush()

@@ -1,10 +1,10 @@
 """Who may propose, co-sign, see, review and move a proposal, and the path dependencies that load
 one for a route.
 
-- Proposing: a resident bound to a household of their compound, or a Party member of a compound
-  (`eligible_household` is the ONE rule for "a verified resident": when resident verification
-  lands it becomes "verified"). Organisation proposals: a Party member (the work unit's
-  representative) until partners and work units have their own representatives.
+- Proposing: a resident verified for a household of their compound, or a Party member of a
+  compound (`eligible_household` is the ONE rule for "a verified resident"). Organisation
+  proposals: a Party member (the work unit's representative) until partners and work units have
+  their own representatives.
 - Co-signing: one per household of the proposal's area (its compound, community or street by
   level), in the app by a resident of it, or on paper entered by the household's grid worker.
 - Reviewing: the reviewer of its level — compound: the compound's dispatcher (for the branch);
@@ -39,8 +39,10 @@ REVIEWER_ROLE = {"compound": "dispatcher", "community": "community_admin", "stre
 
 
 async def eligible_household(session: AsyncSession, user: User) -> Household | None:
-    """The household a resident may propose and co-sign for: until resident verification lands
-    (issue 12), a resident bound to a household in their own compound counts as verified."""
+    """The household a resident may propose and co-sign for: the household their account is bound
+    to in their own compound. Since resident verification (住户认证, backend/people ResidentVerification)
+    `User.household_id` is set only once a claim is verified, so a bound household is a verified one;
+    a stricter rule goes here and nowhere else."""
     if user.household_id is None or user.compound_id is None:
         return None
     household = await session.get(Household, user.household_id)

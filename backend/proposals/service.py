@@ -316,6 +316,10 @@ async def start_execution(
     values = {"executor": executor, "execution_task": task, "execution_due": due}
     note = f"{executor}负责：{task}（{due.isoformat()}前）"
     await PROPOSAL.apply(session, proposal, "execution_started", actor_id=actor_id, note=note, values=values)
+    if proposal.agenda_item_id is not None:  # the deliberation day tracks its adopted items
+        await deliberation_service.track(
+            session, proposal.agenda_item_id, kind="proposal", ref_id=proposal.id, owner=executor, due=due.isoformat()
+        )
     await notifications.step(session, proposal)
     return proposal
 

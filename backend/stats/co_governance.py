@@ -1,12 +1,13 @@
-"""Figures of co-governance (社区提案、党群议事日), each with the items behind it:
-{numerator, denominator, rate, buckets: {name: [ids]}, definition}.
+"""Figures of co-governance (社区提案、党群议事日), each with the items behind it, in the one shape
+of backend/stats/figures.py.
 
 - 提案数 by status, category and level: proposals submitted in the period (a draft never submitted
   is not a proposal yet), raised in the scope's compounds.
 - 参与人数 / 参与人次: the people who proposed, co-signed or attended a meeting in the period.
-  人数 counts each person once; 人次 counts every act (one proposal, one signature, one
-  attendance). People are keys: "u<user id>", a paper signature "h<household id>", a paper
-  sign-in "n<name>@h<household id or ->".
+  人数 counts each person once, in the bucket of the first thing they did in this order: proposed,
+  co-signed, attended. People are keys: "u<user id>", a paper signature "h<household id>", a paper
+  sign-in "n<name>@h<household id or ->". 人次 counts every act: proposals "p<id>", signatures
+  "c<id>", attendances "a<id>".
 - 提案采纳率: proposals a deliberation day adopted ÷ proposals a deliberation day decided on.
 - 议事事项办结率: items deliberated (an outcome other than deferred) at meetings of the period
   that are 办结 ÷ items deliberated.
@@ -14,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,24 +26,10 @@ from backend.deliberation.state import AgendaStatus
 from backend.kernel.periods import Period
 from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent
 from backend.proposals.state import ProposalStatus
+from backend.stats.figures import figure
 
 S = ProposalStatus
 ADOPTED_OR_LATER = frozenset({S.adopted, S.executing, S.evaluating, S.published, S.closed})
-
-
-def _rate(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
-
-
-def figure(buckets: dict[str, list], good: list[str] | None, denominator: int, definition: str) -> dict:
-    numerator = sum(len(buckets[k]) for k in good) if good is not None else denominator
-    return {
-        "numerator": numerator,
-        "denominator": denominator,
-        "rate": _rate(numerator, denominator) if good is not None else None,
-        "buckets": {k: sorted(v) for k, v in buckets.items()},
-        "definition": definition,
-    }
 
 
 async def _proposals(session: AsyncSession, scope: ReportScope, period: Period) -> list[Proposal]:
@@ -82,41 +69,44 @@ def _grouped(proposals: list[Proposal], key) -> dict[str, list[int]]:
 
 
 async def _participants(session: AsyncSession, proposals: list[Proposal], meeting_ids: list[int]) -> dict:
-    acts: dict[str, list[str]] = {"proposed": [], "cosigned": [], "attended": []}
-    acts["proposed"] = [f"u{p.proposer_id}" for p in proposals]
+    people: dict[str, list[str]] = {
+        "proposed": [f"u{p.proposer_id}" for p in proposals],
+        "cosigned": [],
+        "attended": [],
+    }
+    acts: dict[str, list[str]] = {"proposed": [f"p{p.id}" for p in proposals], "cosigned": [], "attended": []}
     if proposals:
         rows = await session.execute(
-            select(ProposalCosign.user_id, ProposalCosign.household_id).where(
+            select(ProposalCosign.id, ProposalCosign.user_id, ProposalCosign.household_id).where(
                 ProposalCosign.proposal_id.in_([p.id for p in proposals])
             )
         )
-        acts["cosigned"] = [f"u{u}" if u else f"h{h}" for u, h in rows.all()]
+        for cid, u, h in rows.all():
+            people["cosigned"].append(f"u{u}" if u else f"h{h}")
+            acts["cosigned"].append(f"c{cid}")
     if meeting_ids:
         rows = await session.execute(
-            select(MeetingAttendance.user_id, MeetingAttendance.name, MeetingAttendance.household_id).where(
-                MeetingAttendance.meeting_id.in_(meeting_ids)
-            )
+            select(
+                MeetingAttendance.id, MeetingAttendance.user_id, MeetingAttendance.name, MeetingAttendance.household_id
+            ).where(MeetingAttendance.meeting_id.in_(meeting_ids))
         )
-        acts["attended"] = [f"u{u}" if u else f"n{n}@h{h or '-'}" for u, n, h in rows.all()]
-    people = {k: sorted(set(v)) for k, v in acts.items()}
-    everyone = sorted({x for v in acts.values() for x in v})
-    times = sum(len(v) for v in acts.values())
+        for aid, u, n, h in rows.all():
+            people["attended"].append(f"u{u}" if u else f"n{n}@h{h or '-'}")
+            acts["attended"].append(f"a{aid}")
+    seen: set[str] = set()
+    first: dict[str, list[str]] = {}
+    for kind in ("proposed", "cosigned", "attended"):
+        first[kind] = sorted(set(people[kind]) - seen)
+        seen |= set(people[kind])
     return {
-        "people": {
-            "numerator": len(everyone),
-            "denominator": len(everyone),
-            "rate": None,
-            "buckets": people,
-            "everyone": everyone,
-            "definition": "参与人数：本期提出提案、联名或参加议事会议的人，每人只计一次",
-        },
-        "times": {
-            "numerator": times,
-            "denominator": times,
-            "rate": None,
-            "buckets": {k: dict(Counter(v)) for k, v in acts.items()},
-            "definition": "参与人次：提出一条提案、联名一次、参会一次各计一人次",
-        },
+        "people": figure(
+            "参与人数",
+            "人",
+            first,
+            first,
+            "本期提出提案、联名或参加议事会议的人，每人只计一次（按提案、联名、参会的先后归入一类）",
+        ),
+        "times": figure("参与人次", "人次", acts, acts, "提出一条提案、联名一次、参会一次各计一人次"),
     }
 
 
@@ -139,7 +129,6 @@ async def co_governance(session: AsyncSession, scope: ReportScope, period: Perio
     proposals = await _proposals(session, scope, period)
     meetings = await _meetings(session, scope, period)
     meeting_ids = [m.id for m in meetings]
-    n = len(proposals)
     decided = await _decided_by_meeting(session, proposals)
     items: dict[str, list[int]] = {"done": [], "open": []}
     if meeting_ids:
@@ -150,26 +139,25 @@ async def co_governance(session: AsyncSession, scope: ReportScope, period: Perio
         )
         for item_id, status in rows.all():
             items["done" if status == AgendaStatus.done else "open"].append(item_id)
+    statuses = _grouped(proposals, lambda p: p.status)
+    categories = _grouped(proposals, lambda p: p.category)
+    levels = _grouped(proposals, lambda p: p.level)
     return {
         "scope": scope.key,
         "period": period.label,
-        "proposals_by_status": figure(
-            _grouped(proposals, lambda p: p.status), None, n, "提案数（按状态）：本期提交的提案"
-        ),
-        "proposals_by_category": figure(_grouped(proposals, lambda p: p.category), None, n, "提案数（按类别）"),
-        "proposals_by_level": figure(_grouped(proposals, lambda p: p.level), None, n, "提案数（按层级）"),
+        "proposals_by_status": figure("提案数（按状态）", "条", statuses, statuses, "本期提交的提案（草稿不计）"),
+        "proposals_by_category": figure("提案数（按类别）", "条", categories, categories, "本期提交的提案（草稿不计）"),
+        "proposals_by_level": figure("提案数（按层级）", "条", levels, levels, "本期提交的提案（草稿不计）"),
         "participants": await _participants(session, proposals, meeting_ids),
         "adoption_rate": figure(
-            decided,
-            ["adopted"],
-            len(decided["adopted"]) + len(decided["not_adopted"]),
-            "提案采纳率：议事日表决通过的提案 ÷ 议事日作出表决的提案",
+            "提案采纳率", "条", decided, ["adopted"], "议事日表决通过的提案 ÷ 议事日作出表决的提案"
         ),
         "deliberated_closed_rate": figure(
+            "议事事项办结率",
+            "项",
             items,
             ["done"],
-            len(items["done"]) + len(items["open"]),
-            "议事事项办结率：本期会议议定的事项中已办结的 ÷ 本期会议议定的事项（暂缓的不计）",
+            "本期会议议定的事项中已办结的 ÷ 本期会议议定的事项（暂缓的顺延到下次议事日，不计）",
         ),
         "meetings": {"count": len(meetings), "ids": meeting_ids},
     }

@@ -179,6 +179,9 @@ async def test_a_meeting_cannot_close_with_an_undecided_item_and_a_proposal_is_a
         json={"executor": "物业服务中心", "task": "采购安装快递柜", "due": due},
     )
     assert p["status"] == "executing" and p["execution"]["executor"] == "物业服务中心"
+    tracked = await api.ok("GET", url, "demo-admin")
+    item = next(i for i in tracked["items"] if i["id"] == proposal["agenda"]["item_id"])
+    assert item["follow_up"]["owner"] == "物业服务中心" and item["follow_up"]["ref_id"] == proposal["id"]
     p = await api.ok("POST", f"{purl}/execution/done", "demo-admin", json={"report": "快递柜已在北门安装启用"})
     assert p["status"] == "evaluating" and steps(p)["联动执行"]
     [stranger] = await residents(session, 1)
@@ -242,6 +245,10 @@ async def test_deferred_twice_is_flagged_to_the_community_admin(api, session):
         json={"kind": "deliberation_day", "community_id": meeting["community_id"], "date": nxt.isoformat()},
     )
     assert r.status_code == 409 and r.json()["error"] == "meeting_exists"
+    for day, code in ((date(2000, 1, 10), "date_in_past"), (date(9999, 12, 10), "date_too_far")):
+        body = {"kind": "regular", "community_id": meeting["community_id"], "date": day.isoformat()}
+        r = await api.post("/api/v1/meetings", "demo-admin", json=body)
+        assert r.status_code == 422 and r.json()["error"] == code
     await api.ok("POST", f"/api/v1/meetings/{later['id']}/items", "demo-admin", json={"agenda_item_ids": [item["id"]]})
     m = await api.ok(
         "POST",

@@ -62,7 +62,7 @@ async def test_joint_proposal_gathers_households_then_goes_to_review(api, sessio
     paper = {
         "household_id": house.id,
         "signer_name": "马大爷",
-        "photo": "/uploads/sheet.jpg",
+        "photo": "/uploads/" + "ab" * 16 + ".jpg",
         "client_id": str(uuid.uuid4()),
     }
     r = await api.post(url, "demo-resident2", json=paper)

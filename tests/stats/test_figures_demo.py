@@ -23,6 +23,7 @@ async def test_every_figure_of_the_demo_adds_up(api, session):
             f"/api/v1/stats/overview?scope=street:1&period={period}",
             *(f"/api/v1/stats/overview?scope=community:{c}&period={period}" for c in communities),
             *(f"/api/v1/stats/escalation?scope=community:{c}&period={period}" for c in communities),
+            f"/api/v1/stats/co-governance?scope=street:1&period={period}",  # 社区提案、党群议事日
         ):
             checked += check_all(await api.ok("GET", path, "demo-street"))
     assert checked >= 100  # every figure of every response was looked at
