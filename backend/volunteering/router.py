@@ -373,12 +373,12 @@ async def volunteering_stats(
     "/co-building/ledger",
     response_class=Response,
     responses={200: {"content": {XLSX: {}}, "description": "the ledger (.xlsx)"}},
-    summary="志愿服务台账, 合伙人台账, 三清单台账 or 时间银行流水 (.xlsx) of a scope over a period (admins)",
+    summary="志愿服务台账, 合伙人台账, 三清单台账, 驻区单位共建情况, 时间银行流水 (.xlsx) (admins)",
 )
 async def co_building_ledger(
     session: SessionDep,
     principal: Admin,
-    kind: Literal["volunteering", "partners", "lists", "timebank"],
+    kind: Literal["volunteering", "partners", "lists", "work_units", "timebank"],
     scope: ScopeQ = None,
     period: PeriodQ = None,
 ) -> Response:
