@@ -22,7 +22,7 @@ from backend.kernel.validation import IdPath, IdQuery
 from backend.partners import policy as partners_policy
 from backend.partners import service as partners_service
 from backend.volunteering import checkin, figures, ledgers, policy, registrations, schemas, service, views
-from backend.volunteering.models import Registration
+from backend.volunteering.models import Activity, Registration
 from backend.volunteering.policy import ActivityForOrganiser, ActivityPath
 from backend.volunteering.state import MEMBERSHIP
 
@@ -294,12 +294,17 @@ async def close(activity: ActivityForOrganiser, session: SessionDep, principal: 
 
 @router.get("/registrations/mine", response_model=Page[schemas.RegistrationOut], summary="My sign-ups with their hours")
 async def my_registrations(session: SessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20):
-    stmt = select(Registration).where(Registration.user_id == principal.id)
+    stmt = (
+        select(Registration, Activity.title, Activity.start_at)
+        .join(Activity, Activity.id == Registration.activity_id)
+        .where(Registration.user_id == principal.id)
+    )
     if (c := parse_cursor(cursor)) is not None:
         stmt = stmt.where(Registration.id < c)
-    rows = list((await session.execute(stmt.order_by(Registration.id.desc()).limit(limit + 1))).scalars())
-    rows, next_cursor = page_of(rows, limit)
-    return Page(items=[views.registration(r) for r in rows], next_cursor=next_cursor)
+    rows = list((await session.execute(stmt.order_by(Registration.id.desc()).limit(limit + 1))).all())
+    rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
+    items = [views.registration(r, activity_title=title, activity_start_at=start) for r, title, start in rows]
+    return Page(items=items, next_cursor=next_cursor)
 
 
 async def _registration_for_organiser(session, principal, registration_id: int):

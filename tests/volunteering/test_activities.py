@@ -167,6 +167,11 @@ async def test_check_out_hours_credits_and_correction(api, session):
     assert out["status"] == "completed" and out["minutes"] == 90
     mine = await api.ok("GET", "/api/v1/timebank/me", "demo-resident2")
     assert mine["balance"] == before + 15 and mine["items"][0]["kind"] == "service"  # 1 hour = 10 credits
+    assert mine["minutes"] >= 90
+    listed = (await api.ok("GET", "/api/v1/registrations/mine", "demo-resident2"))["items"]
+    assert (
+        listed[0]["id"] == reg["id"] and listed[0]["activity_title"] == "清理楼道小广告" and listed[0]["minutes"] == 90
+    )
 
     path = f"/api/v1/registrations/{reg['id']}/hours"
     r = await api.post(path, "demo-leader", json={"minutes": 120})
