@@ -29,7 +29,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 prod: install
 	$(BIN)/alembic upgrade head
-	$(BIN)/uvicorn backend.app:create_app --factory --workers $(WORKERS) --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/uvicorn backend.app:create_app --factory --workers $(WORKERS) --host $(HOST) --port $(PORT) --no-access-log --no-proxy-headers
 
 ## The whole suite: backend (PostgreSQL too when TEST_DATABASE_URL is set), then the mini-program
 test: install
@@ -64,7 +64,7 @@ openapi: install
 	$(BIN)/python -m backend.openapi_export
 
 migrate: install
-	$(BIN)/alembic upgrade head
+	APP_ENV=$${APP_ENV:-dev} $(BIN)/alembic upgrade head
 
 ## The background sweeper on its own (make run starts it in-process in dev)
 worker: install
@@ -73,7 +73,7 @@ worker: install
 ## One synthetic district in PostgreSQL (DATABASE_URL=postgresql+asyncpg://…; SCALE=0.01 for a small one)
 SCALE ?= 1
 seed-district: install
-	$(BIN)/python -m backend.scale.seed --scale $(SCALE) $(if $(RESET),--reset,)
+	APP_ENV=$${APP_ENV:-dev} $(BIN)/python -m backend.scale.seed --scale $(SCALE) $(if $(RESET),--reset,)
 
 ## Mixed load on PostgreSQL against a bare Starlette + asyncpg baseline (bench/README.md)
 BENCH_WORKERS ?= 2

@@ -1,5 +1,8 @@
 """`python -m backend` (`make run`): apply migrations, load the demo data into an empty database (dev),
-then serve the API (with the fake WeChat in dev), saying at each step what it is doing."""
+then serve the API (with the fake WeChat in dev), saying at each step what it is doing.
+
+The settings default to production (backend/kernel/settings.py); this command is the developer's
+one, so it runs in dev unless APP_ENV (in the environment or `.env`) says otherwise."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import sys
 import time
 
 import uvicorn
+from dotenv import dotenv_values
 
 from backend import demo
 from backend.kernel.db import engine_from_settings, make_session_factory
@@ -80,7 +84,15 @@ class _Server(uvicorn.Server):
                 say(line)
 
 
+def dev_unless_told() -> None:
+    """APP_ENV=dev for this process, unless the environment or `.env` names one."""
+    if "APP_ENV" not in os.environ and not dotenv_values(".env").get("APP_ENV"):
+        os.environ["APP_ENV"] = "dev"
+        get_settings.cache_clear()
+
+
 def main() -> None:
+    dev_unless_told()
     settings = get_settings()
     if settings.fake_wechat_enabled and not settings.wechat_api_base and not settings.fake_wechat_token:
         # one token for the fake WeChat's control routes, known to the app (same process) and printed below
@@ -99,7 +111,12 @@ def main() -> None:
         say(f"演示数据已载入，用时 {took:.1f} 秒" if loaded else "数据库中已有数据，未重新载入演示数据")
     say(f"正在启动服务（已用 {time.perf_counter() - started:.1f} 秒）…")
     config = uvicorn.Config(
-        "backend.app:create_app", factory=True, host=settings.host, port=settings.port, log_level="info"
+        "backend.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,  # the peer is the peer: TRUSTED_PROXIES decides whose forwarded headers count
     )
     _Server(config, banner(settings)).run()
 

@@ -16,17 +16,29 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagge
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend import demo
 from backend.airing.router import router as airing_router
 from backend.auth.router import router as auth_router
+from backend.deliberation.router import router as deliberation_router
 from backend.exports.router import router as exports_router
 from backend.files.router import router as files_router
+from backend.files.router import serving as files_serving
+from backend.files.signing import Signer, SigningMiddleware
 from backend.flows.router import router as flows_router
 from backend.households.router import router as households_router
+from backend.households.verify_router import router as verification_router
 from backend.issues.router import router as issues_router
-from backend.kernel.db import engine_from_settings, make_session_factory
+from backend.kernel.db import (
+    RETRY_MARKER,
+    RETRYABLE_SQLSTATES,
+    RetryOnConflictMiddleware,
+    engine_from_settings,
+    make_session_factory,
+    retryable_sqlstate,
+)
 from backend.kernel.errors import DomainError, ErrorOut
 from backend.kernel.labels import detail_and_fields
 from backend.kernel.ratelimit import RateLimiter
@@ -41,6 +53,8 @@ from backend.partners.router import router as partners_router
 from backend.people.router import me_router
 from backend.people.router import router as people_router
 from backend.places.router import router as places_router
+from backend.proposals.router import outcome_router as meeting_outcome_router
+from backend.proposals.router import router as proposals_router
 from backend.stats.router import router as stats_router
 from backend.visits.router import router as visits_router
 from backend.volunteering.router import router as volunteering_router
@@ -63,11 +77,15 @@ ROUTERS = (
     files_router,
     notify_router,
     households_router,
+    verification_router,
     visits_router,
     issues_router,
     stats_router,
     airing_router,
     exports_router,
+    proposals_router,
+    deliberation_router,
+    meeting_outcome_router,
     partners_router,
     lists_router,
     volunteering_router,
@@ -109,6 +127,16 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             detail = "该接口不支持这种请求方法"
         return _error(exc.status_code, code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        state = retryable_sqlstate(exc)
+        if state is None:
+            log.exception("database error", exc_info=exc)
+            return _error(500, "internal_error", "服务器内部错误，请稍后再试")
+        log.warning("transaction lost a %s; the request is retried once", RETRYABLE_SQLSTATES[state])
+        detail = "有人同时在操作这条记录，请刷新后重试"
+        return _error(409, "concurrent_update", detail, {RETRY_MARKER.decode(): "1"})
 
     @app.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> JSONResponse:
@@ -224,6 +252,7 @@ def install_state(app: FastAPI, settings: Settings) -> None:
         redis_url=settings.redis_url,
     )
     app.state.metrics = Metrics()
+    app.state.upload_signer = Signer.from_secret(settings.jwt_secret, settings.upload_url_ttl_seconds)
     app.state.rate_limiter = RateLimiter(settings.redis_url)
 
 
@@ -240,21 +269,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=make_lifespan(settings),
         docs_url=None,  # served by install_docs, from this service's own assets
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,  # off in prod unless API_DOCS
     )
     install_state(app, settings)
     install_error_handlers(app)
     install_openapi(app)
-    install_docs(app)
+    if settings.docs_enabled:
+        install_docs(app)
+    app.add_middleware(RetryOnConflictMiddleware)  # innermost: a lost deadlock replays the request once
     app.add_middleware(
         RequestContextMiddleware,
         metrics=app.state.metrics,
         max_body=settings.max_body_bytes,
         max_upload=settings.upload_max_bytes + 64 * 1024,
     )
+    app.add_middleware(SigningMiddleware, signer=app.state.upload_signer)  # responses sign their upload URLs
     for router in ROUTERS:
         app.include_router(router)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    app.mount("/uploads", StaticFiles(directory=settings.upload_dir), name="uploads")
+    app.include_router(files_serving)  # /uploads/<name>?exp=&sig=: signed URLs only
     if settings.fake_wechat_enabled and not settings.wechat_api_base:
         # on the main port the fake's control routes need a token (FAKE_WECHAT_TOKEN, else a random one)
         app.state.fake_wechat_token = settings.fake_wechat_token or secrets.token_urlsafe(24)

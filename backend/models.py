@@ -3,9 +3,10 @@
 from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
-from backend.deliberation.models import AgendaItem
-from backend.directory.models import User
+from backend.deliberation.models import AgendaItem, Meeting, MeetingAttendance
+from backend.directory.models import ContactView, User
 from backend.dispatch.models import Order
+from backend.files.models import Upload
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
 from backend.lists.models import ListBatch, ListClaim, ListItem
@@ -19,7 +20,8 @@ from backend.partners.models import (
     PartnerEvent,
     WorkUnitMember,
 )
-from backend.people.models import MemberProfile, MemberRegistration
+from backend.people.models import MemberProfile, MemberRegistration, ResidentVerification
+from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent, ProposalList, ProposalRating
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.volunteering.models import (
     Activity,
@@ -42,6 +44,15 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AgendaItem",
+    "Upload",
+    "ContactView",
+    "Meeting",
+    "MeetingAttendance",
+    "Proposal",
+    "ProposalCosign",
+    "ProposalEvent",
+    "ProposalList",
+    "ProposalRating",
     "AiringSnapshot",
     "GridIssue",
     "IssueAssignment",
@@ -66,6 +77,7 @@ __all__ = [
     "Household",
     "MemberProfile",
     "MemberRegistration",
+    "ResidentVerification",
     "Order",
     "RoleGrant",
     "Street",

@@ -1,5 +1,6 @@
 """Periodic sweeps: remind members of offers about to expire, expire unanswered offers, flag
-overdue orders, auto-close unconfirmed completed wishes, and the grid issues' clocks. (The
+overdue orders, auto-close unconfirmed completed wishes, the grid issues' clocks, and delete uploads
+nothing has referred to for a day. (The
 WeChat outbox has its own worker: backend/notify/worker.py.) Started in-process by `make run`
 (dev); `python -m backend.worker` runs it on its own.
 
@@ -15,10 +16,13 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.deliberation import meetings as deliberation_meetings
+from backend.files import service as files_service
 from backend.flows import sweeps as wish_sweeps
 from backend.issues import sweep as issue_sweep
 from backend.kernel.db import SessionFactory, engine_from_settings, make_session_factory
 from backend.kernel.settings import Settings, get_settings
+from backend.proposals import service as proposals_service
 from backend.wishes import service as wishes_service
 
 log = logging.getLogger("backend.worker")
@@ -46,6 +50,22 @@ async def _issues(session: AsyncSession, settings: Settings) -> dict[str, int]:
     return await issue_sweep.sweep(session, settings)
 
 
+async def _uploads(session: AsyncSession, settings: Settings) -> int:
+    return await files_service.sweep_orphans(session, settings)
+
+
+async def _deliberation_days(session: AsyncSession, settings: Settings) -> int:
+    return await deliberation_meetings.plan_deliberation_days(session, settings)
+
+
+async def _meeting_reminders(session: AsyncSession, settings: Settings) -> int:
+    return await deliberation_meetings.remind_due(session)
+
+
+async def _proposals_closed(session: AsyncSession, settings: Settings) -> int:
+    return await proposals_service.close_due(session)
+
+
 # name → sweep, in the order they run; a result that is a dict is reported as name_key
 SWEEPS: dict[str, Sweep] = {
     "offers_reminded": _remind,
@@ -53,6 +73,10 @@ SWEEPS: dict[str, Sweep] = {
     "orders_overdue": _overdue,
     "wishes_auto_closed": _auto_close,
     "issues": _issues,
+    "uploads_orphaned": _uploads,
+    "deliberation_days_planned": _deliberation_days,
+    "meetings_reminded": _meeting_reminders,
+    "proposals_closed": _proposals_closed,
 }
 
 

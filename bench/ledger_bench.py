@@ -21,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("APP_ENV", "test")  # the settings default to prod; the demo data reads them
 
 from sqlalchemy import insert, select  # noqa: E402
 

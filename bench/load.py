@@ -258,7 +258,7 @@ async def _load_open_wishes(conn, fx: Fixtures) -> None:
 
 class Tokens:
     def __init__(self, secret: str):
-        self.settings = Settings(jwt_secret=secret)
+        self.settings = Settings(app_env="test", jwt_secret=secret)
         self.cache: dict[int, dict[str, str]] = {}
 
     def headers(self, user_id: int) -> dict[str, str]:

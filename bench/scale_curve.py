@@ -336,7 +336,9 @@ async def capture_sql(url: str, secret: str, calls: list[tuple[str, str, int]]) 
     from backend.app import create_app
     from backend.kernel.settings import Settings
 
-    settings = Settings(database_url=url, jwt_secret=secret, demo_data=False, run_worker=False, rate_wish_per_ip_hour=0)
+    settings = Settings(
+        app_env="test", database_url=url, jwt_secret=secret, demo_data=False, run_worker=False, rate_wish_per_ip_hour=0
+    )
     app = create_app(settings)
     captured: list[tuple[str, tuple]] = []
 

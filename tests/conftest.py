@@ -9,28 +9,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from backend import demo
 from backend.app import create_app
 from backend.kernel.clock import clock
-from backend.kernel.db import create_engine, make_session_factory
-from backend.kernel.settings import Settings
-from backend.migrate import upgrade_head
+from backend.kernel.db import create_engine
 from backend.notify import templates
 from backend.wechat.fake import run_fake_wechat_in_thread
+from tests.support import demo
+from tests.support.api import Api
+from tests.support.db import ENGINES, PG_URL, make_settings, prepare
+from tests.support.world import World, build_world
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+os.environ.setdefault("APP_ENV", "test")  # the settings default to prod; code calling get_settings() runs as test
 
 
 def pytest_collection_modifyitems(config, items):
@@ -53,19 +51,10 @@ def fake_wechat() -> str:
     stop()
 
 
-async def _prepare(url: str) -> AsyncEngine:
-    engine = create_engine(url)
-    await asyncio.to_thread(upgrade_head, url)
-    async with make_session_factory(engine)() as session:
-        await demo.load(session)
-        await session.commit()
-    return engine
-
-
 @pytest.fixture(scope="session")
 async def sqlite_engine(tmp_path_factory) -> AsyncIterator[tuple[str, AsyncEngine]]:
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    engine = await _prepare(url)
+    engine = await prepare(url)
     yield url, engine
     await engine.dispose()
 
@@ -80,7 +69,7 @@ async def pg_engine() -> AsyncIterator[tuple[str, AsyncEngine]]:
     async with admin.connect() as conn:
         await conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = base.set(database=name).render_as_string(hide_password=False)
-    engine = await _prepare(url)
+    engine = await prepare(url)
     try:
         yield url, engine
     finally:
@@ -95,18 +84,6 @@ def db(request) -> tuple[str, AsyncEngine]:
     """(url, engine) of a migrated database holding the demo data."""
     name = "pg_engine" if request.param == "postgresql" else "sqlite_engine"
     return request.getfixturevalue(name)
-
-
-def make_settings(url: str, fake_wechat: str, tmp_path: Path, **overrides) -> Settings:
-    return Settings(
-        app_env="test",
-        database_url=url,
-        wechat_api_base=fake_wechat,
-        demo_data=False,
-        run_worker=False,
-        upload_dir=tmp_path / "uploads",
-        **overrides,
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -146,45 +123,18 @@ async def session(app) -> AsyncIterator[AsyncSession]:
     await s.close()
 
 
-class Api:
-    """Logs in demo users through the real WeChat login and calls the API as them."""
-
-    def __init__(self, client: httpx.AsyncClient):
-        self.client = client
-        self.tokens: dict[str, str] = {}
-
-    async def login(self, code: str) -> dict:
-        r = await self.client.post("/api/v1/auth/wechat", json={"code": code})
-        assert r.status_code == 200, r.text
-        self.tokens[code] = r.json()["access_token"]
-        return r.json()
-
-    async def headers(self, who: str | None) -> dict:
-        if who is None:
-            return {}
-        if who not in self.tokens:
-            await self.login(who)
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
-
-    async def call(self, method: str, path: str, who: str | None = None, **kwargs) -> httpx.Response:
-        headers = {**(await self.headers(who)), **kwargs.pop("headers", {})}
-        return await self.client.request(method, path, headers=headers, **kwargs)
-
-    async def get(self, path, who=None, **kw):
-        return await self.call("GET", path, who, **kw)
-
-    async def post(self, path, who=None, **kw):
-        return await self.call("POST", path, who, **kw)
-
-    async def patch(self, path, who=None, **kw):
-        return await self.call("PATCH", path, who, **kw)
-
-    async def ok(self, method: str, path: str, who: str | None = None, status: int = 200, **kwargs) -> dict:
-        r = await self.call(method, path, who, **kwargs)
-        assert r.status_code == status, f"{method} {path} as {who}: {r.status_code} {r.text}"
-        return r.json()
-
-
 @pytest.fixture
 async def api(client) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+async def demo_ids(session) -> dict[str, int]:
+    """Ids of demo rows by name (tests/support/demo.py)."""
+    return await demo.demo_ids(session)
+
+
+@pytest.fixture
+async def world(session) -> World:
+    """A small world of its own, in the test's transaction (tests/support/world.py)."""
+    return await build_world(session)

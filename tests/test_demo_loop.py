@@ -11,7 +11,9 @@ import httpx
 import pytest
 
 from backend.kernel.settings import ROOT
-from tests.test_platform import _free_port, _start, _stop
+from tests.support.live import free_port as _free_port
+from tests.support.live import start_backend as _start
+from tests.support.live import stop_backend as _stop
 
 
 @pytest.mark.skipif(shutil.which("curl") is None or shutil.which("bash") is None, reason="needs bash and curl")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from backend.app import create_app
-from tests.conftest import make_settings
+from tests.support.db import make_settings
 
 
 async def test_health_ready_and_metrics(api):

@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from backend.kernel.settings import ROOT, Settings, UnsafeSettings
+from backend.kernel.settings import Settings, UnsafeSettings
 from backend.models import metadata
 from backend.openapi_export import DEFAULT_PATH, render
+from tests.support.live import free_port, start_backend, stop_backend
 
 
 async def test_migrations_match_models(db):
@@ -49,9 +45,14 @@ def test_every_route_states_a_summary():
     [
         ({}, "JWT_SECRET"),
         ({"jwt_secret": "short"}, "JWT_SECRET"),
-        ({"jwt_secret": "x" * 40}, "WECHAT_APPID"),
+        ({"jwt_secret": "Zt8q-vL2xW9rN4mK7pB1cY6hJ3dF0sGa"}, "WECHAT_APPID"),
         (
-            {"jwt_secret": "x" * 40, "wechat_appid": "wx123", "wechat_secret": "s" * 32, "fake_wechat": True},
+            {
+                "jwt_secret": "Zt8q-vL2xW9rN4mK7pB1cY6hJ3dF0sGa",
+                "wechat_appid": "wx123",
+                "wechat_secret": "s" * 32,
+                "fake_wechat": True,
+            },
             "FAKE_WECHAT",
         ),
     ],
@@ -66,45 +67,17 @@ def test_production_refuses_unsafe_settings(overrides, named, monkeypatch):
 
 def test_production_with_real_settings_starts_without_fake():
     s = Settings(
-        app_env="prod", _env_file=None, jwt_secret="k" * 40, wechat_appid="wx1234567890", wechat_secret="s" * 32
+        app_env="prod",
+        _env_file=None,
+        jwt_secret="Zt8q-vL2xW9rN4mK7pB1cY6hJ3dF0sGa",
+        wechat_appid="wx1234567890",
+        wechat_secret="s" * 32,
     )
     assert not s.fake_wechat_enabled and s.effective_wechat_api_base == "https://api.weixin.qq.com"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(env: dict) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "backend"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{env['PORT']}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("server did not start")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def test_make_run_serves_demo_and_keeps_data_across_restarts(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "WECHAT_", "APP_ENV"))},
         "APP_ENV": "dev",
@@ -114,7 +87,7 @@ def test_make_run_serves_demo_and_keeps_data_across_restarts(tmp_path):
         "UPLOAD_DIR": str(tmp_path / "uploads"),
     }
     base = f"http://127.0.0.1:{port}"
-    proc = _start(env)
+    proc = start_backend(env)
     try:
         # the in-process fake WeChat answers the real login path over the socket
         token = httpx.post(f"{base}/api/v1/auth/wechat", json={"code": "demo-resident"}).json()["access_token"]
@@ -125,8 +98,8 @@ def test_make_run_serves_demo_and_keeps_data_across_restarts(tmp_path):
         ).json()
         compounds = httpx.get(f"{base}/api/v1/org/compounds?limit=100", headers=auth).json()["items"]
     finally:
-        _stop(proc)
-    proc = _start(env)
+        stop_backend(proc)
+    proc = start_backend(env)
     try:
         token = httpx.post(f"{base}/api/v1/auth/wechat", json={"code": "demo-resident"}).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
@@ -135,4 +108,4 @@ def test_make_run_serves_demo_and_keeps_data_across_restarts(tmp_path):
         # demo data was not loaded a second time
         assert httpx.get(f"{base}/api/v1/org/compounds?limit=100", headers=auth).json()["items"] == compounds
     finally:
-        _stop(proc)
+        stop_backend(proc)

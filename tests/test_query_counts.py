@@ -17,6 +17,10 @@ LISTS = [
     ("demo-resident", "/api/v1/inbox"),
     ("demo-gridworker", "/api/v1/households"),
     ("demo-gridworker", "/api/v1/visits/todo"),
+    ("demo-gridworker", "/api/v1/verifications?status=verified"),
+    ("demo-street", "/api/v1/proposals"),
+    ("demo-resident", "/api/v1/proposals"),
+    ("demo-admin", "/api/v1/agenda"),
     # partners, volunteering, the time bank, the three lists (issue 19)
     ("demo-admin", "/api/v1/partners"),
     ("demo-resident", "/api/v1/teams"),

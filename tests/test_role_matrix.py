@@ -25,11 +25,11 @@ from backend.directory.models import User
 from backend.dispatch.models import Order
 from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
-from backend.people.models import MemberRegistration
+from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
+from tests.support.matrix import PREFIX, assert_error_shape
+from tests.support.matrix import matrix_url as _url
 from tests.volunteering.targets import cobuild_bodies, cobuild_objects
-
-PREFIX = "/api/v1"
 
 ANON = "401 not_authenticated"
 OK = "200"
@@ -42,6 +42,11 @@ STATE = "409 invalid_state"
 MEMBER = "409 already_member"
 NONOTE = "404 notification_not_found"  # someone else's message is answered as if it did not exist
 NOTDEAD = "409 not_dead"
+GONE = "204"  # logout: no body
+NOCLAIM = "409 no_pending_verification"  # the demo callers are verified already
+NOTPROP = "403 not_proposer"
+NOTPART = "403 not_participant"
+UNDECIDED = "409 undecided_items"
 NOTYOURS = "403 not_yours"  # a sign-up or redemption of someone else
 BROKE = "409 insufficient_credits"
 
@@ -69,6 +74,7 @@ CALLERS = {
 #   outbox_c1 / outbox_c3  a WeChat outbox message about 锦华苑 / 阳光小区 (not dead: resend is a 409)
 #   grid_g1 / house_g1  和谐社区第一网格 (demo-gridworker's grid) / a household of 锦华苑 in it
 #   building_g1 / building_c3  the building of house_g1 / of house_c3
+#   claim_g1    the demo newcomer's pending 住户认证 claim on a household of 和谐社区第一网格
 #   grid_c3 / house_c3  明德社区第一网格 / a household of 阳光小区 (another community)
 # fmt: off
 MATRIX = [
@@ -77,6 +83,13 @@ MATRIX = [
     ("GET",   "/me",                                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("PATCH", "/me",                                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/org/compounds",                                   None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/auth/logout",                                     None,                  ANON, GONE,    GONE,   GONE,    GONE,      GONE,      GONE,    GONE,      GONE),
+    ("POST",  "/me/verify-phone",                                 None,                  ANON, NOCLAIM, NOCLAIM, NOCLAIM, NOCLAIM,  NOCLAIM,   NOCLAIM, NOCLAIM,   NOCLAIM),
+    ("POST",  "/me/leave-household",                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/contact-views",                                   None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        NO),
+    ("GET",   "/verifications",                                   None,                  ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("POST",  "/verifications/{verification_id}/approve",         "claim_g1",            ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
+    ("POST",  "/verifications/{verification_id}/reject",          "claim_g1",            ANON, NO,      NO,     NO,      NO,        OK,        NO,      NO,        NO),
     ("GET",   "/org/tree",                                        None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("POST",  "/members/register",                                None,                  ANON, NEW,     MEMBER, MEMBER,  NEW,       NEW,       NEW,     NEW,       NEW),
     ("GET",   "/members/registrations",                           None,                  ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
@@ -157,6 +170,40 @@ MATRIX = [
     ("GET",   "/airing/{airing_id}",                              "airing_c1",           ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=issues",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/work-units",                              "?half=2026H1",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/work-units/details",                      "?period=2026-H1",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    # co-governance: community proposals (社区提案)
+    ("GET",   "/proposals/lists",                                 None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("PUT",   "/proposals/lists",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/proposals",                                       None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("GET",   "/proposals",                                       None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_submitted",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("GET",   "/proposals/{proposal_id}",                         "prop_evaluating",     ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("PATCH", "/proposals/{proposal_id}",                         "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("POST",  "/proposals/{proposal_id}/submit",                  "prop_draft",          ANON, OK,      OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OUT),
+    ("POST",  "/proposals/{proposal_id}/withdraw",                "prop_submitted",      ANON, OK,      NOTPROP, NOTPROP, NOTPROP,  NOTPROP,   NOTPROP, NOTPROP,   NOTPROP),
+    ("POST",  "/proposals/{proposal_id}/cosign",                  "prop_cosigning",      ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/proposals/{proposal_id}/review",                  "prop_submitted",      ANON, NO,      NO,     NO,      OK,        NO,        OUT,     NO,        OUT),
+    ("POST",  "/proposals/{proposal_id}/execution",               "prop_executing",      ANON, NO,      NO,     NO,      OUT,       NO,        STATE,   NO,        STATE),
+    ("POST",  "/proposals/{proposal_id}/execution/done",          "prop_executing",      ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("POST",  "/proposals/{proposal_id}/rating",                  "prop_evaluating",     ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       NOTPART),
+    ("POST",  "/proposals/{proposal_id}/publish",                 "prop_evaluating",     ANON, NO,      NO,     NO,      OUT,       NO,        OUT,     NO,        OK),
+    # co-governance: the deliberation day (党群议事日)
+    ("GET",   "/agenda",                                          None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/agenda",                                          None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("PATCH", "/agenda/{item_id}",                                "agenda_c1",           ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        OK),
+    ("PATCH", "/agenda/{item_id}",                                "agenda_c3",           ANON, NO,      NO,     NO,      OUT,       NO,        OUT,     NO,        OK),
+    ("POST",  "/meetings",                                        None,                  ANON, NO,      NO,     NO,      OUT,       NO,        NEW,     NO,        NEW),
+    ("GET",   "/meetings",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/meetings/{meeting_id}",                           "meeting_c1",          ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/meetings/{meeting_id}",                           "meeting_c3",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("POST",  "/meetings/{meeting_id}/items",                     "meeting_c1",          ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("POST",  "/meetings/{meeting_id}/attendance",                "meeting_c1",          ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/meetings/{meeting_id}/close",                     "meeting_c1",          ANON, NO,      NO,     NO,      OUT,       NO,        UNDECIDED, NO,      UNDECIDED),
+    ("POST",  "/meetings/{meeting_id}/items/{item_id}/outcome",   "meeting_c1+item_c1",  ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
+    ("GET",   "/stats/co-governance",                             None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=proposals",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=meetings",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     # partners, opportunities, volunteering, the time bank (backend/partners, backend/volunteering)
     ("POST",  "/partners",                                        None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
     ("GET",   "/partners",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
@@ -236,6 +283,8 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("PATCH", "/me"): lambda: {"json": {}},
         ("POST", "/members/register"): lambda: {"json": {"compound_id": ids["c1"], "work_unit": "区税务局"}},
         ("POST", "/members/registrations/{registration_id}/reject"): lambda: {"json": {"reason": "材料不全"}},
+        ("POST", "/me/verify-phone"): lambda: {"json": {"code": "phone-13800000001"}},
+        ("POST", "/verifications/{verification_id}/reject"): lambda: {"json": {"reason": "不是该户居民"}},
         ("PATCH", "/members/me"): lambda: {"json": {"available": True}},
         ("POST", "/wishes"): lambda: {"json": {"title": "楼道灯不亮", "category": "repair"}},
         ("POST", "/wishes/{wish_id}/review"): lambda: {"json": {"decision": "approve"}},
@@ -275,7 +324,46 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("POST", "/issues/{issue_id}/return"): lambda: {"json": {"reason": "不属本部门职责"}},
         ("POST", "/issues/{issue_id}/confirm"): lambda: {"json": {"satisfied": True}},
         ("POST", "/issues/{issue_id}/reopen"): lambda: {"json": {"reason": "问题仍在"}},
-        ("POST", "/airing"): lambda: {"json": {"community_id": ids["community_c1"], "period": "2025-Q3"}},
+        ("POST", "/airing"): lambda: {  # a correction of the demo's published quarter (a new version)
+            "json": {
+                "community_id": ids["community_c1"],
+                "period": ids["airing_period"],
+                "correction_reason": "补录漏登的心愿",
+            }
+        },
+        ("PUT", "/proposals/lists"): lambda: {
+            "json": {
+                "encouraged": [{"code": "facilities", "name": "公共设施维修"}],
+                "negative": [{"code": "N01", "text": "涉及个人私利的"}],
+            }
+        },
+        ("POST", "/proposals"): lambda: {
+            "json": {"title": "加装座椅", "problem": "没处歇脚", "solution": "装四张椅子", "category": "facilities"}
+        },
+        ("PATCH", "/proposals/{proposal_id}"): lambda: {"json": {"title": "周末露天电影（每月一次）"}},
+        ("POST", "/proposals/{proposal_id}/submit"): lambda: {"json": {"none_applies": True}},
+        ("POST", "/proposals/{proposal_id}/withdraw"): lambda: {"json": {}},
+        ("POST", "/proposals/{proposal_id}/cosign"): lambda: {"json": {}},
+        ("POST", "/proposals/{proposal_id}/review"): lambda: {"json": {"decision": "accept"}},
+        ("POST", "/proposals/{proposal_id}/execution"): lambda: {
+            "json": {"executor": "社区居委会", "task": "采购安装", "due": "2027-01-31"}
+        },
+        ("POST", "/proposals/{proposal_id}/execution/done"): lambda: {"json": {"report": "已安装完毕"}},
+        ("POST", "/proposals/{proposal_id}/rating"): lambda: {"json": {"rating": 5}},
+        ("POST", "/agenda"): lambda: {"json": {"text": "小区增设快递柜"}},
+        ("PATCH", "/agenda/{item_id}"): lambda: {"json": {"status": "declined", "reason": "已另行处理"}},
+        ("POST", "/meetings"): lambda: {
+            "json": {
+                "kind": "regular",
+                "community_id": ids["community_c1"],
+                "date": "2099-01-05",
+                "place": "社区服务站",
+            }
+        },
+        ("POST", "/meetings/{meeting_id}/items"): lambda: {"json": {"topics": ["楼道文化墙设计"]}},
+        ("POST", "/meetings/{meeting_id}/attendance"): lambda: {"json": {}},
+        ("POST", "/meetings/{meeting_id}/close"): lambda: {"json": {"minutes": "议定事项若干"}},
+        ("POST", "/meetings/{meeting_id}/items/{item_id}/outcome"): lambda: {"json": {"decision": "adopted"}},
     }
     bodies.update(cobuild_bodies(ids))
     make = bodies.get((method, path))
@@ -286,16 +374,6 @@ def _empty_ledger() -> bytes:
     from backend.households.ledger import write_ledger
 
     return write_ledger([])
-
-
-def _url(path: str, target: str | None, ids: dict[str, int]) -> str:
-    if target is None:
-        return PREFIX + path
-    if target.startswith("?"):
-        key, _, value = target[1:].partition("=")
-        return f"{PREFIX}{path}?{key}={ids.get(value, value)}"
-    start, end = path.index("{"), path.index("}")
-    return PREFIX + path[:start] + str(ids[target]) + path[end + 1 :]
 
 
 def _rows():
@@ -375,19 +453,53 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     dept = await one(select(Department.id).where(Department.name == "城管执法中队"))  # demo-department's
     ids["issue_whistled"] = await one(issues.where(GridIssue.status == "whistled", GridIssue.department_id == dept))
     ids["issue_resolved"] = await one(issues.where(GridIssue.status == "resolved"))
+    ids["claim_g1"] = await one(
+        select(ResidentVerification.id)
+        .where(ResidentVerification.grid_id == ids["grid_g1"], ResidentVerification.status == "pending")
+        .order_by(ResidentVerification.id)
+    )
     ids["community_c1"] = await one(select(Compound.community_id).where(Compound.id == ids["c1"]))
     ids["airing_c1"] = await one(select(AiringSnapshot.id).where(AiringSnapshot.community_id == ids["community_c1"]))
+    ids["airing_period"] = await one(select(AiringSnapshot.period).where(AiringSnapshot.id == ids["airing_c1"]))
+    from backend.proposals.models import Proposal
+
+    proposals = select(Proposal.id).order_by(Proposal.id)
+    ids["prop_submitted"] = await one(
+        proposals.where(
+            Proposal.compound_id == ids["c1"],
+            Proposal.status == "submitted",
+            Proposal.proposer_id == ids["demo-resident"],
+        )
+    )
+    ids["prop_draft"] = await one(
+        proposals.where(Proposal.status == "draft", Proposal.proposer_id == ids["demo-resident"])
+    )
+    ids["prop_cosigning"] = await one(
+        proposals.where(Proposal.compound_id == ids["c1"], Proposal.status == "cosigning")
+    )
+    ids["prop_executing"] = await one(
+        proposals.where(Proposal.compound_id == ids["c2"], Proposal.status == "executing")
+    )
+    ids["prop_evaluating"] = await one(
+        proposals.where(Proposal.compound_id == ids["c3"], Proposal.status == "evaluating")
+    )
+    from backend.deliberation.models import AgendaItem, Meeting
+
+    ids["community_c3"] = await one(select(Compound.community_id).where(Compound.id == ids["c3"]))
+    coming = select(Meeting.id).where(Meeting.kind == "deliberation_day", Meeting.status == "planned")
+    ids["meeting_c1"] = await one(coming.where(Meeting.community_id == ids["community_c1"]).order_by(Meeting.date))
+    ids["meeting_c3"] = await one(coming.where(Meeting.community_id == ids["community_c3"]).order_by(Meeting.date))
+    items = select(AgendaItem.id).order_by(AgendaItem.id)
+    ids["agenda_c1"] = await one(items.where(AgendaItem.compound_id == ids["c1"], AgendaItem.status == "proposed"))
+    ids["agenda_c3"] = await one(
+        items.where(AgendaItem.community_id == ids["community_c3"], AgendaItem.status == "proposed")
+    )
+    ids["item_c1"] = await one(
+        items.where(AgendaItem.meeting_id == ids["meeting_c1"], AgendaItem.status == "scheduled")
+    )
     ids.update(await cobuild_objects(session))
     _ids_cache[db_url] = ids
     return ids
-
-
-def assert_error_shape(r) -> dict:
-    body = r.json()
-    assert isinstance(body, dict) and {"error", "detail"} <= body.keys(), r.text
-    assert isinstance(body["error"], str) and body["error"], r.text
-    assert isinstance(body["detail"], str) and body["detail"], r.text
-    return body
 
 
 @pytest.mark.parametrize(("method", "path", "target", "expected"), list(_rows()))

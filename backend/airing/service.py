@@ -1,11 +1,17 @@
 """Publishing and reading airing snapshots. A snapshot per compound and one for the community,
 built from the wishes closed in the quarter (Asia/Shanghai): what was done, by which members, for
 which work units, counts and ratings. Residents appear masked (王*兰), never with room or phone.
-Auto-closed wishes are counted apart and never as rated."""
+Auto-closed wishes are counted apart and never as rated; 满意率 is a figure with its wishes.
+
+Only complete quarters are published: the quarter has ended and `airing_window_days` have passed
+(late confirmations and back-filled wishes are in); earlier is a 409 that names the first day it
+can be. A quarter with no finished wish is never published. A published snapshot never changes: a
+correction is a new version with its reason, superseding the last one; every version stays readable."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,20 +21,37 @@ from backend.airing.models import AiringSnapshot
 from backend.directory.models import User
 from backend.directory.service import mask_name
 from backend.dispatch.models import Order
+from backend.dispatch.state import OrderStatus
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.kernel.periods import parse_period
 from backend.org.models import Community, Compound
 from backend.people.models import MemberProfile
+from backend.stats.figures import figure
 from backend.wishes.categories import CATEGORY_LABELS
 from backend.wishes.models import Wish
+from backend.wishes.state import WishStatus
 
 
 def _category_label(code: str) -> str:
     return CATEGORY_LABELS.get(code, code)
 
 
-def _summary(items: list[dict], auto_closed: int) -> dict:
+SATISFACTION_DEFINITION = (
+    "按心愿计：期内关闭的心愿中，居民评分 4 星及以上的心愿数 ÷ 居民评了分的心愿数；超时未评、系统自动关闭的不计入"
+)
+
+
+def _satisfaction(items: list[dict], auto_ids: list[int]) -> dict:
+    rated = [w for w in items if w["rating"] is not None]
+    buckets = {
+        "satisfied": [w["wish_id"] for w in rated if w["rating"] >= 4],
+        "unsatisfied": [w["wish_id"] for w in rated if w["rating"] < 4],
+    }
+    return figure("满意率", "wish", buckets, ["satisfied"], SATISFACTION_DEFINITION, excluded={"auto_closed": auto_ids})
+
+
+def _summary(items: list[dict], auto_closed: int, auto_ids: list[int] | None = None) -> dict:
     ratings = [w["rating"] for w in items if w["rating"] is not None]
     members = Counter((w["member_name"], w["work_unit"]) for w in items)
     units: dict[str, dict] = defaultdict(lambda: {"wishes": 0, "members": set()})
@@ -49,6 +72,7 @@ def _summary(items: list[dict], auto_closed: int) -> dict:
             {"work_unit": unit, "wishes": v["wishes"], "members": len(v["members"])}
             for unit, v in sorted(units.items(), key=lambda kv: (-kv[1]["wishes"], kv[0]))
         ],
+        "satisfaction": _satisfaction(items, auto_ids or []),
         "wishes": items,
     }
 
@@ -62,12 +86,12 @@ async def build(session: AsyncSession, community_id: int, period_label: str) -> 
     }
     rows = await session.execute(
         select(Wish, Order, User.name, MemberProfile.work_unit)
-        .join(Order, (Order.wish_id == Wish.id) & (Order.status == "completed"))
+        .join(Order, (Order.wish_id == Wish.id) & (Order.status == OrderStatus.completed))
         .join(User, User.id == Order.member_id)
         .outerjoin(MemberProfile, MemberProfile.user_id == Order.member_id)
         .where(
             Wish.compound_id.in_(compounds),
-            Wish.status == "closed",
+            Wish.status == WishStatus.closed,
             Wish.closed_at >= period.start,
             Wish.closed_at < period.end,
         )
@@ -84,6 +108,7 @@ async def build(session: AsyncSession, community_id: int, period_label: str) -> 
             auto[wish.compound_id] += 1
         per[wish.compound_id].append(
             {
+                "wish_id": wish.id,
                 "title": wish.title,
                 "category": _category_label(wish.category),
                 "compound": compounds[wish.compound_id].name,
@@ -100,13 +125,53 @@ async def build(session: AsyncSession, community_id: int, period_label: str) -> 
     out: dict[int | None, dict] = {}
     for cid in compounds:
         items = [w for w in per[cid] if not w["auto_closed"]]
-        out[cid] = _summary(items, auto[cid])
+        out[cid] = _summary(items, auto[cid], [w["wish_id"] for w in per[cid] if w["auto_closed"]])
     everything = [w for cid in compounds for w in per[cid] if not w["auto_closed"]]
-    out[None] = _summary(everything, sum(auto.values()))
+    auto_ids = [w["wish_id"] for cid in compounds for w in per[cid] if w["auto_closed"]]
+    out[None] = _summary(everything, sum(auto.values()), auto_ids)
     return out
 
 
-async def publish(session: AsyncSession, *, community_id: int, period: str, actor_id: int) -> list[AiringSnapshot]:
+def publishable_from(settings, period) -> datetime:
+    """The first moment a quarter's airing may be published: its end plus the window."""
+    return period.end + timedelta(days=settings.airing_window_days)
+
+
+async def current_versions(session: AsyncSession, community_id: int, period: str) -> dict[str, AiringSnapshot]:
+    """The latest version of each scope of the community's airing for the period."""
+    rows = await session.execute(
+        select(AiringSnapshot)
+        .where(AiringSnapshot.community_id == community_id, AiringSnapshot.period == period)
+        .order_by(AiringSnapshot.version)
+    )
+    return {s.scope_key: s for s in rows.scalars()}
+
+
+def _check_publishable(settings, community: Community, parsed, contents: dict, previous: dict, reason: str | None):
+    ready = publishable_from(settings, parsed)
+    if utcnow() < ready:
+        day = ready.astimezone(SHANGHAI)
+        detail = f"{parsed.label}尚未结束或确认、补录期未过，{day:%Y年%m月%d日 %H:%M}起可以发布"
+        raise Conflict(detail, code="period_not_complete")
+    if previous and not reason:
+        detail = f"{community.name}{parsed.label}的晾晒已发布，发布后不可修改；如需更正，请填写更正原因发布新版本"
+        raise Conflict(detail, code="already_published")
+    if reason and not previous:
+        raise Conflict(f"{community.name}{parsed.label}还没有发布过晾晒，无需更正", code="nothing_to_correct")
+    if contents[None]["fulfilled"] == 0:
+        detail = f"{community.name}{parsed.label}没有完成的心愿，不发布空的晾晒"
+        raise Conflict(detail, code="nothing_to_publish")
+
+
+async def publish(
+    session: AsyncSession,
+    settings,
+    *,
+    community_id: int,
+    period: str,
+    actor_id: int,
+    correction_reason: str | None = None,
+) -> list[AiringSnapshot]:
     parsed = parse_period(period, kinds=("quarter",))
     if parsed.start > utcnow():
         raise InvalidInput("该季度尚未开始，不能发布", code="period_in_future")
@@ -114,21 +179,29 @@ async def publish(session: AsyncSession, *, community_id: int, period: str, acto
     if community is None:
         raise NotFound(f"社区 {community_id} 不存在", code="community_not_found")
     contents = await build(session, community_id, parsed.label)
+    previous = await current_versions(session, community_id, parsed.label)
+    _check_publishable(settings, community, parsed, contents, previous, correction_reason)
     names = await _compound_names(session, [c for c in contents if c is not None])
     now = utcnow()
     snapshots = []
     for cid, content in contents.items():
         scope_name = community.name if cid is None else names[cid]
+        key = f"community:{community_id}" if cid is None else f"compound:{cid}"
+        before = previous.get(key)
         snapshots.append(
             AiringSnapshot(
                 community_id=community_id,
                 compound_id=cid,
-                scope_key=f"community:{community_id}" if cid is None else f"compound:{cid}",
+                scope_key=key,
                 period=parsed.label,
-                title=f"{scope_name}{parsed.label[:4]}年第{parsed.label[-1]}季度微心愿晾晒",
+                title=f"{scope_name}{parsed.label[:4]}年第{parsed.label[-1]}季度微心愿晾晒"
+                + (f"（更正第{before.version + 1}版）" if before else ""),
                 content={"scope_name": scope_name, "period": parsed.label, **content},
                 published_by=actor_id,
                 published_at=now,
+                version=before.version + 1 if before else 1,
+                supersedes_id=before.id if before else None,
+                correction_reason=correction_reason if before else None,
             )
         )
     try:
@@ -136,9 +209,29 @@ async def publish(session: AsyncSession, *, community_id: int, period: str, acto
             session.add_all(snapshots)
             await session.flush()
     except IntegrityError:
-        detail = f"{community.name}{parsed.label}的晾晒已发布，发布后不可修改"
+        detail = f"{community.name}{parsed.label}的晾晒刚刚已由他人发布，请刷新后查看"
         raise Conflict(detail, code="already_published") from None
     return snapshots
+
+
+async def history(session: AsyncSession, snap: AiringSnapshot) -> list[AiringSnapshot]:
+    """Every version of the snapshot's scope and period, oldest first."""
+    rows = await session.execute(
+        select(AiringSnapshot)
+        .where(AiringSnapshot.scope_key == snap.scope_key, AiringSnapshot.period == snap.period)
+        .order_by(AiringSnapshot.version)
+    )
+    return list(rows.scalars())
+
+
+async def superseded_by(session: AsyncSession, ids: list[int]) -> dict[int, int]:
+    """For the given snapshots, the newer version that corrects each (one statement)."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(AiringSnapshot.supersedes_id, AiringSnapshot.id).where(AiringSnapshot.supersedes_id.in_(ids))
+    )
+    return dict(rows.all())
 
 
 async def _compound_names(session: AsyncSession, ids) -> dict[int, str]:
@@ -149,9 +242,11 @@ async def _compound_names(session: AsyncSession, ids) -> dict[int, str]:
 
 
 async def list_snapshots(
-    session: AsyncSession, community_ids: set[int], *, cursor: int | None, limit: int
+    session: AsyncSession, community_ids: set[int], *, cursor: int | None, limit: int, compound_id: int | None = None
 ) -> list[AiringSnapshot]:
     stmt = select(AiringSnapshot).where(AiringSnapshot.community_id.in_(community_ids))
+    if compound_id is not None:
+        stmt = stmt.where(AiringSnapshot.compound_id == compound_id)
     if cursor is not None:
         stmt = stmt.where(AiringSnapshot.id < cursor)
     return list((await session.execute(stmt.order_by(AiringSnapshot.id.desc()).limit(limit + 1))).scalars())
@@ -162,6 +257,15 @@ async def get_snapshot(session: AsyncSession, snapshot_id: int) -> AiringSnapsho
     if snap is None:
         raise NotFound(f"晾晒 {snapshot_id} 不存在", code="airing_not_found")
     return snap
+
+
+def compound_only(principal) -> int | None:
+    """An account holding no role whose household is not verified (住户认证) reads its compound's
+    public airing only, not the community's: the compound's id then, else None."""
+    user = principal.user
+    if user.household_id is None and principal.roles == ["resident"]:
+        return user.compound_id
+    return None
 
 
 async def communities_of(session: AsyncSession, principal) -> set[int]:

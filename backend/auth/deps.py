@@ -91,7 +91,7 @@ async def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("请先登录", code="not_authenticated")
-    user_id = decode_access_token(settings, credentials.credentials)
+    user_id, version = decode_access_token(settings, credentials.credentials)
     # the user and their grants in one statement: this runs before every authenticated request
     rows = (
         await session.execute(
@@ -103,6 +103,8 @@ async def current_principal(
     ).all()
     if not rows:
         raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
+    if version != rows[0][0].token_version:  # compared on the row just loaded: no extra query
+        raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
     return Principal(user=rows[0][0], grants=[g for _, g in rows if g is not None])
 
 

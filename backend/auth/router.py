@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from backend.auth import schemas
 from backend.auth import service as auth_service
-from backend.auth.deps import Principal
+from backend.auth.deps import CurrentUser, Principal
 from backend.auth.tokens import create_access_token
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
@@ -41,7 +41,7 @@ async def wechat_login(
     if not isinstance(openid, str) or not 0 < len(openid) <= 128 or (unionid is not None and len(str(unionid)) > 128):
         raise UpstreamUnavailable("微信返回的登录信息无效，请稍后再试", code="wechat_bad_response")
     user, created = await auth_service.login_openid(session, openid, unionid)
-    token, ttl = create_access_token(settings, user.id)
+    token, ttl = create_access_token(settings, user.id, user.token_version)
     principal = Principal(user=user, grants=await org_service.grants_of(session, user.id))
     return schemas.TokenOut(
         access_token=token,
@@ -49,3 +49,13 @@ async def wechat_login(
         new_user=created,
         user=schemas.UserBrief(id=user.id, name=user.name, roles=principal.roles),
     )
+
+
+@router.post(
+    "/auth/logout",
+    status_code=204,
+    summary="Log out: every token issued to the caller so far stops working (any logged-in user)",
+)
+async def logout(session: SessionDep, principal: CurrentUser) -> Response:
+    await auth_service.revoke_tokens(session, principal.user)
+    return Response(status_code=204)

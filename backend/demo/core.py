@@ -14,7 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.demo import cobuild as cobuild_demo
+from backend.demo import deliberation as deliberation_demo
+from backend.demo import figures as figures_demo
 from backend.demo import issues as issues_demo
+from backend.demo import proposals as proposals_demo
+from backend.demo import verification as verification_demo
 from backend.demo import visits as visits_demo
 from backend.directory.models import User
 from backend.flows import wish_orders
@@ -256,6 +260,10 @@ async def load(session: AsyncSession) -> dict:
         clock.offset = saved_offset
     await visits_demo.load(session)  # grid work: register, visits, findings
     await issues_demo.load(session)  # escalation: calendar, policies, issues
+    await figures_demo.load(session)  # the months before, and the last complete quarter's airing
+    await verification_demo.load(session)  # 住户认证: the demo accounts verified, a claim in the queue
+    await proposals_demo.load(session, demo)  # co-governance: proposals (社区提案)
+    await deliberation_demo.load(session)  # deliberation days: past with minutes, the coming agenda
     await cobuild_demo.load(session)  # partners, volunteer teams and activities, the time bank
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
@@ -285,7 +293,7 @@ async def _wishes(session, rng, compounds, residents, members, demo, dispatcher_
         for i, plan in enumerate(cplans):
             recent = {"pending": 1, "open": 3, "dispatched": 1, "accepted": 3, "completed": 2}
             days_ago = recent.get(plan, 12 + 3 * i) + rng.random()
-            clock.offset = -timedelta(days=days_ago)
+            clock.offset = figures_demo.waking_offset(days_ago, 8 + i % 4, (17 * i) % 60)
             if compound.id == c1.id and i < 6:
                 requester = demo["demo-resident"] if i % 2 == 0 else demo["demo-resident2"]
             else:
@@ -338,7 +346,7 @@ async def _wishes(session, rng, compounds, residents, members, demo, dispatcher_
                 clock.offset += timedelta(days=8)
                 await wishes_service.auto_close_due(session, timedelta(days=7))
                 continue
-            clock.offset += timedelta(hours=6)
+            clock.offset += timedelta(hours=15)  # rated the next morning
             await wish_orders.confirm(
                 session,
                 wish,

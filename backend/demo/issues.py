@@ -12,12 +12,12 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.airing import service as airing_service
+from backend.demo import figures as figures_demo
 from backend.directory.models import User
 from backend.issues import service
 from backend.issues import sweep as issue_sweep
 from backend.issues.models import IssuePolicy
-from backend.kernel.clock import SHANGHAI, clock, utcnow
+from backend.kernel.clock import clock
 from backend.kernel.settings import get_settings
 from backend.org import service as org_service
 from backend.org.models import Department, Grid, Household, RoleGrant
@@ -101,7 +101,7 @@ async def load(session: AsyncSession) -> None:
     saved = clock.offset
     try:
         for n, (plan, category, urgency, text, days_ago) in enumerate(PLANS):
-            clock.offset = saved - timedelta(days=days_ago, hours=2)
+            clock.offset = saved + figures_demo.waking_offset(days_ago, 8 + n % 6, (23 * n) % 60)
             h = houses[n]
             issue = await service.raise_issue(
                 session,
@@ -150,11 +150,3 @@ async def load(session: AsyncSession) -> None:
     finally:
         clock.offset = saved
     await issue_sweep.sweep(session, settings)  # reminders, overdue and escalation, auto-confirmation
-
-    # 晾晒: the last quarter's airing of 和谐社区, published by its community admin
-    admin = (await session.execute(select(User).where(User.openid == "fake-openid-demo-admin"))).scalar_one()
-    community_id = (await session.execute(select(Grid.community_id).where(Grid.id == grid.id))).scalar_one()
-    today = utcnow().astimezone(SHANGHAI).date()
-    q = (today.month - 1) // 3  # 0-based current quarter; the previous one is published
-    year, last = (today.year, q) if q else (today.year - 1, 4)
-    await airing_service.publish(session, community_id=community_id, period=f"{year}-Q{last}", actor_id=admin.id)

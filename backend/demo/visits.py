@@ -234,7 +234,7 @@ async def _visits(session: AsyncSession, rng: random.Random, register: dict, wor
                 )
             )
         clock.offset = timedelta(0)
-        clock.offset = _local(upload, 20.5) - clock.now()
+        clock.offset = _local(upload, 19.5) - clock.now()  # the evening upload, after the rounds
         scope = RegisterScope(
             worker_grids=frozenset(g for g, w in workers["grid"].items() if w == worker),
             chief_buildings=frozenset({chief_building} if worker == chief_id else ()),

@@ -1,14 +1,16 @@
-"""Read-only lookups of people, and how names and phones are masked."""
+"""Read-only lookups of people, how names and phones are masked, and the log of who saw whose
+contact details (ContactView: written here so that every place that reveals them logs alike)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.directory.models import User
-from backend.org.models import Household, RoleGrant
+from backend.directory.models import ContactView, User
+from backend.kernel.clock import utcnow
+from backend.org.models import Compound, Household, RoleGrant
 
 
 def mask_name(name: str | None) -> str:
@@ -61,3 +63,53 @@ async def building_of(session: AsyncSession, user_id: int) -> int | None:
     """The building of the user's household, if they are bound to one."""
     stmt = select(Household.building_id).join(User, User.household_id == Household.id).where(User.id == user_id)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+CONTACT_REASONS = {
+    "wish_member": "接单党员查看心愿人",
+    "wish_dispatcher": "派单员查看心愿人",
+    "register": "走访查看住户台账",
+    "register_export": "导出住户台账",
+}
+
+
+async def log_contact_views(
+    session: AsyncSession,
+    viewer_id: int,
+    reason: str,
+    places: Iterable[tuple[int | None, int]],
+    *,
+    subject_id: int | None = None,
+    wish_id: int | None = None,
+) -> None:
+    """One ContactView row per (household or None, compound) shown, in the request's transaction:
+    one query for the compounds' communities, one insert, whatever their number."""
+    places = list(places)
+    if not places:
+        return
+    compounds = {c for _, c in places}
+    rows = await session.execute(select(Compound.id, Compound.community_id).where(Compound.id.in_(compounds)))
+    community_of = dict(rows.all())
+    now = utcnow()
+    rows = [
+        {
+            "viewer_id": viewer_id,
+            "subject_id": subject_id,
+            "household_id": household_id,
+            "community_id": community_of[compound_id],
+            "reason": reason,
+            "wish_id": wish_id,
+            "at": now,
+        }
+        for household_id, compound_id in places
+    ]
+    await session.execute(insert(ContactView), rows)  # one executemany, not a statement per row
+
+
+async def contact_views(
+    session: AsyncSession, community_ids: set[int], cursor: int | None, limit: int
+) -> list[ContactView]:
+    stmt = select(ContactView).where(ContactView.community_id.in_(community_ids))
+    if cursor is not None:
+        stmt = stmt.where(ContactView.id < cursor)
+    return list((await session.execute(stmt.order_by(ContactView.id.desc()).limit(limit + 1))).scalars())

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from backend.files.signing import SignedUrls
 from backend.kernel.validation import Id
 
 
@@ -20,7 +21,7 @@ class OrderOut(BaseModel):
     note: str | None
     decline_reason: str | None
     completion_note: str | None
-    photos: list[str]
+    photos: SignedUrls  # signed URLs (valid UPLOAD_URL_TTL_SECONDS)
     created_at: datetime
     expires_at: datetime | None
     responded_at: datetime | None

@@ -1,5 +1,6 @@
-"""The four ledgers. Rows are read in keyset batches (BATCH ids at a time) and appended to a
-write-only workbook in a worker thread, so the event loop never blocks and memory stays flat.
+"""The ledgers (提案台账 and 议事台账: co_governance.py). Rows are read in keyset batches (BATCH ids
+at a time) and appended to a write-only workbook in a worker thread, so the event loop never
+blocks and memory stays flat.
 The sheet's layout (date cells, widths, frozen header, autofilter, print setup, text that never
 turns into a formula) is backend/kernel/sheets.py's; here only what goes in which column."""
 
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.reach import ReportScope
 from backend.directory.models import User
 from backend.directory.service import mask_name
+from backend.exports import co_governance
 from backend.issues.models import GridIssue
 from backend.issues.state import CATEGORIES as ISSUE_CATEGORIES
 from backend.issues.state import STATUS_LABELS as ISSUE_STATUS
@@ -166,7 +168,7 @@ async def issue_rows(session: AsyncSession, scope: ReportScope, period: Period) 
             i.responded_at,
             i.disposal_due_at,
             i.resolved_at,
-            "是" if (i.response_overdue or i.disposal_overdue) else "否",
+            "是" if (i.response_overdue or i.disposal_overdue or i.grid_overdue) else "否",
             rated,
         )
 
@@ -283,6 +285,8 @@ LEDGERS = {
         ),
         registration_rows,
     ),
+    "proposals": Ledger("提案台账", co_governance.PROPOSAL_COLUMNS, co_governance.proposal_rows),
+    "meetings": Ledger("议事台账", co_governance.MEETING_COLUMNS, co_governance.meeting_rows),
 }
 
 

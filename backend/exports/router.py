@@ -25,12 +25,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     "/ledger",
     response_class=FileResponse,
     responses={200: {"content": {XLSX: {}}, "description": "the ledger (.xlsx)"}},
-    summary="台账 (.xlsx, streamed): wishes, visits, issues or registrations of a scope over a period",
+    summary="台账 (.xlsx, streamed): wishes, visits, issues, registrations, proposals or meetings of a scope "
+    "over a period",
 )
 async def export_ledger(
     session: SessionDep,
     principal: Admin,
-    kind: Literal["wishes", "visits", "issues", "registrations"],
+    kind: Literal["wishes", "visits", "issues", "registrations", "proposals", "meetings"],
     scope: AreaScopeQ = None,
     period: PeriodQ = None,
 ):
@@ -71,3 +72,23 @@ async def export_work_units(
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
         background=BackgroundTask(os.unlink, path),
     )
+
+
+@router.get(
+    "/work-units/details",
+    summary="向单位反馈 as JSON: per work unit, each count with the members and wishes behind it",
+)
+async def work_unit_details(
+    session: SessionDep,
+    principal: Admin,
+    scope: Annotated[str | None, Query(max_length=30, description="street:<id> | community:<id>")] = None,
+    period: PeriodQ = None,
+):
+    resolved = await resolve_scope(session, principal, scope, ("street", "community"))
+    parsed = work_units.parse_half(period, None)
+    rows = await work_units.member_rows(session, resolved, parsed)
+    return {
+        "scope": {"kind": resolved.kind, "id": resolved.id, "name": resolved.name},
+        "period": {"label": parsed.label, "start": parsed.start, "end": parsed.end},
+        "work_units": work_units.details(rows),
+    }

@@ -75,9 +75,9 @@ async def flag_overdue_orders(session: AsyncSession, limit: int = 500) -> int:
     dispatched it, or for a claim the compound's dispatchers, so the Party branch follows up."""
     flagged = 0
     for order in await dispatch_service.orders_past_due(session, utcnow(), limit):
+        wish = await wishes_service.get_wish(session, order.wish_id, for_update=True)  # the wish first, as every flow
         if not await dispatch_service.flag_overdue(session, order):
             continue  # completed or flagged by another sweeper meanwhile
-        wish = await wishes_service.get_wish(session, order.wish_id)
         if order.dispatched_by is not None:
             recipients = [order.dispatched_by]
         else:

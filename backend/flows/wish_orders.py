@@ -16,6 +16,7 @@ from backend.dispatch import notifications as order_notifications
 from backend.dispatch import service as dispatch_service
 from backend.dispatch.models import Order
 from backend.dispatch.state import ORDER, OrderKind, OrderStatus
+from backend.files import service as files_service
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, Forbidden, InvalidInput
 from backend.people import service as people_service
@@ -150,10 +151,13 @@ async def decline(session: AsyncSession, wish: Wish, order: Order, *, member_id:
 async def complete(session: AsyncSession, wish: Wish, *, member_id: int, note: str, photos: list[str]) -> Order:
     """The member who holds the wish reports it fulfilled, with a note and photos."""
     order = await dispatch_service.live_order(session, wish.id)
+    if order is None and not WISH.can(wish.status, "completed"):  # cancelled meanwhile: the loser's 409
+        raise WISH.refusal(wish.status, "completed")
     if order is None or order.member_id != member_id:
         raise Forbidden("只有接单的党员可以提交完成", code="not_your_order")
     if order.status != OrderStatus.accepted:
         raise Conflict("请先接单，再提交完成", code="invalid_state")
+    await files_service.attach(session, photos)
     now = utcnow()
     await dispatch_service.move(session, order, "completed", completed_at=now, completion_note=note, photos=photos)
     await WISH.apply(session, wish, "completed", actor_id=member_id, note=note, values={"completed_at": now})

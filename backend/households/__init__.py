@@ -12,5 +12,7 @@ Where each rule lives:
 - ledger_export.py  the register as ledger rows
 - ledger.py         reading and writing the .xlsx sheet itself (synchronous, in a worker thread)
 - requesters.py     whom a wish filed from a visit is for (accounts made for residents without one)
+- verification.py   住户认证 against the register: the WeChat phone match, the staff queue (the
+                    claims themselves are people's); verify_router.py its routes
 - views.py          the responses; router.py the HTTP layer
 """

@@ -8,11 +8,13 @@ One row per person, the way community ledgers are kept; the household is identif
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import openpyxl
 
+from backend.households.sheetguard import MAX_COLUMNS, Limits, SheetRefused, check_workbook
 from backend.kernel.clock import utcnow
 from backend.kernel.sheets import Column, SheetWriter, unneutralise
 
@@ -89,40 +91,58 @@ def _header(value: object) -> str | None:
     return text if text in FIELDS else None
 
 
-def read_ledger(data: bytes, max_rows: int) -> LedgerSheet:
+def read_ledger(
+    data: bytes, max_rows: int, *, max_unzipped: int = 20 * 1024 * 1024, seconds: float = 10.0
+) -> LedgerSheet:
+    """The sheet's rows, after sheetguard has looked inside the file; within ``seconds`` (a worker
+    thread cannot be cancelled: the parse stops itself)."""
+    limits = Limits(max_rows=max_rows, max_unzipped=max_unzipped, deadline=time.monotonic() + seconds)
+    try:
+        check_workbook(io.BytesIO(data), limits)
+    except SheetRefused as exc:
+        raise LedgerError(exc.code, exc.detail) from exc
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a zip that is not a workbook, a .xls, a csv renamed, …
         raise LedgerError("invalid_xlsx", "无法读取该文件，请上传 .xlsx 格式的台账") from exc
     try:
-        sheet = workbook.worksheets[0]
-        columns: dict[int, str] | None = None
-        out: list[tuple[int, dict[str, str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if columns is None:
-                found = {i: _header(v) for i, v in enumerate(values)}
-                found = {i: h for i, h in found.items() if h is not None}
-                if set(REQUIRED) <= set(found.values()):
-                    columns = found
-                elif number >= HEADER_SEARCH_ROWS:
-                    missing = [h for h in REQUIRED if h not in found.values()]
-                    raise LedgerError(
-                        "missing_columns", f"台账缺少表头：{'、'.join(missing)}（须有 {'、'.join(REQUIRED)}）"
-                    )
-                continue
-            row = {FIELDS[h]: _cell(values[i]) if i < len(values) else "" for i, h in columns.items()}
-            if not any(row.values()):
-                continue
-            if row.keys() == {"seq"} or not any(v for k, v in row.items() if k != "seq"):
-                continue
-            if len(out) >= max_rows:
-                raise LedgerError("too_many_rows", f"台账超过 {max_rows} 行，请按网格或小区分批导入")
-            out.append((number, row))
-        if columns is None:
-            raise LedgerError("missing_columns", f"没有找到表头（须有 {'、'.join(REQUIRED)}）")
-        return LedgerSheet(columns={FIELDS[h] for h in columns.values()}, rows=out)
+        return _rows(workbook.worksheets[0], limits)
+    except SheetRefused as exc:
+        raise LedgerError(exc.code, exc.detail) from exc
     finally:
         workbook.close()
+
+
+def _rows(sheet, limits: Limits) -> LedgerSheet:
+    max_rows = limits.max_rows
+    columns: dict[int, str] | None = None
+    out: list[tuple[int, dict[str, str]]] = []
+    bounded = sheet.iter_rows(values_only=True, max_row=limits.max_row_index, max_col=MAX_COLUMNS)
+    for number, values in enumerate(bounded, start=1):
+        if number % 500 == 0:
+            limits.check_time()
+        if columns is None:
+            found = {i: _header(v) for i, v in enumerate(values)}
+            found = {i: h for i, h in found.items() if h is not None}
+            if set(REQUIRED) <= set(found.values()):
+                columns = found
+            elif number >= HEADER_SEARCH_ROWS:
+                missing = [h for h in REQUIRED if h not in found.values()]
+                raise LedgerError(
+                    "missing_columns", f"台账缺少表头：{'、'.join(missing)}（须有 {'、'.join(REQUIRED)}）"
+                )
+            continue
+        row = {FIELDS[h]: _cell(values[i]) if i < len(values) else "" for i, h in columns.items()}
+        if not any(row.values()):
+            continue
+        if row.keys() == {"seq"} or not any(v for k, v in row.items() if k != "seq"):
+            continue
+        if len(out) >= max_rows:
+            raise LedgerError("too_many_rows", f"台账超过 {max_rows} 行，请按网格或小区分批导入")
+        out.append((number, row))
+    if columns is None:
+        raise LedgerError("missing_columns", f"没有找到表头（须有 {'、'.join(REQUIRED)}）")
+    return LedgerSheet(columns={FIELDS[h] for h in columns.values()}, rows=out)
 
 
 COLUMNS = tuple(

@@ -15,9 +15,16 @@ from backend.org.models import Building, Compound, Grid, Household, Unit
 
 
 async def export_rows(
-    session: AsyncSession, scope: RegisterScope, *, grid_id: int | None, compound_id: int | None, care_tags: list[str]
+    session: AsyncSession,
+    scope: RegisterScope,
+    *,
+    grid_id: int | None,
+    compound_id: int | None,
+    care_tags: list[str],
+    shown: list[tuple[int, int]] | None = None,
 ) -> list[dict[str, str]]:
-    """The ledger rows of the households seen under `scope` in one grid or compound: four queries."""
+    """The ledger rows of the households seen under `scope` in one grid or compound: four queries.
+    `shown` collects (household id, compound id) of the households whose phones are written in full."""
     stmt = (
         select(Household, Building.name, Unit.name, Compound.name, Grid.name)
         .join(Unit, Unit.id == Household.unit_id)
@@ -52,6 +59,8 @@ async def export_rows(
         }
         reveal = scope.reveals(h)
         residents = people.get(h.id, [])
+        if reveal and shown is not None and residents:
+            shown.append((h.id, h.compound_id))
         if not residents:
             out.append({**base, "name": "", "relation": "", "phone": ""})
         for r in residents:

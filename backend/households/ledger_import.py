@@ -31,7 +31,7 @@ from backend.households.models import HouseholdProfile, Resident
 from backend.households.register import apply_tags, phone_value, profiles_of, residents_of, tags_of, unknown_tags
 from backend.households.scope import RegisterScope
 from backend.kernel.clock import utcnow
-from backend.kernel.validation import CONTROL_RE
+from backend.kernel.validation import hidden_character
 from backend.org.models import Building, Compound, Household, Unit
 
 TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -182,8 +182,8 @@ def _household_of(row: dict[str, str], places: _Places, scope: RegisterScope, pr
 def _text(value: str, label: str, max_length: int, problems: list[str]) -> str:
     if len(value) > max_length:
         problems.append(f"{label}超过{max_length}个字")
-    elif CONTROL_RE.search(value):
-        problems.append(f"{label}含有控制字符")
+    elif hidden_character(value) is not None:
+        problems.append(f"{label}含有控制字符或不可见的格式字符")
     return value
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.households.scope import RegisterScope
 from backend.kernel.clock import utcnow
@@ -38,6 +39,7 @@ class RegisterEntry:
     address: str
     tags: list[str]
     residents: list[Resident]
+    verified: set[int]  # ids of the residents with a verified account
 
 
 def ordered_tags(tags: Iterable[str], care_tags: list[str]) -> list[str]:
@@ -71,6 +73,20 @@ async def residents_of(session: AsyncSession, household_ids: Iterable[int]) -> d
     return out
 
 
+async def verified_residents(session: AsyncSession, household_ids: Iterable[int]) -> set[int]:
+    """Ids of the residents of these households linked to an account verified for their household
+    (a WeChat account, not one a grid worker's visit opened on their behalf): one query."""
+    ids = set(household_ids)
+    if not ids:
+        return set()
+    stmt = (
+        select(Resident.id)
+        .join(User, User.id == Resident.user_id)
+        .where(Resident.household_id.in_(ids), User.household_id == Resident.household_id, User.openid.is_not(None))
+    )
+    return set((await session.execute(stmt)).scalars())
+
+
 async def profiles_of(session: AsyncSession, household_ids: Iterable[int]) -> dict[int, HouseholdProfile]:
     ids = set(household_ids)
     if not ids:
@@ -84,12 +100,13 @@ def _no_building(h: Household) -> dict:
 
 
 async def entries(session: AsyncSession, households: list[Household], care_tags: list[str]) -> list[RegisterEntry]:
-    """Register data for a page of households: four queries whatever the page size."""
+    """Register data for a page of households: five queries whatever the page size."""
     ids = [h.id for h in households]
     labels = await org_service.household_labels(session, ids)
     tags = await tags_of(session, ids)
     people = await residents_of(session, ids)
     profiles = await profiles_of(session, ids)
+    verified = await verified_residents(session, ids)
     return [
         RegisterEntry(
             household=h,
@@ -99,6 +116,7 @@ async def entries(session: AsyncSession, households: list[Household], care_tags:
             address=profiles[h.id].address if h.id in profiles else "",
             tags=ordered_tags(tags.get(h.id, ()), care_tags),
             residents=people.get(h.id, []),
+            verified={r.id for r in people.get(h.id, []) if r.id in verified},
         )
         for h in households
     ]
@@ -129,11 +147,13 @@ async def list_households(
             exists().where(HouseholdTag.household_id == Household.id, HouseholdTag.tag == tag).correlate(Household)
         )
     if q:
-        like = f"%{q}%"
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")  # q=% finds a "%", not everyone
+        like = f"%{escaped}%"
+        named = Resident.name.like(like, escape="\\")
         stmt = stmt.where(
             or_(
                 Household.room == q,
-                exists().where(Resident.household_id == Household.id, Resident.name.like(like)).correlate(Household),
+                exists().where(Resident.household_id == Household.id, named).correlate(Household),
             )
         )
     if cursor is not None:

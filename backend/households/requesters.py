@@ -1,10 +1,12 @@
 """Whom a wish is filed for when a grid worker files it from a visit (a need found at the door).
 
-For each (household, resident id or None): the resident's own account; without a resident named,
-an account already bound to the household, else the head of household's. A resident without an
-account (an elderly person without WeChat) gets one without a WeChat login, bound to the
-household, so that the wish enters the normal review; a household with nobody registered gets a
-nameless one ("居民"). The resident row is then linked to the new account.
+For each (household, resident id or None): the account of the resident the grid worker picked
+from the register, else of the head of household — never an account that merely claimed the
+household (住户认证: an account counts only when it is verified for that household). A resident
+without such an account (an elderly person without WeChat, or whose account is not verified) gets
+one without a WeChat login, bound to the household, so that the wish enters the normal review; the
+resident row is then linked to the new account. A household with nobody registered gets a nameless
+one ("居民"), opened once and reused.
 """
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ async def requesters(session: AsyncSession, wanted: list[tuple[Household, int | 
 
 
 async def _bound_accounts(session: AsyncSession, household_ids: set[int]) -> dict[int, User]:
-    """The first account bound to each household."""
+    """The first account opened on each household's behalf (no WeChat login): a visit's wish for a
+    household with nobody registered goes to it. A WeChat account bound to it is never chosen."""
     bound: dict[int, User] = {}
     if household_ids:
-        stmt = select(User).where(User.household_id.in_(household_ids)).order_by(User.id)
+        stmt = select(User).where(User.household_id.in_(household_ids), User.openid.is_(None)).order_by(User.id)
         for user in (await session.execute(stmt)).scalars():
             bound.setdefault(user.household_id, user)
     return bound
@@ -55,11 +58,13 @@ def _choose(
     linked: dict[int, User],
 ) -> Choice:
     residents = people.get(household.id, [])
+    if not residents:
+        return household, None, bound.get(household.id)
     resident = next((r for r in residents if r.id == resident_id), None) if resident_id else None
-    if resident is None and household.id in bound:
-        return household, None, bound[household.id]
-    resident = resident or (residents[0] if residents else None)
-    user = linked.get(resident.user_id) if resident is not None and resident.user_id else None
+    resident = resident or residents[0]
+    user = linked.get(resident.user_id) if resident.user_id else None
+    if user is not None and user.household_id != household.id:
+        user = None  # linked to an account not verified for this household: filed on the resident's behalf
     return household, resident, user
 
 

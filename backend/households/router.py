@@ -3,6 +3,7 @@ all but the household's grid workers and building chief), edit, and the .xlsx le
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from urllib.parse import quote
 
@@ -10,6 +11,7 @@ import anyio
 from fastapi import APIRouter, Query, Response, UploadFile
 
 from backend.auth.deps import GridReader
+from backend.directory import service as directory_service
 from backend.households import policy, register, schemas, views
 from backend.households.ledger import XLSX_MEDIA_TYPE, LedgerError, read_ledger, write_ledger
 from backend.households.ledger_export import export_rows
@@ -45,6 +47,7 @@ async def care_tags(settings: SettingsDep, _: GridReader) -> schemas.CareTagsOut
 async def list_households(
     settings: SettingsDep,
     session: SessionDep,
+    principal: GridReader,
     scope: ReaderScope,
     grid_id: IdQuery = None,
     compound_id: IdQuery = None,
@@ -68,6 +71,7 @@ async def list_households(
     )
     rows, next_cursor = page_of(rows, limit)
     entries = await register.entries(session, rows, settings.care_tags)
+    await views.log_revealed(session, principal.id, rows, scope)
     return Page(items=[views.household_out(e, scope) for e in entries], next_cursor=next_cursor)
 
 
@@ -81,12 +85,17 @@ async def list_households(
 async def export(
     settings: SettingsDep,
     session: SessionDep,
+    principal: GridReader,
     scope: ReaderScope,
     grid_id: IdQuery = None,
     compound_id: IdQuery = None,
 ) -> Response:
     policy.require_grid_filter(scope, grid_id)  # neither filter: everything the caller's scope sees
-    rows = await export_rows(session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=settings.care_tags)
+    shown: list[tuple[int, int]] = []
+    rows = await export_rows(
+        session, scope, grid_id=grid_id, compound_id=compound_id, care_tags=settings.care_tags, shown=shown
+    )
+    await directory_service.log_contact_views(session, principal.id, "register_export", shown)
     data = await anyio.to_thread.run_sync(write_ledger, rows)
     name = f"住户台账-{to_shanghai(utcnow()):%Y%m%d}.xlsx"
     disposition = f"attachment; filename=households.xlsx; filename*=UTF-8''{quote(name)}"
@@ -108,8 +117,16 @@ async def import_ledger(
         raise PayloadTooLarge(f"台账文件不能超过 {limit // (1024 * 1024)} MB", code="file_too_large")
     if not data:
         raise InvalidInput("上传的文件是空的", code="empty_file")
+    if session.in_transaction():  # the caller's grants were read: hold no lock (SQLite: the write lock) while parsing
+        await session.commit()
+    read = partial(
+        read_ledger,
+        max_rows=settings.household_import_max_rows,
+        max_unzipped=settings.household_import_max_unzipped_bytes,
+        seconds=settings.household_import_seconds,
+    )
     try:
-        sheet = await anyio.to_thread.run_sync(read_ledger, data, settings.household_import_max_rows)
+        sheet = await anyio.to_thread.run_sync(read, data)
     except LedgerError as exc:
         raise InvalidInput(exc.detail, code=exc.code) from exc
     result = await apply_ledger(session, scope, sheet, care_tags=settings.care_tags, actor_id=principal.id)
@@ -121,9 +138,12 @@ async def import_ledger(
     response_model=schemas.HouseholdOut,
     summary="One household's register entry (grid workers, building chiefs, admins of its grid)",
 )
-async def get_household(settings: SettingsDep, session: SessionDep, loaded: HouseholdVisible) -> schemas.HouseholdOut:
+async def get_household(
+    settings: SettingsDep, session: SessionDep, principal: GridReader, loaded: HouseholdVisible
+) -> schemas.HouseholdOut:
     household, scope = loaded
     entry = (await register.entries(session, [household], settings.care_tags))[0]
+    await views.log_revealed(session, principal.id, [household], scope)
     return views.household_out(entry, scope)
 
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from backend.kernel.validation import Id, Text
+from backend.kernel.validation import Id, Reason, Text
 from backend.org.schemas import BuildingRef
 
 
@@ -14,6 +15,7 @@ class ResidentOut(BaseModel):
     relation: str
     phone: str | None = Field(description="in full for the household's grid workers and building chief, else masked")
     has_account: bool
+    verified_account: bool = Field(description="linked to a WeChat account verified for this household (住户认证)")
 
 
 class HouseholdOut(BaseModel):
@@ -71,3 +73,35 @@ class ImportOut(BaseModel):
     residents_created: int
     residents_updated: int
     errors: list[RowErrorOut]
+
+
+# ---- 住户认证: the building chief's / grid worker's queue ---------------------------------------------
+
+
+class ClaimResidentOut(BaseModel):
+    id: int
+    name: str
+    phone_masked: str | None
+    verified: bool = Field(description="has a verified account already")
+
+
+class VerificationOut(BaseModel):
+    id: int
+    user_id: int
+    user_name: str
+    phone_masked: str | None = Field(description="the claimant's phone, masked")
+    household_id: int
+    room: str
+    compound_id: int
+    compound_name: str
+    residents: list[ClaimResidentOut] = Field(description="who the register says lives there, phones masked")
+    status: str = Field(description="pending | verified | rejected")
+    status_label: str
+    method: str | None = Field(description="phone | staff | register")
+    reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class VerificationRejectIn(BaseModel):
+    reason: Reason

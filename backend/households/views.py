@@ -3,11 +3,14 @@ for everyone else (scope.py says who)."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from backend.directory import service as directory_service
 from backend.households import schemas
 from backend.households.ledger_import import ImportResult
 from backend.households.register import RegisterEntry
 from backend.households.scope import RegisterScope
+from backend.org.models import Household
 from backend.org.schemas import BuildingRef
 
 
@@ -32,11 +35,18 @@ def household_out(entry: RegisterEntry, scope: RegisterScope) -> schemas.Househo
                 relation=r.relation,
                 phone=r.phone if reveal else directory_service.mask_phone(r.phone),
                 has_account=r.user_id is not None,
+                verified_account=r.id in entry.verified,
             )
             for r in entry.residents
         ],
         phones_masked=not reveal,
     )
+
+
+async def log_revealed(session: AsyncSession, viewer_id: int, households: list[Household], scope: RegisterScope):
+    """Log the households whose phones were shown in full (directory ContactView, reason register)."""
+    shown = [(h.id, h.compound_id) for h in households if scope.reveals(h)]
+    await directory_service.log_contact_views(session, viewer_id, "register", shown)
 
 
 def import_out(result: ImportResult) -> schemas.ImportOut:

@@ -88,3 +88,15 @@ async def update_assignment(session: AsyncSession, assignment_id: int | None, **
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+
+
+def grid_disposal_minutes(settings, issue: GridIssue, day_minutes: int) -> float:
+    """The grid's own disposal clock in working minutes: days from the settings, urgent shorter."""
+    if issue.urgency == "urgent":
+        return settings.issue_grid_disposal_working_days_urgent * day_minutes
+    return settings.issue_grid_disposal_working_days * day_minutes
+
+
+def grid_due_at(cal: workcal.Calendar, settings, issue: GridIssue) -> datetime:
+    """When an issue the grid still holds becomes overdue: its grid clock from when it was raised."""
+    return cal.add_working(issue.created_at, grid_disposal_minutes(settings, issue, cal.day_minutes))

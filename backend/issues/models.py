@@ -26,6 +26,7 @@ class GridIssue(SQLModel, table=True):
         Index("ix_gridissue_department_id_status_id", "department_id", "status", "id"),
         Index("ix_gridissue_status_response_due_at", "status", "response_due_at"),
         Index("ix_gridissue_status_disposal_due_at", "status", "disposal_due_at"),
+        Index("ix_gridissue_status_grid_overdue_created_at", "status", "grid_overdue", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -67,6 +68,9 @@ class GridIssue(SQLModel, table=True):
     auto_confirmed: bool = False
     comment: str | None = Field(default=None, max_length=500)
     reopen_count: int = 0
+    # the grid's own disposal clock (backend/stats/backlog): past it while the grid holds the issue
+    grid_overdue: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    grid_reminder_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # 1 worker, 2 admin
     version: int = 1
 
 

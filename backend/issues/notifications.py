@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
 from backend.issues.models import GridIssue
-from backend.issues.state import ISSUE, URGENCIES
+from backend.issues.state import CATEGORIES, GRID_REMINDED, ISSUE, URGENCIES
 from backend.notify import service as notify_service
 from backend.org.models import Department
 
@@ -45,6 +45,8 @@ async def escalation_recipients(session: AsyncSession, issue: GridIssue, level: 
 
 async def _recipients_and_extra(session: AsyncSession, issue: GridIssue, event: str) -> tuple[str, list[int], dict]:
     """Which message an event sends, to whom, with which extra params; ("", [], {}) for none."""
+    if event in ("grid_overdue", "grid_escalated"):
+        return await _grid_clock_message(session, issue, event)
     to_department = await directory_service.holders_of(session, DEPARTMENT_ROLES, "department", issue.department_id)
     if event == "whistled":
         extra = {"urgency": URGENCIES[issue.urgency], "due": issue.response_due_at}
@@ -64,6 +66,17 @@ async def _recipients_and_extra(session: AsyncSession, issue: GridIssue, event: 
     if event in ("responded", "resolved", "returned"):
         return "issue_progress", await grid_people(session, issue), {"status": ISSUE.label(issue.status)}
     return "", [], {}
+
+
+async def _grid_clock_message(session: AsyncSession, issue: GridIssue, event: str) -> tuple[str, list[int], dict]:
+    """A hazard or dispute the grid holds past its own clock: its grid worker, then the community admin."""
+    if issue.category not in GRID_REMINDED:
+        return "", [], {}
+    extra = {"category": CATEGORIES[issue.category]}
+    if event == "grid_overdue":
+        return "issue_grid_overdue", await grid_people(session, issue), extra
+    admins = await directory_service.holders_of(session, ["community_admin"], "community", issue.community_id)
+    return "issue_grid_escalated", admins, extra
 
 
 async def announce(session: AsyncSession, issue: GridIssue, event: str, note: str | None, at: datetime) -> None:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from backend.files.signing import SignedUrls
 from backend.issues.state import CATEGORIES
 from backend.kernel.validation import Id, Photos, Reason, Text
 
@@ -78,7 +79,7 @@ class IssueOut(BaseModel):
     urgency: str
     description: str
     location: str
-    photos: list[str]
+    photos: SignedUrls  # signed URLs (valid UPLOAD_URL_TTL_SECONDS)
     source: str
     grid_id: int
     compound_id: int
@@ -98,7 +99,7 @@ class IssueOut(BaseModel):
     disposal_overdue: bool
     escalation_level: int
     resolution_note: str | None
-    resolution_photos: list[str]
+    resolution_photos: SignedUrls  # signed URLs (valid UPLOAD_URL_TTL_SECONDS)
     return_reason: str | None
     satisfied: bool | None
     auto_confirmed: bool

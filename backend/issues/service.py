@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory.models import User
+from backend.files import service as files_service
 from backend.issues import deadlines, notifications, state
 from backend.issues.models import GridIssue, IssueEvent, IssuePolicy
 from backend.issues.state import ISSUE, IssueStatus
@@ -51,6 +52,7 @@ async def open_issues(session: AsyncSession, drafts: list[IssueDraft]) -> list[G
             raise ValueError(f"unknown issue category {d.category!r}")
         if d.urgency not in state.URGENCIES:
             raise ValueError(f"unknown urgency {d.urgency!r}")
+    await files_service.attach(session, [p for d in drafts for p in d.photos])
     community_of = dict(
         (
             await session.execute(select(Grid.id, Grid.community_id).where(Grid.id.in_({d.grid_id for d in drafts})))
@@ -221,6 +223,7 @@ async def respond(session: AsyncSession, issue: GridIssue, *, actor_id: int, not
 
 
 async def resolve(session: AsyncSession, issue: GridIssue, *, actor_id: int, note: str, photos: list[str]) -> GridIssue:
+    await files_service.attach(session, photos)
     now = utcnow()
     values = {"resolved_at": now, "resolution_note": note, "resolution_photos": photos, "escalate_next_at": None}
     if ISSUE.can(issue.status, "grid_resolved"):  # the grid handled it itself: no department, no clocks

@@ -69,8 +69,19 @@ TRANSITIONS = [
 ]
 # Events that record something without changing the status.
 NOTE_EVENTS = frozenset(
-    {"created", "response_reminder", "disposal_reminder", "response_overdue", "disposal_overdue", "escalated"}
+    {
+        "created",
+        "response_reminder",
+        "disposal_reminder",
+        "response_overdue",
+        "disposal_overdue",
+        "escalated",
+        "grid_overdue",
+        "grid_escalated",
+    }
 )
+# with the grid past its disposal clock, these categories remind the grid worker, then the community admin
+GRID_REMINDED = frozenset({"hazard", "dispute"})
 
 EVENT_LABELS = {
     "created": "网格上报事件",
@@ -87,6 +98,8 @@ EVENT_LABELS = {
     "response_overdue": "响应超时",
     "disposal_overdue": "处置超时",
     "escalated": "逐级上报",
+    "grid_overdue": "超过网格处置时限",
+    "grid_escalated": "网格超时未处置，提醒社区",
 }
 VERBS = {
     "whistled": "吹哨",

@@ -1,5 +1,7 @@
 """The issues' sweep: reminders before each deadline, overdue marks and escalation (department
-head, then street leadership), and auto-confirmation of resolved issues nobody rated (never
+head, then street leadership), the grid's own clock (an issue the grid holds past its disposal
+clock is marked overdue; a hazard or dispute reminds the grid worker, and one clock later the
+community admin), and auto-confirmation of resolved issues nobody rated (never
 counted as satisfied). Each step records its note through the lifecycle, in a savepoint per
 issue, so one conflict skips one issue."""
 
@@ -7,14 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import false, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.issues import deadlines, service
 from backend.issues.models import GridIssue
-from backend.issues.state import AWAITING_RESPONSE, LIVE, IssueStatus
+from backend.issues.state import AWAITING_RESPONSE, GRID_REMINDED, LIVE, WITH_GRID, IssueStatus
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict
+from backend.workcal import service as workcal
 
 
 async def _note(session: AsyncSession, issue: GridIssue, event: str, note: str, values: dict) -> bool:
@@ -122,6 +125,47 @@ async def _auto_confirm(session: AsyncSession, settings, now: datetime, limit: i
     return confirmed
 
 
+def _grid_due_query(settings, now: datetime) -> list:
+    """Issues the grid holds that may be past its clock, not yet marked or not yet fully reminded.
+    A working day is at least its working minutes of wall time, so nothing raised later than that
+    bound can be due."""
+    day_minutes = sum(
+        (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute) for a, b in workcal.parse_periods(settings.work_hours)
+    )
+    bound = now - timedelta(minutes=day_minutes * settings.issue_grid_disposal_working_days_urgent)
+    return [
+        GridIssue.status.in_(WITH_GRID),
+        GridIssue.created_at <= bound,
+        or_(
+            GridIssue.grid_overdue == false(),
+            GridIssue.category.in_(GRID_REMINDED) & (GridIssue.grid_reminder_level < 2),
+        ),
+    ]
+
+
+async def _grid_clock(session: AsyncSession, settings, now: datetime, limit: int) -> int:
+    """Issues the grid holds past its own disposal clock: marked overdue once (the ledger's 是否超时);
+    a hazard or dispute then reminds the grid worker (level 1), and if still held one more clock
+    later, the community admin (level 2)."""
+    issues = await _due(session, limit, *_grid_due_query(settings, now))
+    if not issues:
+        return 0
+    start = min(i.created_at for i in issues)
+    cal = await workcal.load_calendar(session, settings, start, days=(now - start).days + workcal.LOOKAHEAD_DAYS)
+    marked = 0
+    for issue in issues:
+        due = deadlines.grid_due_at(cal, settings, issue)
+        if now <= due:
+            continue
+        reminded = issue.category in GRID_REMINDED
+        if not issue.grid_overdue:
+            values = {"grid_overdue": True, "grid_reminder_level": 1 if reminded else 0}
+            marked += await _note(session, issue, "grid_overdue", "超过网格处置时限仍未处置", values)
+        elif reminded and now > cal.add_working(due, deadlines.grid_disposal_minutes(settings, issue, cal.day_minutes)):
+            await _note(session, issue, "grid_escalated", "网格超时仍未处置，已提醒社区", {"grid_reminder_level": 2})
+    return marked
+
+
 async def sweep(session: AsyncSession, settings, limit: int = 500) -> dict[str, int]:
     now = utcnow()
     reminded = await _reminders(session, now, limit)
@@ -132,4 +176,5 @@ async def sweep(session: AsyncSession, settings, limit: int = 500) -> dict[str, 
         "overdue": overdue,
         "escalated": escalated,
         "auto_confirmed": await _auto_confirm(session, settings, now, limit),
+        "grid_overdue": await _grid_clock(session, settings, now, limit),
     }

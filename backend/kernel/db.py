@@ -117,3 +117,67 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+# ---- a lost deadlock or serialisation check: replay the request once ------------------------------
+
+RETRYABLE_SQLSTATES = {"40P01": "deadlock_detected", "40001": "serialization_failure"}
+RETRY_MARKER = b"x-happyhome-retry-transaction"  # set by the error handler, never sent to the client
+
+
+def retryable_sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a deadlock or serialisation failure behind ``exc`` (PostgreSQL), else None."""
+    orig = getattr(exc, "orig", None)
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if state in RETRYABLE_SQLSTATES:
+            return state
+    return None
+
+
+class RetryOnConflictMiddleware:
+    """The request's transaction is its unit of work: when it loses a deadlock or a serialisation
+    check (the app's error handler answers 409 and marks the answer), the whole request is run once
+    more on a fresh transaction (nothing of the first attempt was committed or sent: the outbox is
+    in the transaction), and a second loss is the 409 ``concurrent_update`` the client sees.
+
+    The request body is read first so that it can be replayed (the body-size limit runs outside)."""
+
+    def __init__(self, app: Any, attempts: int = 2) -> None:
+        self.app = app
+        self.attempts = attempts
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body: list[dict] = []
+        while True:
+            message = await receive()
+            body.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        for attempt in range(1, self.attempts + 1):
+            if not await self._attempt(scope, body, receive, send, last=attempt == self.attempts):
+                return
+
+    async def _attempt(self, scope: Any, body: list[dict], receive: Any, send: Any, *, last: bool) -> bool:
+        """Run the app once; True when it asked for a retry that this attempt swallowed."""
+        pending = list(body)
+        retry = False
+
+        async def replay() -> dict:
+            return pending.pop(0) if pending else await receive()
+
+        async def relay(message: dict) -> None:
+            nonlocal retry
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                marked = any(k.lower() == RETRY_MARKER for k, _ in headers)
+                message["headers"] = [(k, v) for k, v in headers if k.lower() != RETRY_MARKER]
+                retry = marked and not last
+            if not retry:
+                await send(message)
+
+        await self.app(scope, replay, relay)
+        return retry

@@ -16,7 +16,9 @@ What a sheet written here looks like in Excel, WPS or LibreOffice:
 - every user-supplied string is written as text, never as a formula or an error value: leading
   ``=`` ``+`` ``-`` ``@`` tab and carriage return get a ``'`` in front (OWASP's CSV-injection rule,
   so that the text stays inert when the sheet is saved as CSV too), and characters that XML
-  cannot hold are dropped.
+  cannot hold are dropped. A plain number or phone number (``+86 138-1234-5678``, ``-1``) is
+  left as typed: digits, spaces and hyphens after one sign cannot call anything even as a
+  formula, and a ledger whose every phone reads ``'+86…`` is one nobody can dial from.
 
 Write-only (streaming) workbooks keep memory flat for 100,000 rows; ``SheetWriter`` is
 synchronous: run it in a worker thread.
@@ -24,6 +26,7 @@ synchronous: run it in a worker thread.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +54,8 @@ PADDING = 2
 LANDSCAPE_ABOVE = 95  # total column width (characters) that still fits A4 portrait at a readable size
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _FIXED_WIDTHS = {"datetime": 16, "date": 10}
+# a sign, then digits with spaces or hyphens between them (phones), or a decimal number
+PLAIN_NUMBER_RE = re.compile(r"[+-]?\d+(?:[ -]\d+)*|[+-]?\d+\.\d+")
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ def display_width(text: str) -> int:
 def safe_text(value: str) -> str:
     """A string that every spreadsheet program keeps as inert text (see the module docstring)."""
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_TRIGGERS):
+    if value.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER_RE.fullmatch(value):
         return "'" + value
     return value
 

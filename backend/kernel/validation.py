@@ -4,6 +4,7 @@ and the register's phone numbers (mobiles and landlines)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
 from fastapi import Path, Query
@@ -12,18 +13,57 @@ from pydantic import AfterValidator, Field, StringConstraints
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_ID = 2_147_483_647  # ids are 32-bit integers on every engine
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that change how text looks without being seen: C1 controls, bidi embeddings, overrides
+# and isolates (a name that reads backwards, a title that hides a link), zero-width characters and
+# the BOM, the line and paragraph separators (a break where no newline is shown).
+HIDDEN_RE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u200c\u2060\ufeff\u2028\u2029]")
+ZWJ = "\u200d"  # joins emoji (👨‍👩‍👧); anywhere else it hides
+
+
+def _emoji_side(char: str) -> bool:
+    return unicodedata.category(char) in ("So", "Sk", "Mn") or "\ufe00" <= char <= "\ufe0f" or char >= "\U0001f000"
+
+
+def hidden_character(value: str) -> str | None:
+    """The first control or invisible formatting character in ``value``, or None."""
+    m = CONTROL_RE.search(value) or HIDDEN_RE.search(value)
+    if m:
+        return m.group()
+    for i, c in enumerate(value):
+        if c == ZWJ and not (0 < i < len(value) - 1 and _emoji_side(value[i - 1]) and _emoji_side(value[i + 1])):
+            return c
+    return None
 
 
 def _no_control_chars(value: str) -> str:
-    if CONTROL_RE.search(value):
-        raise ValueError("不能包含控制字符")
+    found = hidden_character(value)
+    if found is not None:
+        raise ValueError(f"不能包含控制字符或不可见的格式字符（U+{ord(found):04X}，如零宽字符、文字方向控制符）")
     return value
+
+
+# This service's own upload references: /uploads/<32 hex>.<ext> (UploadOut.ref). Older clients send
+# UploadOut.url, the same path with ?exp=…&sig=…: the query is dropped. Any other URL (another host,
+# http://127.0.0.1/…, a path of ours that is not an upload) is refused.
+UPLOAD_REF_RE = re.compile(r"/uploads/[0-9a-f]{32}\.(?:jpg|png|webp|mp3|aac|m4a)")
+_OWN_UPLOAD = re.compile(r"/uploads/([0-9a-f]{32})\.([a-z0-9]{3,4})(?:\?[^#\s]*)?")
+PHOTO_EXTS = ("jpg", "png", "webp")
+VOICE_EXTS = ("mp3", "aac", "m4a")
+
+
+def upload_ref(value: str, exts: tuple[str, ...] = PHOTO_EXTS, what: str = "照片") -> str:
+    m = _OWN_UPLOAD.fullmatch(value)
+    if m is None or m.group(2) not in exts:
+        raise ValueError(f"{what}须先上传到本服务，再填写上传返回的 ref（/uploads/…），不接受其他链接")
+    return f"/uploads/{m.group(1)}.{m.group(2)}"
 
 
 def _photo_url(value: str) -> str:
-    if not (value.startswith("https://") or value.startswith("http://") or value.startswith("/uploads/")):
-        raise ValueError("照片地址须为 http(s) 链接或 /uploads/ 下的上传文件")
-    return value
+    return upload_ref(value)
+
+
+def _voice_ref(value: str) -> str:
+    return upload_ref(value, VOICE_EXTS, "语音")
 
 
 def _phone(value: str) -> str:
@@ -50,6 +90,9 @@ PhotoUrl = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_photo_url)
 ]
 Photos = Annotated[list[PhotoUrl], Field(max_length=9)]
+VoiceRef = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_voice_ref)
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_phone)]
 Reason = Text(1, 200)
 

@@ -550,8 +550,145 @@ register_event(
         lambda p: {"thing1": p["title"], "phrase2": p["status"], "thing3": p.get("note") or "无", "time4": p["at"]},
     )
 )
+# ---- the grid's own clock (backend/issues/sweep.py, issue 13) ------------------------------------
+register_event(
+    Event(
+        "issue_grid_overdue",
+        "issue_deadline",
+        ISSUE_PAGE,
+        lambda p: (
+            f"{p['category']}超过网格处置时限",
+            f"「{p['title']}」（{p['category']}）已超过网格处置时限仍未处置，请尽快处置或吹哨。",
+        ),
+        lambda p: {
+            "thing1": p["title"],
+            "phrase2": "处置已超时",
+            "time3": p["at"],
+            "thing4": "请尽快处置或吹哨",
+        },
+    )
+)
+register_event(
+    Event(
+        "issue_grid_escalated",
+        "issue_escalated",
+        ISSUE_PAGE,
+        lambda p: (
+            "网格事件超时未处置（提醒社区）",
+            f"「{p['title']}」（{p['category']}）在网格超时仍未处置，请社区督办。",
+        ),
+        lambda p: {
+            "thing1": p["title"],
+            "thing2": p["category"],
+            "time3": p["at"],
+            "thing4": "网格超时未处置，请督办",
+        },
+    )
+)
 register_action("whistle", ("issue_progress", "issue_escalated"))
 register_action("department_work", ("issue_assigned", "issue_deadline", "issue_escalated"))
+
+# ---- co-governance (backend/proposals, backend/deliberation): 社区提案、党群议事日 ----------------
+
+register_template(Template("proposal_progress", "提案进度通知", ("thing1", "thing2", "thing3", "time4")))
+register_template(Template("meeting_reminder", "会议提醒", ("thing1", "time2", "thing3", "thing4")))
+
+register_event(
+    Event(
+        "proposal_step",
+        "proposal_progress",
+        "pages/inbox/inbox",  # the proposal pages come with the mini-program slice
+        lambda p: (
+            f"提案{p['status_label']}",
+            f"您提出或联名的提案「{p['proposal_title']}」：{p['status_label']}。{p.get('note') or ''}".rstrip(),
+        ),
+        lambda p: {
+            "thing1": p["proposal_title"],
+            "thing2": p["status_label"],
+            "thing3": p.get("note") or "点击查看提案进展",
+            "time4": p["at"],
+        },
+    )
+)
+register_event(
+    Event(
+        "meeting_reminder",
+        "meeting_reminder",
+        "pages/inbox/inbox",  # the deliberation-day pages come with the mini-program slice
+        lambda p: (
+            "党群议事日提醒",
+            f"{p['community_name']}党群议事日定于{local_time(p['at'])}在{p['place']}召开，"
+            f"共{p['item_count']}项议题，欢迎参加。",
+        ),
+        lambda p: {
+            "thing1": f"{p['community_name']}党群议事日",
+            "time2": p["at"],
+            "thing3": p["place"],
+            "thing4": f"共{p['item_count']}项议题",
+        },
+    )
+)
+register_template(Template("agenda_flag", "议题督办提醒", ("thing1", "thing2", "time3")))
+register_event(
+    Event(
+        "agenda_flagged",
+        "agenda_flag",
+        "pages/inbox/inbox",  # the deliberation-day pages come with the mini-program slice
+        lambda p: (
+            "议题两次暂缓，请督办",
+            f"议题「{p['item_text']}」已在议事日暂缓{p['defer_count']}次，请社区督办，明确下一步。",
+        ),
+        lambda p: {"thing1": p["item_text"], "thing2": f"已暂缓{p['defer_count']}次", "time3": p["at"]},
+    )
+)
+register_action("propose", ("proposal_progress",))
+register_action("attend_meeting", ("meeting_reminder", "proposal_progress"))
+
+
+# ---- 住户认证 (backend/people, backend/households): a claim to a household decided by staff ----------
+
+register_template(Template("verification_result", "住户认证结果通知", ("thing1", "phrase2", "thing3", "time4")))
+
+
+def _verification_inbox(p: Params) -> tuple[str, str]:
+    if p["approved"]:
+        return "住户认证已通过", f"您已认证为{p['room']}的住户，可以以这一户的名义许愿。"
+    return "住户认证未通过", f"您对{p['room']}的住户认证未通过。原因：{p.get('reason') or '无'}"
+
+
+register_event(
+    Event(
+        "verification_decided",
+        "verification_result",
+        "pages/verify/verify",
+        _verification_inbox,
+        lambda p: {
+            "thing1": p["room"],
+            "phrase2": "通过" if p["approved"] else "未通过",
+            "thing3": p.get("reason") or ("已认证为本户居民" if p["approved"] else "无"),
+            "time4": p["at"],
+        },
+    )
+)
+register_template(Template("verification_request", "住户认证审核提醒", ("thing1", "name2", "time3", "thing4")))
+register_event(
+    Event(
+        "verification_requested",  # to the household's grid worker(s) and building chief
+        "verification_request",
+        "pages/grid/verifications/verifications",
+        lambda p: (
+            "有住户认证待审核",
+            f"{_name(p.get('user_name'), '居民')}申请认证为{p['room']}的住户，请对照台账核实。",
+        ),
+        lambda p: {
+            "thing1": p["room"],
+            "name2": _name(p.get("user_name"), "居民"),
+            "time3": p["at"],
+            "thing4": "请对照台账核实后审核",
+        },
+    )
+)
+register_action("claim_household", ("verification_result",))
 
 
 # ---- volunteering (backend/volunteering): activities and the waitlist --------------------------

@@ -9,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from backend.kernel.context import SettingsDep
-from backend.kernel.errors import Unauthorized
+from backend.kernel.errors import NotFound, Unauthorized
 
 router = APIRouter(tags=["ops"])
 
@@ -49,9 +49,13 @@ async def readyz(request: Request, settings: SettingsDep) -> JSONResponse:
 
 
 @router.get(
-    "/metrics", summary="Prometheus metrics (public, or bearer METRICS_TOKEN when set)", response_class=Response
+    "/metrics",
+    summary="Prometheus metrics (public, or bearer METRICS_TOKEN when set; off in prod unless METRICS_ENABLED)",
+    response_class=Response,
 )
 async def metrics(request: Request, settings: SettingsDep) -> Response:
+    if not settings.metrics_served:  # prod, unless METRICS_ENABLED (which then needs METRICS_TOKEN)
+        raise NotFound("没有这个接口或资源", code="not_found")
     token = settings.metrics_token
     if token and request.headers.get("authorization") != f"Bearer {token}":
         raise Unauthorized("需要监控令牌", code="metrics_token_required")

@@ -72,3 +72,36 @@ class MemberRegistration(SQLModel, table=True):
     decided_by: int | None = Field(default=None, foreign_key="user.id")
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ResidentVerification(SQLModel, table=True):
+    """住户认证: an account's claim to live in a household. `User.household_id` is set only once a
+    claim is verified (the WeChat phone matches a resident phone of the register, or the household's
+    building chief / grid worker approved it); until then the account sees nothing of the household.
+    compound_id, grid_id and building_id copy the household's, so the staff queue needs no joins."""
+
+    __table_args__ = (
+        Index(
+            "uq_residentverification_pending",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_residentverification_user_id_id", "user_id", "id"),
+        Index("ix_residentverification_grid_status", "grid_id", "status", "id"),
+        Index("ix_residentverification_building_status", "building_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    household_id: int = Field(foreign_key="household.id")
+    compound_id: int = Field(foreign_key="compound.id")
+    grid_id: int = Field(foreign_key="grid.id")
+    building_id: int = Field(foreign_key="building.id")
+    status: str = Field(default="pending", max_length=20)
+    method: str | None = Field(default=None, max_length=10)  # phone | staff | register
+    reason: str | None = Field(default=None, max_length=200)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backend.auth.deps import CurrentUser, Member, MemberApprover, Principal
+from backend.auth.deps import CommunityAdmin, CurrentUser, Member, MemberApprover, Principal
 from backend.directory import service as directory_service
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import IdPath, IdQuery
-from backend.org import service as org_service
-from backend.people import schemas, service
+from backend.people import schemas, service, views
 from backend.people.models import MemberRegistration
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
@@ -128,36 +127,15 @@ async def patch_member_me(body: schemas.MemberPatch, session: SessionDep, princi
 # ---- the caller's own profile ---------------------------------------------------------------
 
 
-async def _me(session, principal: Principal) -> schemas.MeOut:
-    user = principal.user
-    compound_name = None
-    if user.compound_id is not None:
-        compound_name = (await org_service.compound_names(session, [user.compound_id])).get(user.compound_id)
-    room = None
-    if user.household_id is not None:
-        room = (await org_service.household_labels(session, [user.household_id]))[user.household_id]["label"]
-    return schemas.MeOut(
-        id=user.id,
-        name=user.name,
-        phone=user.phone,
-        compound_id=user.compound_id,
-        compound_name=compound_name,
-        household_id=user.household_id,
-        room=room,
-        roles=principal.roles,
-        grants=[schemas.GrantOut(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id) for g in principal.grants],
-    )
-
-
 @me_router.get("/me", response_model=schemas.MeOut, summary="The caller's profile and roles (any logged-in user)")
 async def me(session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
-    return await _me(session, principal)
+    return await views.me_out(session, principal)
 
 
 @me_router.patch(
     "/me",
     response_model=schemas.MeOut,
-    summary="Update name and phone, bind to a compound and household (any logged-in user)",
+    summary="Update name and phone, bind to a compound, claim a household (pending until verified; any logged-in user)",
 )
 async def patch_me(body: schemas.MePatch, session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
     await service.update_profile(
@@ -168,4 +146,28 @@ async def patch_me(body: schemas.MePatch, session: SessionDep, principal: Curren
         compound_id=body.compound_id,
         household_id=body.household_id,
     )
-    return await _me(session, principal)
+    return await views.me_out(session, principal)
+
+
+@me_router.post(
+    "/me/leave-household",
+    response_model=schemas.MeOut,
+    summary="迁出: end the caller's household binding, or withdraw a pending claim (any logged-in user)",
+)
+async def leave_household(session: SessionDep, principal: CurrentUser) -> schemas.MeOut:
+    await service.leave_household(session, principal.user)
+    return await views.me_out(session, principal)
+
+
+@me_router.get(
+    "/contact-views",
+    response_model=Page[schemas.ContactViewOut],
+    summary="Who saw residents' contact details, when, where and why (community admin, their communities)",
+)
+async def contact_views(
+    session: SessionDep, principal: CommunityAdmin, cursor: CursorQ = None, limit: LimitQ = 20
+) -> Page[schemas.ContactViewOut]:
+    communities = principal.scope_ids("community_admin", "community")
+    rows = await directory_service.contact_views(session, communities, parse_cursor(cursor), limit)
+    rows, next_cursor = page_of(rows, limit)
+    return Page(items=await views.contact_views_out(session, rows), next_cursor=next_cursor)

@@ -13,8 +13,8 @@ from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
 from backend.org.models import Household, RoleGrant
 from backend.people import notifications
-from backend.people.models import MemberProfile, MemberRegistration
-from backend.people.state import REGISTRATION, RegistrationStatus
+from backend.people.models import MemberProfile, MemberRegistration, ResidentVerification
+from backend.people.state import REGISTRATION, VERIFICATION, RegistrationStatus, VerificationStatus
 
 
 async def update_profile(
@@ -26,22 +26,135 @@ async def update_profile(
     compound_id: int | None,
     household_id: int | None,
 ) -> User:
-    if compound_id is not None:
-        await org_service.get_compound(session, compound_id)
-        if compound_id != user.compound_id:
-            user.household_id = None
-        user.compound_id = compound_id
-    if household_id is not None:
-        if user.compound_id is None:
-            raise Conflict("请先选择所在小区", code="compound_required")
-        await org_service.household_in_compound(session, household_id, user.compound_id)
-        user.household_id = household_id
+    """Name, phone, compound, and a claim to a household: the claim is a pending verification
+    (住户认证) until the WeChat phone matches the register or the household's staff approve it.
+    Another compound ends the household binding (moving away)."""
     if name is not None:
         user.name = name
     if phone is not None:
         user.phone = phone
+    if compound_id is not None:
+        await org_service.get_compound(session, compound_id)
+        if compound_id != user.compound_id:
+            await end_household(session, user)
+        user.compound_id = compound_id
+    if household_id is not None:
+        if user.compound_id is None:
+            raise Conflict("请先选择所在小区", code="compound_required")
+        household = await org_service.household_in_compound(session, household_id, user.compound_id)
+        await claim_household(session, user, household)
     await session.flush()
     return user
+
+
+# ---- 住户认证: claims to a household ------------------------------------------------------------
+
+
+async def latest_claim(session: AsyncSession, user_id: int) -> ResidentVerification | None:
+    stmt = (
+        select(ResidentVerification)
+        .where(ResidentVerification.user_id == user_id)
+        .order_by(ResidentVerification.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def pending_claim(session: AsyncSession, user_id: int) -> ResidentVerification | None:
+    stmt = select(ResidentVerification).where(
+        ResidentVerification.user_id == user_id, ResidentVerification.status == VerificationStatus.pending
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_claim(session: AsyncSession, claim_id: int) -> ResidentVerification:
+    claim = await session.get(ResidentVerification, claim_id)
+    if claim is None:
+        raise NotFound(f"住户认证 {claim_id} 不存在", code="verification_not_found")
+    return claim
+
+
+async def claim_household(session: AsyncSession, user: User, household: Household) -> ResidentVerification | None:
+    """A pending claim to `household` (nothing new when it is already the caller's, verified or
+    pending). Claiming another household ends the current binding and withdraws a pending claim."""
+    if user.household_id == household.id:
+        return None
+    pending = await pending_claim(session, user.id)
+    if pending is not None and pending.household_id == household.id:
+        return pending
+    await end_household(session, user)
+    claim = ResidentVerification(
+        user_id=user.id,
+        household_id=household.id,
+        compound_id=household.compound_id,
+        grid_id=household.grid_id,
+        building_id=household.building_id,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(claim)
+    except IntegrityError as exc:  # a second claim at the same moment
+        raise Conflict("您的住户认证申请正在处理，请稍后再试", code="verification_pending") from exc
+    await notifications.verification_requested(session, claim, user.name)
+    return claim
+
+
+async def end_household(session: AsyncSession, user: User) -> bool:
+    """迁出: the verified binding ends (its claim becomes `left`, the account's tokens are revoked)
+    and a pending claim is withdrawn. Whether there was anything to end."""
+    ended = False
+    pending = await pending_claim(session, user.id)
+    if pending is not None:
+        await VERIFICATION.apply(session, pending, "withdrawn", values={"decided_at": utcnow()})
+        ended = True
+    if user.household_id is not None:
+        stmt = select(ResidentVerification).where(
+            ResidentVerification.user_id == user.id,
+            ResidentVerification.household_id == user.household_id,
+            ResidentVerification.status == VerificationStatus.verified,
+        )
+        for claim in (await session.execute(stmt)).scalars():
+            await VERIFICATION.apply(session, claim, "left", values={"decided_at": utcnow()})
+        user.household_id = None
+        user.token_version = (user.token_version or 0) + 1
+        ended = True
+    await session.flush()
+    return ended
+
+
+async def leave_household(session: AsyncSession, user: User) -> User:
+    if not await end_household(session, user):
+        raise Conflict("您还没有认证住在哪一户", code="no_household")
+    return user
+
+
+async def verify_claim(
+    session: AsyncSession, claim: ResidentVerification, *, by_phone: str | None, actor_id: int
+) -> ResidentVerification:
+    """The claim is verified (by the WeChat phone `by_phone`, else by staff): the account is bound
+    to the household. The resident is told when staff decided."""
+    event, method = ("phone_matched", "phone") if by_phone else ("approved", "staff")
+    values = {"method": method, "decided_by": actor_id, "decided_at": utcnow()}
+    await VERIFICATION.apply(session, claim, event, values=values)
+    user = await session.get(User, claim.user_id)
+    assert user is not None
+    user.compound_id = claim.compound_id
+    user.household_id = claim.household_id
+    if by_phone:
+        user.phone = by_phone
+    await session.flush()
+    if not by_phone:
+        await notifications.verification_decided(session, claim)
+    return claim
+
+
+async def reject_claim(
+    session: AsyncSession, claim: ResidentVerification, *, reason: str, actor_id: int
+) -> ResidentVerification:
+    values = {"method": "staff", "reason": reason, "decided_by": actor_id, "decided_at": utcnow()}
+    await VERIFICATION.apply(session, claim, "rejected", values=values)
+    await notifications.verification_decided(session, claim)
+    return claim
 
 
 # ---- Party members -------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.directory import service as directory_service
 from backend.directory.models import User
 from backend.kernel.clock import utcnow
+from backend.kernel.figures import figure
 from backend.kernel.periods import parse_period
 from backend.org.models import Community, Compound, Grid, Household, RoleGrant
 from backend.visits.cycles import CyclePolicy, care_tags_of, last_visits
@@ -61,6 +62,18 @@ class Coverage:
     grids: list[dict]
     compounds: list[dict]
     communities: list[dict]
+    figures: dict = field(default_factory=dict)
+
+
+VISITED_DEFINITION = "按户计：本月有走访记录（见到或未见到）的户数 ÷ 范围内的户数"
+CYCLE_DEFINITION = "按户计：在各自走访周期内见到过的户数 ÷ 范围内的户数（截至统计时刻）"
+
+
+def _figures(visited: dict[str, list[int]], cycle: dict[str, list[int]]) -> dict:
+    return {
+        "visited": figure("本月走访覆盖率", "household", visited, ["visited"], VISITED_DEFINITION),
+        "within_cycle": figure("周期内走访率", "household", cycle, ["within_cycle"], CYCLE_DEFINITION),
+    }
 
 
 async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None, policy: CyclePolicy) -> Coverage:
@@ -81,11 +94,15 @@ async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None
     reached, _ = await last_visits(session, ids, as_of, attempts=False)
     outcomes = await _outcomes(session, ids, month.start, month.end)
     tally = _Tally(grid_ids, await _staff(session, grid_ids, {h[3] for h in households}))
+    visited: dict[str, list[int]] = {"visited": [], "not_visited": []}
+    cycle: dict[str, list[int]] = {"within_cycle": [], "overdue": []}
     for hid, gid, cid, bid in households:
         days = policy.days(grids.cycles[gid], tags.get(hid, ()))
         last = reached.get(hid)
         overdue = last is None or last <= as_of - timedelta(days=days)
         tally.household(gid, cid, bid, overdue, outcomes.of_household.get(hid))
+        visited["visited" if outcomes.of_household.get(hid) else "not_visited"].append(hid)
+        cycle["overdue" if overdue else "within_cycle"].append(hid)
     grid_of = {h[0]: h[1] for h in households}
     for (hid, wid), flags in outcomes.of_worker.items():
         tally.worker_visits(grid_of[hid], wid, flags)
@@ -104,6 +121,7 @@ async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None
             for cid, name, community_id, _ in sorted(compound_rows)
         ],
         _community_entries(grids, tally, compound_rows),
+        _figures(visited, cycle),
     )
 
 

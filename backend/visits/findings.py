@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.deliberation import service as deliberation_service
+from backend.files import service as files_service
 from backend.households.requesters import requesters
 from backend.issues import service as issues_service
 from backend.org.models import Household
@@ -52,6 +53,12 @@ async def follow_up(
     """Store the findings of the visits just inserted and turn each into work; returns the
     follow-ups per visit id. One query per kind of work made, whatever the number of findings."""
     work = _Work()
+    uploaded = await files_service.attach(  # photos taken offline: those that never reached us are dropped
+        session, [p for _, visit, _ in created for f in visit.findings for p in f.photos], strict=False
+    )
+    for _, visit, _ in created:
+        for finding in visit.findings:
+            finding.photos = [p for p in finding.photos if p in uploaded]
     for _, visit, visit_id in created:
         for finding in visit.findings:
             work.add(visit_id, visit, finding, households[visit.household_id], community_of, worker_id)

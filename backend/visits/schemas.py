@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from backend.files.signing import SignedUrls
 from backend.kernel.validation import Id, Photos, Text
 from backend.org.schemas import BuildingRef
 from backend.visits.kinds import FINDING_VALUES, OUTCOME_VALUES, CoverageRole, FollowUp, ItemStatus
@@ -83,7 +84,7 @@ class FindingOut(BaseModel):
     kind: Kind
     kind_label: str
     text: str
-    photos: list[str]
+    photos: SignedUrls  # signed URLs (valid UPLOAD_URL_TTL_SECONDS)
     follow_up: FollowUpOut | None
     follow_up_status: str | None = Field(None, description="the grid issue's or agenda item's status")
 
@@ -170,6 +171,11 @@ class CoverageOut(BaseModel):
     grids: list[GridCoverage]
     compounds: list[CompoundCoverage]
     communities: list[CommunityCoverage]
+    figures: dict[str, dict] = Field(
+        default_factory=dict,
+        description="本月走访覆盖率 and 周期内走访率 over households, each {numerator, denominator, buckets: "
+        "{name: [household ids]}, definition} (README: how each figure is computed)",
+    )
 
 
 class CycleIn(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.deliberation import service as deliberation_service
 from backend.directory import service as directory_service
 from backend.households.register import ordered_tags, residents_of
 from backend.issues import service as issues_service
@@ -68,6 +69,9 @@ async def visits_out(session: AsyncSession, visits: list[Visit]) -> list[schemas
     issue_status = await issues_service.statuses(
         session, [f.issue_id for fs in findings.values() for f in fs if f.issue_id is not None]
     )
+    agenda_status = await deliberation_service.statuses(
+        session, [f.agenda_item_id for fs in findings.values() for f in fs if f.agenda_item_id is not None]
+    )
     return [
         schemas.VisitOut(
             id=v.id,
@@ -81,14 +85,16 @@ async def visits_out(session: AsyncSession, visits: list[Visit]) -> list[schemas
             people_met=v.people_met,
             note=v.note,
             location=v.location,
-            findings=[finding_out(f, issue_status) for f in findings.get(v.id, [])],
+            findings=[finding_out(f, issue_status, agenda_status) for f in findings.get(v.id, [])],
             created_at=v.created_at,
         )
         for v in visits
     ]
 
 
-def finding_out(f: VisitFinding, issue_status: dict[int, str]) -> schemas.FindingOut:
+def finding_out(
+    f: VisitFinding, issue_status: dict[int, str], agenda_status: dict[int, str] | None = None
+) -> schemas.FindingOut:
     ref = follow_up_ref(f)
     return schemas.FindingOut(
         kind=f.kind,
@@ -96,7 +102,9 @@ def finding_out(f: VisitFinding, issue_status: dict[int, str]) -> schemas.Findin
         text=f.text,
         photos=f.photos,
         follow_up=schemas.FollowUpOut(**ref) if ref else None,
-        follow_up_status=issue_status.get(f.issue_id) if f.issue_id is not None else None,
+        follow_up_status=issue_status.get(f.issue_id)
+        if f.issue_id is not None
+        else (agenda_status or {}).get(f.agenda_item_id),  # a suggestion: its agenda item's status
     )
 
 
@@ -110,4 +118,5 @@ def coverage_out(result: Coverage) -> schemas.CoverageOut:
         grids=[schemas.GridCoverage(**g) for g in result.grids],
         compounds=[schemas.CompoundCoverage(**c) for c in result.compounds],
         communities=[schemas.CommunityCoverage(**c) for c in result.communities],
+        figures=result.figures,
     )

@@ -27,6 +27,8 @@ class Wish(SQLModel, table=True):
     description: str = Field(default="", max_length=500)
     category: str = Field(max_length=20)
     photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    voice: str | None = Field(default=None, max_length=64)  # the requester's voice note: /uploads/<name>
+    voice_seconds: int | None = None
     status: str = Field(default="pending_review", max_length=20)
     reject_reason: str | None = Field(default=None, max_length=200)
     cancel_reason: str | None = Field(default=None, max_length=200)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends
@@ -18,6 +19,7 @@ from backend.auth.deps import CurrentUser, Dispatcher, Member, Principal
 from backend.dispatch.models import Order
 from backend.dispatch.state import TAKEN as ORDER_TAKEN
 from backend.dispatch.state import OrderStatus
+from backend.kernel.clock import utcnow
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden
 from backend.kernel.validation import IdPath
@@ -28,9 +30,12 @@ from backend.wishes.state import CONTACTABLE, TAKEN, WISH, WishStatus
 STAFF_ROLES = ("dispatcher", "community_admin", "street_admin")
 
 
-async def reveal_for(session, principal: Principal, wish: Wish, order: Order | None) -> bool:
+async def reveal_for(
+    session, principal: Principal, wish: Wish, order: Order | None, contact_window: timedelta | None = None
+) -> bool:
     """Whether the caller may see the requester's identity; Forbidden when they may not read the
-    wish at all. `order` is the wish's latest order."""
+    wish at all. `order` is the wish's latest order. With `contact_window`, the member who completed
+    the order sees the requester only that long after completing it."""
     if wish.requester_id == principal.id:
         return True
     if wish.compound_id in await principal.compound_ids(session, "dispatcher"):
@@ -39,6 +44,8 @@ async def reveal_for(session, principal: Principal, wish: Wish, order: Order | N
         return False
     if wish.compound_id in await principal.compound_ids(session, "party_member"):
         if order is not None and order.member_id == principal.id:
+            if contact_window is not None and order.status == OrderStatus.completed and order.completed_at:
+                return utcnow() - order.completed_at <= contact_window
             return order.status in ORDER_TAKEN
         if wish.status == WishStatus.open:
             return False

@@ -4,6 +4,7 @@ order together: backend/flows/router.py.)"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -57,6 +58,8 @@ async def create_wish(
         description=body.description,
         category=body.category,
         photos=body.photos,
+        voice=body.voice,
+        voice_seconds=body.voice_seconds,
     )
     return await views.detail(session, principal, wish)
 
@@ -135,8 +138,11 @@ async def wall(
     response_model=schemas.WishDetail,
     summary="A wish with its timeline (requester, its compound's staff, members who may take it)",
 )
-async def get_wish(wish: WishPath, session: SessionDep, principal: CurrentUser) -> schemas.WishDetail:
-    return await views.detail(session, principal, wish)
+async def get_wish(
+    wish: WishPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep
+) -> schemas.WishDetail:
+    window = timedelta(days=settings.contact_access_days)  # the holder's sight of the requester after completing
+    return await views.detail(session, principal, wish, contact_window=window)
 
 
 @router.post(

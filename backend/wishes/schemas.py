@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from backend.dispatch.schemas import OrderOut
-from backend.kernel.validation import Id, Photos, Reason, Text
+from backend.files.signing import SignedUrl, SignedUrls
+from backend.kernel.validation import Id, Photos, Reason, Text, VoiceRef
 from backend.wishes.categories import CATEGORY_CODES
 
 Category = Literal[CATEGORY_CODES]  # type: ignore[valid-type]
@@ -17,10 +18,14 @@ class WishCreate(BaseModel):
     description: Text(0, 500) = ""
     category: Category
     photos: Photos = Field(default_factory=list)
+    voice: VoiceRef | None = Field(None, description="a voice note's ref from POST /uploads (mp3, aac, m4a, ≤ 60 s)")
+    voice_seconds: Annotated[int, Field(ge=1, le=60)] | None = Field(
+        None, description="its length as the recorder measured it (the server's own reading wins)"
+    )
 
     @model_validator(mode="after")
     def _something_to_say(self) -> WishCreate:
-        if not self.title and not self.description:
+        if not self.title and not self.description and not self.voice:
             raise ValueError("请说说需要什么帮助")
         return self
 
@@ -94,9 +99,15 @@ class Contact(BaseModel):
     callback_requested_at: datetime | None = Field(description="the last call-back request sent to the member")
 
 
+class VoiceOut(BaseModel):
+    url: SignedUrl = Field(description="a signed URL (valid UPLOAD_URL_TTL_SECONDS)")
+    seconds: int
+
+
 class WishDetail(WishSummary):
     description: str
-    photos: list[str]
+    photos: SignedUrls = Field(description="signed URLs (valid UPLOAD_URL_TTL_SECONDS)")
+    voice: VoiceOut | None = Field(None, description="the requester's voice note, shown with the description")
     requester: Requester
     reject_reason: str | None
     cancel_reason: str | None

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
 from backend.directory.models import User
+from backend.files import service as files_service
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
@@ -43,6 +44,7 @@ async def wishes_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, W
 
 TITLE_FROM_DESCRIPTION = 20  # characters of the description that make a title when none is given
 CALLBACK_INTERVAL = timedelta(minutes=30)
+VOICE_TITLE = "语音心愿"  # a wish told by voice alone
 
 
 def title_from(description: str) -> str:
@@ -60,18 +62,25 @@ async def create_wish(
     category: str,
     photos: list[str],
     filed_by: int | None = None,
+    voice: str | None = None,
+    voice_seconds: int | None = None,
 ) -> Wish:
     if requester.compound_id is None:
         raise Conflict("请先在“我的”页面绑定所在小区，再提交心愿", code="compound_required")
+    await files_service.attach(session, photos)
+    if voice is not None:
+        voice_seconds = await files_service.attach_voice(session, voice, voice_seconds)
     now = utcnow()
     wish = Wish(
         requester_id=requester.id,
         compound_id=requester.compound_id,
         filed_by=filed_by,
-        title=title or title_from(description),
+        title=title or title_from(description) or VOICE_TITLE,
         description=description,
         category=category,
         photos=photos,
+        voice=voice,
+        voice_seconds=voice_seconds if voice is not None else None,
         status=WishStatus.pending_review,
         created_at=now,
         updated_at=now,

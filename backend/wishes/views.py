@@ -3,10 +3,13 @@ the caller's actions. Names are masked unless the policy reveals them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
 from backend.directory import service as directory_service
+from backend.directory.models import User
 from backend.dispatch import service as dispatch_service
 from backend.dispatch.models import Order
 from backend.dispatch.schemas import OrderOut
@@ -55,19 +58,39 @@ def order_out(order: Order, member_name: str | None = None) -> OrderOut:
     )
 
 
-def _events(events) -> list[schemas.EventOut]:
+def _events(events, wish: Wish, reveal: bool) -> list[schemas.EventOut]:
+    """The timeline; the requester, as its actor, is masked exactly as on the requester card."""
+
+    def actor(actor_id: int | None, name: str | None) -> str | None:
+        if actor_id is not None and actor_id == wish.requester_id and not reveal:
+            return directory_service.mask_name(name)
+        return name if name or actor_id is None else "居民"
+
     return [
         schemas.EventOut(
             type=e.type,
             label=WISH.event_label(e.type),
             from_status=e.from_status,
             to_status=e.to_status,
-            actor_name=name if name or e.actor_id is None else "居民",
+            actor_name=actor(e.actor_id, name),
             at=e.at,
             note=e.note,
         )
         for e, name in events
     ]
+
+
+async def _log_view(session: AsyncSession, principal: Principal, wish: Wish, order: Order | None) -> None:
+    holder = order is not None and order.member_id == principal.id
+    requester = await session.get(User, wish.requester_id)  # loaded by the requester card already
+    await directory_service.log_contact_views(
+        session,
+        principal.id,
+        "wish_member" if holder else "wish_dispatcher",
+        [(requester.household_id if requester else None, wish.compound_id)],
+        subject_id=wish.requester_id,
+        wish_id=wish.id,
+    )
 
 
 async def contact_of(session: AsyncSession, principal: Principal, wish: Wish, order: Order | None):
@@ -89,15 +112,22 @@ async def contact_of(session: AsyncSession, principal: Principal, wish: Wish, or
 
 
 async def detail(
-    session: AsyncSession, principal: Principal, wish: Wish, reveal: bool | None = None
+    session: AsyncSession,
+    principal: Principal,
+    wish: Wish,
+    reveal: bool | None = None,
+    contact_window: timedelta | None = None,
 ) -> schemas.WishDetail:
     """The wish as the caller may see it (Forbidden when they may not); `reveal` overrides the
-    policy's answer right after an action that revealed the requester to the caller."""
+    policy's answer right after an action that revealed the requester to the caller. Every reveal
+    to someone else than the requester is logged (directory ContactView)."""
     order = await dispatch_service.latest_order(session, wish.id)
     if reveal is None:
-        reveal = await policy.reveal_for(session, principal, wish, order)
+        reveal = await policy.reveal_for(session, principal, wish, order, contact_window)
     events = await service.events_of(session, wish.id)
     requester = await service.requester_card(session, wish, reveal=reveal)
+    if reveal and principal.id != wish.requester_id:
+        await _log_view(session, principal, wish, order)
     member_name = None
     if order is not None:
         member_name = (await directory_service.names_of(session, [order.member_id])).get(order.member_id)
@@ -105,6 +135,7 @@ async def detail(
         **summary(wish, requester["name"]).model_dump(),
         description=wish.description,
         photos=wish.photos,
+        voice=schemas.VoiceOut(url=wish.voice, seconds=wish.voice_seconds or 1) if wish.voice else None,
         requester=schemas.Requester(**requester),
         reject_reason=wish.reject_reason,
         cancel_reason=wish.cancel_reason,
@@ -114,7 +145,7 @@ async def detail(
         accepted_at=wish.accepted_at,
         completed_at=wish.completed_at,
         closed_at=wish.closed_at,
-        events=_events(events),
+        events=_events(events, wish, reveal),
         order=order_out(order, member_name) if order is not None else None,
         viewer_is_requester=wish.requester_id == principal.id,
         contact=await contact_of(session, principal, wish, order),

@@ -5,7 +5,7 @@ Work units are read from members' free text by backend.partners.work_units.merge
 (POST /partners/work-units/merge, run by the demo), not here: the merge is reviewed by a person.
 
 Revision ID: 1074fb2312b0
-Revises: 3da38b68c554
+Revises: 62097b3ae264
 Create Date: 2026-12-02 02:50:10.803321+00:00
 
 """
@@ -19,7 +19,7 @@ import backend.kernel.db
 
 
 revision: str = '1074fb2312b0'
-down_revision: Union[str, None] = '3da38b68c554'
+down_revision: Union[str, None] = '62097b3ae264'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -118,17 +118,22 @@ if (!HAVE_BACKEND) {
       expect(cats.items.map((c) => c.code)).toContain('repair')
 
       const photo = await resident.api.uploadPhoto(path.join(tmp, 'photo.png'))
-      expect(photo).toMatchObject({ content_type: 'image/png', size: PNG.length })
+      // re-encoded without EXIF (so its size is the server's), shown through a signed URL, sent as its ref
+      expect(photo).toMatchObject({ content_type: 'image/png', kind: 'photo' })
+      expect(photo.ref).toMatch(/^\/uploads\/[0-9a-f]{32}\.png$/)
+      expect(photo.url.startsWith(photo.ref + '?exp=')).toBe(true)
       const served = await httpCall(base + photo.url, {})
       expect(served.statusCode).toBe(200)
+      expect((await httpCall(base + photo.ref, {})).statusCode).toBe(403)
 
       const wish = await resident.api.createWish({
         title: '厨房水龙头漏水（e2e）',
         description: '关不紧，一直滴水',
         category: 'repair',
-        photos: [photo.url],
+        photos: [photo.ref],
       })
-      expect(wish).toMatchObject({ status: 'pending_review', photos: [photo.url] })
+      expect(wish.status).toBe('pending_review')
+      expect(wish.photos.map((u) => u.split('?')[0])).toEqual([photo.ref])
       const mine = await resident.api.listWishes({ mine: true, limit: 5 })
       expect(mine.items[0].id).toBe(wish.id)
 
@@ -156,7 +161,7 @@ if (!HAVE_BACKEND) {
       expect(accepted.status).toBe('accepted')
       expect(accepted.requester).toMatchObject({ masked: false, phone: me.phone })
       const donePhoto = await member.api.uploadPhoto(path.join(tmp, 'photo.png'))
-      const completed = await member.api.completeWish(wish.id, '换了阀芯，不漏了', [donePhoto.url])
+      const completed = await member.api.completeWish(wish.id, '换了阀芯，不漏了', [donePhoto.ref])
       expect(completed.status).toBe('completed')
 
       // the resident confirms and rates; the timeline tells the whole story
@@ -169,7 +174,8 @@ if (!HAVE_BACKEND) {
         expect(at).toBeGreaterThanOrEqual(from)
         return at + 1
       }, 0)
-      expect(detail.order).toMatchObject({ status: 'completed', completion_note: '换了阀芯，不漏了', photos: [donePhoto.url] })
+      expect(detail.order).toMatchObject({ status: 'completed', completion_note: '换了阀芯，不漏了' })
+      expect(detail.order.photos.map((u) => u.split('?')[0])).toEqual([donePhoto.ref])
       expect(resident.wx.toasts).toEqual([])
     })
 

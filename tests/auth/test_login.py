@@ -176,7 +176,9 @@ async def test_new_user_binds_to_compound_and_household(api, session):
     )
     assert me["name"] == "新居民" and me["phone"] == "13912345678"
     assert me["compound_id"] == c1 and me["compound_name"] == "锦华苑"
-    assert me["household_id"] == household and me["room"]
+    # the household is a claim until verified (住户认证, tests/people/test_verification.py)
+    assert me["household_id"] is None and me["room"] is None and me["household_status"] == "pending"
+    assert me["verification"]["household_id"] == household and me["verification"]["room"]
     assert me == await api.ok("GET", "/api/v1/me", "newcomer-binds")
 
     # now they can place a wish in their compound
@@ -189,6 +191,7 @@ async def test_new_user_binds_to_compound_and_household(api, session):
     c2 = await compound_id(session, "翠湖花园")
     moved = await api.ok("PATCH", "/api/v1/me", "newcomer-binds", json={"compound_id": c2})
     assert moved["compound_id"] == c2 and moved["household_id"] is None and moved["room"] is None
+    assert moved["household_status"] == "none" and moved["verification"] is None, "the claim is withdrawn"
     assert moved["name"] == "新居民", "fields not sent are kept"
 
 

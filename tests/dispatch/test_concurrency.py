@@ -14,7 +14,7 @@ from backend.dispatch.models import Order
 from backend.kernel.db import make_session_factory
 from backend.org import service as org_service
 from backend.people.models import MemberProfile
-from tests.conftest import make_settings
+from tests.support.db import make_settings
 
 
 async def test_twenty_members_claim_one_wish_exactly_one_wins(db, fake_wechat, tmp_path):

@@ -79,6 +79,7 @@ async def test_totals_follow_every_path_and_drive_the_ranking(api, session):
         "GET", f"/api/v1/wishes/{await new_open_wish(api, '帮忙搬书柜')}/candidates", "demo-dispatcher"
     )
     reasons = candidate(cands, m2)["reasons"]
+    # 接单率 is over the last 90 days (backend/dispatch/ranking.py); every demo offer is that recent
     assert f"接单率{round(taken / offers * 100)}%" in reasons
     assert f"平均评分{rating_sum / rating_count:.1f}" in reasons
 

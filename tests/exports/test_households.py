@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from backend.households.ledger import HEADERS, read_ledger, write_ledger
 from backend.org.models import Grid, Household
-from tests.exports.sheetcheck import INJECTIONS, check_inert, check_layout, column, open_sheet
+from tests.support.sheets import INJECTIONS, check_inert, check_layout, column, open_sheet
 
 G1 = "和谐社区第一网格"
 
@@ -50,7 +50,8 @@ def test_household_ledger_text_is_inert_and_reads_back_as_typed():
     ws = open_sheet(write_ledger(rows))
     check_inert(ws.cell(2, column(ws, 1, "姓名")), evil_name)
     check_inert(ws.cell(2, column(ws, 1, "住址")), evil_address)
-    check_inert(ws.cell(2, column(ws, 1, "联系电话")), phone)
+    dial = ws.cell(2, column(ws, 1, "联系电话"))  # a phone reads as typed (no quote to dial around), as text
+    assert dial.value == phone and dial.data_type == "s" and dial.number_format == "@"
     check_inert(ws.cell(2, column(ws, 1, "关爱标签")), "@独居老人")
     room = ws.cell(2, column(ws, 1, "房号"))
     assert room.value == "0101" and room.data_type == "s" and room.number_format == "@"
@@ -60,3 +61,23 @@ def test_household_ledger_text_is_inert_and_reads_back_as_typed():
     assert number == 2
     assert row["name"] == evil_name and row["address"] == evil_address and row["phone"] == phone
     assert row["room"] == "0101" and row["tags"] == "@独居老人" and row["seq"] == "1"
+
+
+def test_numbers_and_phones_look_as_typed_while_formulas_stay_inert():
+    """Plain numbers and phones (a basement room ``-1``, ``+86 138-1234-5678``) are not quoted: digits
+    and hyphens after a sign cannot call anything; anything else after a trigger is."""
+    base = {"grid": G1, "compound": "锦华苑", "building": "1号楼", "unit": "1单元", "relation": "户主"}
+    rows = [
+        {**base, "room": "-1", "name": "王芳", "phone": "+86 138-1234-5678", "tags": ""},
+        {**base, "room": "-1", "name": "-2-3+cmd", "phone": "+86 138 1234 5678", "tags": "-独居老人"},
+        {**base, "room": "-1", "name": "+86", "phone": "-1.5", "tags": "=1+2"},
+    ]
+    ws = open_sheet(write_ledger(rows))
+    room, name, phone, tags = (column(ws, 1, h) for h in ("房号", "姓名", "联系电话", "关爱标签"))
+    assert [ws.cell(n, room).value for n in (2, 3, 4)] == ["-1", "-1", "-1"]
+    assert [ws.cell(n, phone).value for n in (2, 3, 4)] == ["+86 138-1234-5678", "+86 138 1234 5678", "-1.5"]
+    assert ws.cell(4, name).value == "+86"
+    check_inert(ws.cell(3, name), "-2-3+cmd")
+    check_inert(ws.cell(3, tags), "-独居老人")
+    check_inert(ws.cell(4, tags), "=1+2")
+    assert all(ws.cell(n, c).data_type == "s" for n in (2, 3, 4) for c in (room, name, phone))

@@ -16,8 +16,8 @@ from sqlalchemy import update
 from backend.directory.models import User
 from backend.exports.work_units import HEADERS
 from backend.people.models import MemberProfile
-from tests.exports.sheetcheck import INJECTIONS, check_inert, check_layout, column, open_sheet
-from tests.stats.fixture import build
+from tests.support.sheets import INJECTIONS, check_inert, check_layout, column, open_sheet
+from tests.support.stats_world import build
 
 
 async def test_work_unit_report_cell_by_cell(api, session):
@@ -67,3 +67,29 @@ async def test_work_unit_report_keeps_formulas_inert(api, session):
     names = [ws.cell(n, column(ws, 2, "姓名")) for n in (3, 4)]
     check_inert(next(c for c in units if "HYPERLINK" in c.value), unit)
     check_inert(next(c for c in names if "SUM" in c.value), name)
+
+
+async def test_work_unit_counts_drill_down(api, session):
+    """The same report as JSON: every count names the wishes behind it, and equals the sheet's."""
+    ids = await build(session)
+    w = ids["wishes"]
+    d = await api.ok(
+        "GET", f"/api/v1/exports/work-units/details?scope=community:{ids['community']}&period=2024-H1", "ov-admin"
+    )
+    units = {u["work_unit"]: u for u in d["work_units"]}
+    assert set(units) == {"区卫健委", "区财政局"}
+    caizheng = units["区财政局"]
+    assert caizheng["members"]["count"] == 1
+    [li] = caizheng["rows"]
+    assert (li["name"], li["reported_at"]) == ("李强", "2024-02-10T02:00:00+00:00")  # the approval, 10:00 Beijing
+    assert li["accepted"] == {"count": 4, "wish_ids": [w["W1"], w["W2"], w["W3"], w["W4"]]}
+    assert li["completed"] == {"count": 3, "wish_ids": [w["W1"], w["W2"], w["W3"]]}
+    assert li["average_rating"] == {
+        "value": 4.0,
+        "rated_wish_ids": sorted([w["W1"], w["W2"]]),
+        "excluded": {"auto_closed": [w["W3"]]},
+    }
+    [chen] = units["区卫健委"]["rows"]
+    assert chen["accepted"]["count"] == chen["completed"]["count"] == 0 and chen["average_rating"]["value"] is None
+    r = await api.get(f"/api/v1/exports/work-units/details?scope=community:{ids['community']}", "demo-admin")
+    assert r.status_code == 403 and r.json()["error"] == "out_of_scope"

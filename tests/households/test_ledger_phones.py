@@ -11,7 +11,9 @@ import pytest
 
 from backend.households.ledger import HEADERS
 from backend.kernel.validation import register_phone
-from tests.households.test_ledger import URL, household, upload, xlsx
+from tests.support.ledgers import IMPORT_URL as URL
+from tests.support.ledgers import household_at as household
+from tests.support.ledgers import upload, xlsx
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from backend.households.models import HouseholdTag, Resident
 from backend.org.models import Household, RoleGrant
-from tests.visits.conftest import error, grid_id, households_of_grid, user_id
+from tests.support.api import error
+from tests.support.demo import grid_id, households_of_grid, user_id
 
 G1, G2 = "和谐社区第一网格", "和谐社区第二网格"
 PHONE_MASK = "****"

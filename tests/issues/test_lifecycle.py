@@ -11,15 +11,9 @@ from backend.issues.models import IssueAssignment
 from backend.kernel.clock import SHANGHAI, clock
 from backend.notify.models import Notification, OutboxMessage
 from backend.worker import sweep_once
-from tests.issues.conftest import set_now
-
-RAISE = {"category": "environment", "description": "楼道堆放大量杂物，堵塞通道。", "location": "2号楼1单元"}
-
-
-async def raise_issue(api, ids, **kw) -> dict:
-    return await api.ok(
-        "POST", "/api/v1/issues", "demo-gridworker", status=201, json={**RAISE, "household_id": ids["house_g1"], **kw}
-    )
+from tests.support.clock import set_now
+from tests.support.issues import RAISE, raise_issue
+from tests.support.photos import uploaded
 
 
 def minute(value: str) -> datetime:
@@ -68,13 +62,14 @@ async def test_whistle_respond_resolve_confirm(api, session, demo_ids):
     issue = await api.ok("POST", f"/api/v1/issues/{issue['id']}/respond", "demo-department", json={"note": "马上到"})
     assert issue["status"] == "responded" and issue["responded_at"]
     assert await notes(session, "issue_progress", issue["id"]) == [demo_ids["demo-gridworker"]]
+    ref = await uploaded(api, "demo-department")
     issue = await api.ok(
         "POST",
         f"/api/v1/issues/{issue['id']}/resolve",
         "demo-department",
-        json={"note": "已清理完毕", "photos": ["/uploads/a.jpg"]},
+        json={"note": "已清理完毕", "photos": [ref]},
     )
-    assert issue["status"] == "resolved" and issue["resolution_photos"] == ["/uploads/a.jpg"]
+    assert issue["status"] == "resolved" and [p.split("?")[0] for p in issue["resolution_photos"]] == [ref]
     r = await api.post(f"/api/v1/issues/{issue['id']}/confirm", "demo-department", json={"satisfied": True})
     assert r.status_code == 403
     issue = await api.ok(

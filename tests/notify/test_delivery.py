@@ -11,7 +11,7 @@ from sqlalchemy import select
 from backend.directory.models import User
 from backend.kernel.clock import clock, utcnow
 from backend.notify.models import DeliveryAttempt, Notification, OutboxMessage
-from tests.notify.conftest import fake_stats, sent, tap
+from tests.support.notify import fake_stats, sent, tap
 
 RESIDENT = "demo-resident"
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.app import create_app
 from backend.auth.tokens import create_access_token
 from backend.directory.models import User
-from tests.conftest import make_settings
+from tests.support.db import make_settings
 
 
 async def test_a_tap_reaches_the_mounted_fake(db, tmp_path):

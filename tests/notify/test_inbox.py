@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.kernel.clock import utcnow
 from backend.notify import service
-from tests.notify.conftest import tap
+from tests.support.notify import tap
 
 WHO = "demo-member2"
 

@@ -13,7 +13,7 @@ from backend.notify.models import Notification, OutboxMessage
 from backend.wechat.fake import validate_data_value
 from backend.wishes.models import Wish
 from backend.worker import sweep_once
-from tests.notify.conftest import sent, tap
+from tests.support.notify import sent, tap
 
 LONG_TITLE = "帮忙修理厨房漏水的水龙头并检查卫生间下水管道是否堵塞顺便看看热水器"  # 34 characters
 NOTE = "您住得最近，麻烦您跑一趟，谢谢！记得带上工具箱和生料带"

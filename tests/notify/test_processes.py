@@ -12,7 +12,7 @@ from backend.kernel.db import make_session_factory
 from backend.kernel.settings import DEV_WECHAT_SECRET
 from backend.notify.models import DeliveryAttempt, OutboxMessage
 from backend.wechat.client import WeChatGateway
-from tests.notify.conftest import fake_stats, outbox_counts, seed_outbox, sent, wait_until
+from tests.support.notify import fake_stats, outbox_counts, seed_outbox, sent, wait_until
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

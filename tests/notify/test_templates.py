@@ -9,7 +9,7 @@ import pytest
 
 from backend.notify import templates
 from backend.wechat.fake import validate_data_value
-from tests.notify.conftest import sent
+from tests.support.notify import sent
 
 LONG = "社区党员志愿者帮助独居老人更换厨房水龙头并清理下水道还顺便检查了燃气灶和热水器的安全情况" * 2
 LONG_NAME = "欧阳诸葛司马上官慕容令狐皇甫长孙"
@@ -39,11 +39,26 @@ LONG_PARAMS = {
     "clock": "响应",
     "level": 2,
     "status": "已办结",
+    # 住户认证 (backend/people)
+    "verification_id": 5,
+    "room": LONG,
+    "user_name": LONG_NAME,
+    "category": LONG,  # the grid's own clock (issue 13)
+    # co-governance (backend/proposals, backend/deliberation)
+    "proposal_id": 17,
+    "proposal_title": LONG,
+    "status_label": "已立项待议事",
+    "meeting_id": 5,
+    "community_name": LONG,
+    "place": LONG,
+    "item_count": 12,
+    "item_id": 3,
+    "item_text": LONG,
+    "defer_count": 2,
     # volunteering (backend/volunteering)
     "activity_id": 11,
     "activity_title": LONG,
     "start_at": AT.isoformat(),
-    "place": LONG,
 }
 
 

@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from backend.openapi_export import render
-from tests.robustness.conftest import ROLES
+from tests.support.live import ROLES
 
 schema = schemathesis.openapi.from_dict(json.loads(render()))
 EXAMPLES = int(os.environ.get("HH_FUZZ_EXAMPLES", "6"))

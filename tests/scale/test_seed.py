@@ -15,7 +15,7 @@ from backend.auth.tokens import create_access_token
 from backend.kernel.db import create_engine
 from backend.migrate import upgrade_head
 from backend.scale.seed import seed
-from tests.conftest import PG_URL, make_settings
+from tests.support.db import PG_URL, make_settings
 
 pytestmark = pytest.mark.postgresql
 NOW = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

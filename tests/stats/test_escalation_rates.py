@@ -1,6 +1,7 @@
-"""The three rates against a fixture computed by hand.
+"""The three rates against a fixture computed by hand. The unit is the issue: seven issues, although
+G's reopen made an eighth assignment (a reopen is not a new whistle; it counts against disposal).
 
-A new department (测试科) gets eight assignments in November 2025, all whistled Monday 11月3日 09:00
+A new department (测试科) gets seven issues in November 2025, all whistled Monday 11月3日 09:00
 (normal urgency: response due 11:00; 3 working days of 450 min → disposal due Thursday 11月6日 09:00):
 
   A  responded 10:00, resolved Tue, rated satisfied        response ✓  disposal ✓  satisfied
@@ -9,10 +10,11 @@ A new department (测试科) gets eight assignments in November 2025, all whistl
   D  responded 10:00, resolved Tue, never rated → auto       response ✓  disposal ✓  auto-confirmed
   E  never answered                                          response ✗  disposal ✗
   F  returned 10:15 with a reason                            response ✓  disposal ✗ (returned)
-  G1 responded 10:00, resolved Tue, reopened Wed 11月5日       response ✓  disposal ✗ (reopened)
-  G2 the reopened assignment (Wed), never answered           response ✗  disposal ✗
+  G  responded 10:00, resolved Tue, reopened Wed 11月5日,     response ✓  disposal ✗ (重新打开)
+     the reopen never answered (not a second call)
 
-呼叫应答率 = 5/8 = 0.625; 事件处置率 = 3/8 = 0.375; 居民满意率 = 2/3 (A, C of A, B, C), D apart.
+呼叫应答率 = 5/7 = 0.7143; 事件处置率 = 3/7 = 0.4286; 居民满意率 = 2/3 (A, C of A, B, C), D apart.
+Each issue is in exactly one bucket of each figure.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from backend.issues import service
 from backend.org import service as org_service
 from backend.org.models import Department
 from backend.worker import sweep_once
-from tests.issues.conftest import demo_ids, set_now  # noqa: F401 - fixture
+from tests.support.clock import set_now
 
 
 async def test_three_rates_by_hand(api, app, session, demo_ids):  # noqa: F811
@@ -81,27 +83,37 @@ async def test_three_rates_by_hand(api, app, session, demo_ids):  # noqa: F811
 
     stats = await api.ok("GET", f"/api/v1/stats/escalation?scope=department:{dept.id}&period=2025-11", "demo-street")
     ids = {k: v.id for k, v in issues.items()}
-    assert stats["whistled"] == 8
+    assert stats["whistled"] == 7
     r = stats["response_rate"]
-    assert (r["numerator"], r["denominator"], r["rate"]) == (5, 8, 0.625)
-    assert r["issues"]["on_time"] == sorted(ids[k] for k in "ACDFG")
-    assert r["issues"]["late"] == [ids["B"]]
-    assert r["issues"]["unanswered"] == sorted([ids["E"], ids["G"]])
+    assert (r["numerator"], r["denominator"], r["rate"]) == (5, 7, 0.7143)
+    assert r["buckets"] == {
+        "on_time": sorted(ids[k] for k in "ACDFG"),
+        "late": [ids["B"]],
+        "unanswered": [ids["E"]],
+        "pending": [],
+    }
+    assert r["issues"] == r["buckets"]  # the older name, kept for clients
     d = stats["disposal_rate"]
-    assert (d["numerator"], d["denominator"], d["rate"]) == (3, 8, 0.375)
-    assert d["issues"]["on_time"] == sorted(ids[k] for k in "ABD")
-    assert d["issues"]["late"] == [ids["C"]]
-    assert d["issues"]["returned"] == [ids["F"]] and d["issues"]["reopened"] == [ids["G"]]
-    assert d["issues"]["unresolved"] == sorted([ids["E"], ids["G"]])
+    assert (d["numerator"], d["denominator"], d["rate"]) == (3, 7, 0.4286)
+    assert d["buckets"] == {
+        "on_time": sorted(ids[k] for k in "ABD"),
+        "late": [ids["C"]],
+        "reopened": [ids["G"]],
+        "returned": [ids["F"]],
+        "unresolved": [ids["E"]],
+        "pending": [],
+    }
+    assert d["unit"] == "issue" and "重新打开" in d["definition"]
     s = stats["satisfaction_rate"]
     assert (s["numerator"], s["denominator"], s["rate"]) == (2, 3, 0.6667)
-    assert s["issues"] == {"satisfied": sorted([ids["A"], ids["C"]]), "unsatisfied": [ids["B"]]}
+    assert s["buckets"] == {"satisfied": sorted([ids["A"], ids["C"]]), "unsatisfied": [ids["B"]]}
+    assert s["excluded"] == {"auto_confirmed": [ids["D"]], "awaiting_rating": []}
     assert stats["auto_confirmed"] == {"count": 1, "issues": [ids["D"]]}
 
     # the same figures seen from the street, per department; another month holds none of them
     street = await api.ok("GET", "/api/v1/stats/escalation?scope=street:1&period=2025-11", "demo-street")
     [row] = [b for b in street["by_department"] if b["department_id"] == dept.id]
-    assert row["response_rate"]["rate"] == 0.625 and row["auto_confirmed"]["count"] == 1
+    assert row["response_rate"]["rate"] == 0.7143 and row["auto_confirmed"]["count"] == 1
     other = await api.ok("GET", f"/api/v1/stats/escalation?scope=department:{dept.id}&period=2025-10", "demo-street")
     assert other["whistled"] == 0 and other["response_rate"]["rate"] is None
     # scope: the department's own staff only; a community admin may not read a department

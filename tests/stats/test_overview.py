@@ -13,7 +13,7 @@ completed W3, whistled 1), 3-18 (created W5 W6), 3-25 (created W7).
 
 from __future__ import annotations
 
-from tests.stats.fixture import build
+from tests.support.stats_world import build
 
 
 async def test_overview_by_hand(api, session):
@@ -36,18 +36,28 @@ async def test_overview_by_hand(api, session):
     assert {s["status"]: s["label"] for s in wishes["by_status"]}["closed"] == "已完成"
     assert wishes["median_hours_to_accept"] == 3.0
     assert wishes["median_hours_to_complete"] == 24.0
-    assert wishes["completion"] == {"label": "完成率", "numerator": 3, "denominator": 5, "rate": 0.6}
-    assert wishes["satisfaction"] == {
-        "label": "满意率",
-        "numerator": 1,
-        "denominator": 2,
-        "rate": 0.5,
-        "auto_closed": 1,
+    w = ids["wishes"]
+    pick = {k: v for k, v in wishes["completion"].items() if k in ("label", "numerator", "denominator", "rate")}
+    assert pick == {"label": "完成率", "numerator": 3, "denominator": 5, "rate": 0.6}
+    assert wishes["completion"]["buckets"] == {
+        "open": [w["W5"]],
+        "dispatched": [],
+        "accepted": [w["W4"]],
+        "completed": [],
+        "closed": sorted([w["W1"], w["W2"], w["W3"]]),
     }
-    assert o["visits"] == {"label": "走访覆盖率", "households": 4, "visited": 2, "rate": 0.5}
+    assert wishes["completion"]["numerator_buckets"] == ["completed", "closed"]
+    sat = wishes["satisfaction"]
+    assert (sat["numerator"], sat["denominator"], sat["rate"], sat["auto_closed"]) == (1, 2, 0.5, 1)
+    assert sat["buckets"] == {"satisfied": [w["W1"]], "unsatisfied": [w["W2"]]}
+    assert sat["excluded"] == {"auto_closed": [w["W3"]], "unrated": [], "awaiting_rating": []}
+    v = o["visits"]
+    assert (v["label"], v["households"], v["visited"], v["rate"]) == ("走访覆盖率", 4, 2, 0.5)
+    assert len(v["buckets"]["visited"]) == 2 and len(v["buckets"]["not_visited"]) == 2 and v["unit"] == "household"
     esc = o["escalation"]
     assert esc["whistled"] == 1 and esc["auto_confirmed"] == 0
-    assert esc["response_rate"] == {"label": "呼叫应答率", "numerator": 1, "denominator": 1, "rate": 1.0}
+    r = esc["response_rate"]
+    assert (r["label"], r["numerator"], r["denominator"], r["rate"]) == ("呼叫应答率", 1, 1, 1.0)
     assert esc["satisfaction_rate"]["rate"] is None
     weekly = [(w["week_start"], w["created"], w["completed"], w["whistled"]) for w in o["weekly"]]
     assert weekly == [

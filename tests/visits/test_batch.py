@@ -12,7 +12,9 @@ from backend.issues.models import GridIssue
 from backend.kernel.clock import utcnow
 from backend.org.models import Household, RoleGrant
 from backend.visits.models import Visit, VisitFinding
-from tests.visits.conftest import error, households_of_grid, user_id, visit
+from tests.support.api import error
+from tests.support.demo import households_of_grid, user_id
+from tests.support.visits import visit
 
 G1, G2 = "和谐社区第一网格", "和谐社区第二网格"  # demo-gridworker, demo-gridworker2
 URL = "/api/v1/visits/batch"

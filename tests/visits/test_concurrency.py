@@ -15,8 +15,9 @@ from backend.app import create_app
 from backend.kernel.clock import utcnow
 from backend.kernel.db import make_session_factory
 from backend.visits.models import Visit, VisitFinding
-from tests.conftest import make_settings
-from tests.visits.conftest import households_of_grid, visit
+from tests.support.db import make_settings
+from tests.support.demo import households_of_grid
+from tests.support.visits import visit
 
 
 async def test_overlapping_batches_at_once_store_each_visit_once(db, fake_wechat, tmp_path):

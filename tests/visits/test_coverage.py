@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.visits.conftest import add_visit, error, set_now, sh
+from tests.support.api import error
+from tests.support.clock import set_now, sh
+from tests.support.world import add_visit
 
 COUNTS = ("households", "visited", "met", "not_home", "refused", "moved", "overdue")
 

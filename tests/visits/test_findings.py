@@ -17,7 +17,9 @@ from backend.kernel.clock import SHANGHAI, utcnow
 from backend.org.models import Grid, Household
 from backend.visits.models import VisitFinding
 from backend.wishes.models import Wish
-from tests.visits.conftest import households_of_grid, user_id, visit
+from tests.support.demo import households_of_grid, user_id
+from tests.support.photos import uploaded
+from tests.support.visits import visit
 
 G1 = "和谐社区第一网格"
 
@@ -110,11 +112,13 @@ async def test_a_need_for_a_named_resident_and_for_a_household_with_an_account(a
 async def test_hazards_disputes_and_suggestions(api, session):
     household = (await households_of_grid(session, G1))[5]
     at = utcnow() - timedelta(hours=1)
+    ref = await uploaded(api, "demo-gridworker")
+    never_arrived = "/uploads/0123456789abcdef0123456789abcdef.jpg"  # taken offline, its upload lost
     item = visit(
         household,
         at=at,
         findings=[
-            {"kind": "hazard", "text": "电动车在楼道内充电", "photos": ["/uploads/a.jpg"]},
+            {"kind": "hazard", "text": "电动车在楼道内充电", "photos": [ref, never_arrived]},
             {"kind": "dispute", "text": "楼上楼下因漏水发生争执"},
             {"kind": "suggestion", "text": "建议增设快递柜"},
         ],
@@ -134,7 +138,7 @@ async def test_hazards_disputes_and_suggestions(api, session):
         h.grid_id,
         h.compound_id,
     )
-    assert hazard.photos == ["/uploads/a.jpg"] and hazard.household_id == household
+    assert hazard.photos == [ref] and hazard.household_id == household
     assert (dispute.category, dispute.status) == ("dispute", "open")
     agenda = await session.get(AgendaItem, refs[2]["id"])
     grid = await session.get(Grid, h.grid_id)
@@ -148,7 +152,7 @@ async def test_hazards_disputes_and_suggestions(api, session):
     assert [(f["kind_label"], f["follow_up"]["id"], f["follow_up_status"]) for f in latest["findings"]] == [
         ("安全隐患", refs[0]["id"], "open"),
         ("矛盾纠纷", refs[1]["id"], "open"),
-        ("意见建议", refs[2]["id"], None),
+        ("意见建议", refs[2]["id"], "proposed"),  # the agenda item's status
     ]
     for cursor in ("999999999999999999.1", "1.99999999999", "abc", "1"):
         r = await api.get(f"/api/v1/households/{household}/visits?cursor={cursor}", "demo-gridworker")

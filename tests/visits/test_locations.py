@@ -7,7 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from backend.org.models import Building, Household
-from tests.visits.conftest import error, households_of_grid, visit
+from tests.support.api import error
+from tests.support.demo import households_of_grid
+from tests.support.visits import visit
 
 
 async def test_todo_and_register_carry_the_building_location(api, session):

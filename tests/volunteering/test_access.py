@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from backend.auth.tokens import create_access_token
 from backend.directory.models import User
-from tests.test_role_matrix import PREFIX, _url, assert_error_shape
+from tests.support.matrix import PREFIX, assert_error_shape
+from tests.support.matrix import matrix_url as _url
 from tests.volunteering.targets import cobuild_bodies, cobuild_objects
 
 CALLERS = {"partner": "demo-partner", "leader": "demo-leader", "admin": "demo-admin"}

@@ -17,7 +17,7 @@ from backend.kernel.db import make_session_factory
 from backend.partners.models import Partner
 from backend.volunteering import timebank
 from backend.volunteering.models import Activity, CreditAccount, Offer, Redemption, Registration, Team
-from tests.conftest import make_settings
+from tests.support.db import make_settings
 
 SEATS = 5
 SIGNUPS = 16

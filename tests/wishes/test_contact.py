@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backend.kernel.clock import clock
-from tests.visits.conftest import error
-from tests.wishes.test_loop import approve, member_id
+from tests.support.api import error
+from tests.support.wishes import approve, member_id
 
 
 async def _accepted(api, member="demo-member") -> dict:

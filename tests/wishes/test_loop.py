@@ -10,24 +10,8 @@ from backend.dispatch.models import Order
 from backend.kernel.clock import clock
 from backend.wishes.models import Wish, WishEvent
 from backend.worker import sweep_once
-
-NEW_WISH = {"title": "厨房水龙头漏水", "description": "关不紧，一直滴水", "category": "repair"}
-
-
-async def place(api, who="demo-resident", **overrides) -> dict:
-    return await api.ok("POST", "/api/v1/wishes", who, status=201, json={**NEW_WISH, **overrides})
-
-
-async def approve(api, wish_id: int) -> dict:
-    return await api.ok("POST", f"/api/v1/wishes/{wish_id}/review", "demo-dispatcher", json={"decision": "approve"})
-
-
-async def member_id(api, code: str) -> int:
-    return (await api.ok("GET", "/api/v1/me", code))["id"]
-
-
-def statuses(wish: dict) -> list[str]:
-    return [e["to_status"] for e in wish["events"]]
+from tests.support.photos import uploaded
+from tests.support.wishes import NEW_WISH, approve, member_id, place, statuses
 
 
 async def test_review_dispatch_accept_complete_confirm(api, session):
@@ -88,7 +72,7 @@ async def test_review_dispatch_accept_complete_confirm(api, session):
         "POST",
         f"/api/v1/wishes/{wish['id']}/complete",
         "demo-member",
-        json={"note": "换了新阀芯，不漏了", "photos": ["/uploads/abc.jpg"]},
+        json={"note": "换了新阀芯，不漏了", "photos": [await uploaded(api, "demo-member")]},
     )
     assert done["status"] == "completed"
     assert done["order"]["completion_note"] == "换了新阀芯，不漏了"
@@ -256,7 +240,9 @@ async def test_bad_input_is_explained(api):
     assert r.status_code == 422 and r.json()["error"] == "invalid_input" and r.json()["detail"] == "标题不能超过40个字"
     r = await api.post("/api/v1/wishes", "demo-resident", json={**NEW_WISH, "category": "飞行"})
     assert r.status_code == 422
-    r = await api.post("/api/v1/wishes", "demo-resident", json={**NEW_WISH, "photos": ["/uploads/a.jpg"] * 10})
+    r = await api.post(
+        "/api/v1/wishes", "demo-resident", json={**NEW_WISH, "photos": [await uploaded(api, "demo-resident")] * 10}
+    )
     assert r.status_code == 422
     r = await api.call(
         "POST", "/api/v1/wishes", "demo-resident", content=b"{not json", headers={"content-type": "application/json"}

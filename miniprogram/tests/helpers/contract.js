@@ -4,17 +4,7 @@
 // (remove the entry then; the test says which entries openapi.json already covers).
 module.exports = {
   // routes that openapi.json does not have yet: method + path template → query names and body
-  routes: {
-    'POST /api/v1/me/verify-phone': { query: [], body: { properties: ['code'], required: ['code'] } }, // §1
-    'POST /api/v1/me/leave-household': { query: [], body: null }, // §1
-    'GET /api/v1/verifications': { query: ['status', 'cursor', 'limit'], body: null }, // §1
-    'POST /api/v1/verifications/{id}/approve': { query: [], body: null }, // §1
-    'POST /api/v1/verifications/{id}/reject': { query: [], body: { properties: ['reason'], required: ['reason'] } }, // §1
-    'POST /api/v1/wishes/{id}/callback': { query: [], body: null }, // §3
-  },
+  routes: {},
   // fields routes that exist gain: extra body properties, and required ones that become optional
-  bodies: {
-    'POST /api/v1/wishes': { add: ['voice', 'voice_seconds'], optional: ['title'] }, // §3
-    'PATCH /api/v1/members/me': { add: ['share_phone'] }, // §3
-  },
+  bodies: {},
 }

@@ -68,6 +68,31 @@ test('rates: a figure drills down to the issues behind it, each one opening its 
   expect(page.data.drillKey).toBe('')
 })
 
+test('rates: the grid backlog (never whistled) is shown and drills down oldest first', async () => {
+  api.on('GET /api/v1/issues/:id', (req) => issue({ id: Number(req.params.id), description: '积压' + req.params.id }))
+  const backlog = {
+    count: 3,
+    aged: { buckets: { le_7: [31], d8_30: [], gt_30: [21, 22] }, bucket_labels: { le_7: '7天以内', d8_30: '8至30天', gt_30: '30天以上' } },
+    overdue: Object.assign(fig(2, 3), { buckets: { overdue: [21, 22], within_clock: [31] } }),
+  }
+  api.on('GET /api/v1/stats/escalation', stats({ backlog }))
+  const page = await openPage('pages/stats/rates/rates')
+  let t = text(page)
+  expect(t).toContain('网格待办积压 3 件')
+  expect(t).toContain('超出网格处置时限 2 件')
+  await tap(page, '#backlog')
+  t = text(page)
+  expect(t).toContain('网格待办积压：对应事件')
+  expect(t.indexOf('30天以上 2 件')).toBeLessThan(t.indexOf('7天以内 1 件'))
+  expect(t).not.toContain('8至30天')
+})
+
+test('rates: a department sees no backlog card', async () => {
+  api.on('GET /api/v1/stats/escalation', stats())
+  const page = await openPage('pages/stats/rates/rates')
+  expect(text(page)).not.toContain('网格待办积压')
+})
+
 test('rates: the drill-down names each issue (what, where, when), 10 at a time', async () => {
   const ids = Array.from({ length: 16 }, (_, i) => 101 + i)
   api.on('GET /api/v1/issues/:id', (req) =>

@@ -36,7 +36,7 @@ const BUCKET_LABELS = {
   late: '超时',
   unanswered: '超时未响应',
   pending: '未到期',
-  reopened: '办结后被重新打开',
+  reopened: '重新打开',
   returned: '被部门退回',
   unresolved: '超期未办结',
   satisfied: '满意',
@@ -44,6 +44,15 @@ const BUCKET_LABELS = {
   auto_confirmed: '自动确认（不计入）',
 }
 const BUCKET_ORDER = ['on_time', 'satisfied', 'late', 'unanswered', 'unresolved', 'reopened', 'returned', 'unsatisfied', 'pending']
+
+// The grid's backlog (open, or returned to the grid; never whistled), oldest first.
+const AGE_ORDER = ['gt_30', 'd8_30', 'le_7']
+function backlogDrill(b) {
+  const aged = (b && b.aged) || {}
+  const labels = aged.bucket_labels || {}
+  const buckets = AGE_ORDER.filter((k) => aged.buckets && aged.buckets[k] && aged.buckets[k].length).map((k) => ({ key: k, label: labels[k] || k, ids: aged.buckets[k] }))
+  return { title: '网格待办积压', buckets }
+}
 
 // The issues behind one figure, bucket by bucket.
 function drillOf(label, f, extra) {
@@ -123,6 +132,7 @@ Component({
             response: drillOf('呼叫应答率', out.response_rate),
             disposal: drillOf('事件处置率', out.disposal_rate),
             satisfaction: drillOf('居民满意率', out.satisfaction_rate, { key: 'auto_confirmed', label: BUCKET_LABELS.auto_confirmed, ids: auto }),
+            backlog: backlogDrill(out.backlog),
           }
           this._shown = {}
           this.setData({
@@ -134,6 +144,7 @@ Component({
               figures: figures(out),
               autoConfirmed: (out.auto_confirmed && out.auto_confirmed.count) || 0,
               awaiting: (out.awaiting_rating && out.awaiting_rating.count) || 0,
+              backlog: out.backlog ? { count: out.backlog.count || 0, overdue: (out.backlog.overdue && out.backlog.overdue.numerator) || 0 } : null,
               departments: (out.by_department || []).map((d) => ({
                 id: d.department_id,
                 name: d.department_name,

@@ -1,68 +1,19 @@
-"""Shared helpers for grid-work tests: demo lookups, visit payloads, and an isolated little world
-(its own community, compounds, grids and workers) for figures that must be computed by hand."""
+"""A small world of its own (community, compounds, grids, workers) for figures computed by hand.
+
+Its rows are added in the test's own transaction, so they vanish with it; tests that use it do not
+depend on what the demo data holds."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-
-import pytest
-from sqlalchemy import select
+from datetime import datetime
 
 from backend.directory.models import User
 from backend.households.models import HouseholdTag
-from backend.kernel.clock import SHANGHAI, clock, utcnow
 from backend.org import service as org_service
 from backend.org.models import Building, Community, Compound, Grid, Household, Unit
 from backend.visits.models import Visit
-
-
-def error(r, status: int, code: str | None = None) -> dict:
-    assert r.status_code == status, f"expected {status}, got {r.status_code} {r.text}"
-    body = r.json()
-    assert {"error", "detail"} <= body.keys() and body["detail"], body
-    if code is not None:
-        assert body["error"] == code, body
-    return body
-
-
-async def grid_id(session, name: str) -> int:
-    return (await session.execute(select(Grid.id).where(Grid.name == name))).scalar_one()
-
-
-async def user_id(session, code: str) -> int:
-    return (await session.execute(select(User.id).where(User.openid == f"fake-openid-{code}"))).scalar_one()
-
-
-async def households_of_grid(session, name: str, *, without_users: bool = False) -> list[int]:
-    stmt = select(Household.id).where(Household.grid_id == await grid_id(session, name)).order_by(Household.id)
-    if without_users:
-        stmt = stmt.where(~select(User.id).where(User.household_id == Household.id).exists())
-    return list((await session.execute(stmt)).scalars())
-
-
-def visit(household_id: int, *, at: datetime | None = None, outcome: str = "met", **extra) -> dict:
-    at = at or utcnow() - timedelta(hours=2)
-    return {
-        "client_id": str(uuid.uuid4()),
-        "household_id": household_id,
-        "visited_at": at.isoformat(),
-        "outcome": outcome,
-        "people_met": ["户主"] if outcome == "met" else [],
-        "note": "入户走访",
-        **extra,
-    }
-
-
-def set_now(local: datetime) -> None:
-    """Move the application's clock so that now is `local` (an aware datetime)."""
-    clock.reset()
-    clock.offset = local - clock.now()
-
-
-def sh(*args) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 @dataclass
@@ -81,8 +32,23 @@ class World:
     codes: dict[str, str] = field(default_factory=dict)
 
 
-@pytest.fixture
-async def world(session) -> World:
+async def add_visit(session, w: World, household: str, worker: str, at: datetime, outcome: str) -> None:
+    h = await session.get(Household, w.h[household])
+    session.add(
+        Visit(
+            client_id=uuid.uuid4(),
+            household_id=h.id,
+            grid_id=h.grid_id,
+            compound_id=h.compound_id,
+            worker_id=w.users[worker],
+            visited_at=at,
+            outcome=outcome,
+        )
+    )
+    await session.flush()
+
+
+async def build_world(session) -> World:
     w = World()
     community = Community(street_id=1, name="试验社区")
     session.add(community)
@@ -136,19 +102,3 @@ async def world(session) -> World:
         w.users[key], w.codes[key] = u.id, code
     await session.commit()
     return w
-
-
-async def add_visit(session, w: World, household: str, worker: str, at: datetime, outcome: str) -> None:
-    h = await session.get(Household, w.h[household])
-    session.add(
-        Visit(
-            client_id=uuid.uuid4(),
-            household_id=h.id,
-            grid_id=h.grid_id,
-            compound_id=h.compound_id,
-            worker_id=w.users[worker],
-            visited_at=at,
-            outcome=outcome,
-        )
-    )
-    await session.flush()

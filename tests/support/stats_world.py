@@ -167,4 +167,10 @@ async def build(session) -> dict:
         )
     )
     await session.flush()
-    return {"community": community.id, "compound": compound.id, "wishes": {k: v.id for k, v in w.items()}}
+    return {
+        "community": community.id,
+        "compound": compound.id,
+        "grid": grid.id,
+        "issue": issue.id,
+        "wishes": {k: v.id for k, v in w.items()},
+    }
