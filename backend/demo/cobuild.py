@@ -56,19 +56,19 @@ TEAMS = [
 
 # (team index or None for the community, title, place, days from now, start hour, hours, capacity, series)
 ACTIVITIES = [
-    (0, "楼道清洁日", "锦华苑3号楼", -26, 9, 2, 15, None),
-    (1, "巧手剪纸公益课（第1课）", "党群服务驿站", -24, 14, 2, 12, "巧手剪纸公益课"),
-    (0, "敬老院探望", "幸福街道敬老院", -20, 9, 3, 10, None),
-    (1, "巧手剪纸公益课（第2课）", "党群服务驿站", -17, 14, 2, 12, "巧手剪纸公益课"),
-    (None, "邻里公益集市", "锦华苑中心广场", -13, 8, 4, 30, "邻里公益集市"),
-    (2, "防诈骗宣传进小区", "阳光小区门口", -12, 15, 2, 8, None),
-    (1, "巧手剪纸公益课（第3课）", "党群服务驿站", -10, 14, 2, 12, "巧手剪纸公益课"),
-    (0, "垃圾分类引导", "翠湖花园", -6, 7, 2, 10, None),
-    (None, "邻里公益集市", "锦华苑中心广场", -6, 8, 4, 30, "邻里公益集市"),
-    (1, "巧手剪纸公益课（第4课）", "党群服务驿站", -3, 14, 2, 12, "巧手剪纸公益课"),
-    (0, "社区义诊服务", "和谐社区党群服务中心", 3, 9, 3, 20, None),
+    (0, "楼道清洁日", "锦华苑3号楼", -26, 9, 2, 10, None),
+    (1, "巧手剪纸公益课（第1课）", "党群服务驿站", -24, 14, 2, 8, "巧手剪纸公益课"),
+    (0, "敬老院探望", "幸福街道敬老院", -20, 9, 3, 6, None),
+    (1, "巧手剪纸公益课（第2课）", "党群服务驿站", -17, 14, 2, 8, "巧手剪纸公益课"),
+    (None, "邻里公益集市", "锦华苑中心广场", -13, 8, 4, 16, "邻里公益集市"),
+    (2, "防诈骗宣传进小区", "阳光小区门口", -12, 15, 2, 6, None),
+    (1, "巧手剪纸公益课（第3课）", "党群服务驿站", -10, 14, 2, 8, "巧手剪纸公益课"),
+    (0, "垃圾分类引导", "翠湖花园", -6, 7, 2, 6, None),
+    (None, "邻里公益集市", "锦华苑中心广场", -6, 8, 4, 16, "邻里公益集市"),
+    (1, "巧手剪纸公益课（第4课）", "党群服务驿站", -3, 14, 2, 8, "巧手剪纸公益课"),
+    (0, "社区义诊服务", "和谐社区党群服务中心", 3, 9, 3, 12, None),
     (1, "巧手剪纸公益课（第5课）", "党群服务驿站", 4, 14, 2, 3, "巧手剪纸公益课"),
-    (2, "明德邻里节", "书香苑广场", 6, 9, 3, 25, None),
+    (2, "明德邻里节", "书香苑广场", 6, 9, 3, 12, None),
 ]
 
 OFFERS = [
@@ -169,10 +169,10 @@ async def _activity(session, rng, spec, teams, communities, series, admin_id, vo
                 entries.append(
                     {"client_id": str(uuid.UUID(int=rng.getrandbits(128))), "user_id": r.user_id, "checked_in_at": at}
                 )
-        await registrations.roster(session, activity, entries, actor_id=actor)
+        results = await registrations.roster(session, activity, entries, actor_id=actor)
+        arrived = {x["registration_id"] for x in results if x["result"] == "checked_in"}
         for r in regs:
-            await session.refresh(r)
-            if r.status == RegistrationStatus.checked_in and rng.random() < 0.5:
+            if r.id in arrived and rng.random() < 0.5:
                 out = day + timedelta(hours=hours, minutes=-rng.randint(0, 40))
                 await registrations.check_out(session, activity, r, at=out, actor_id=actor)
         await registrations.close(session, activity, actor_id=actor)

@@ -7,10 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory.models import User
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.lists.models import ListBatch, ListClaim, ListItem
 from backend.lists.state import CLAIM, ITEM, ClaimStatus, ItemStatus
+from backend.org.models import Compound
 from backend.partners import service as partners_service
 
 # who provides in a claim: for a need or project the claimant, for a resource the owner
@@ -37,11 +39,17 @@ async def get_batch(session: AsyncSession, batch_id: int) -> ListBatch:
     return batch
 
 
-async def check_owner(session: AsyncSession, owner_kind: str, owner_id: int) -> None:
+async def check_owner(session: AsyncSession, batch: ListBatch, owner_kind: str, owner_id: int) -> None:
     if owner_kind in ("partner", "work_unit"):
         partner = await partners_service.get_partner(session, owner_id)
         if (partner.kind == "work_unit") != (owner_kind == "work_unit"):
             raise InvalidInput("合伙人类型与所填不符", code="owner_kind_mismatch")
+    elif owner_kind == "compound":
+        compound = await session.get(Compound, owner_id)
+        if compound is None or compound.community_id != batch.community_id:
+            raise InvalidInput(f"小区 {owner_id} 不在该批次的社区", code="owner_elsewhere")
+    elif await session.get(User, owner_id) is None:
+        raise InvalidInput(f"居民 {owner_id} 不存在", code="owner_not_found")
 
 
 def _open(batch: ListBatch) -> None:
@@ -54,7 +62,7 @@ async def create_item(
     session: AsyncSession, batch: ListBatch, *, actor_id: int, client_id: str | None = None, **fields
 ) -> ListItem:
     _open(batch)
-    await check_owner(session, fields["owner_kind"], fields["owner_id"])
+    await check_owner(session, batch, fields["owner_kind"], fields["owner_id"])
     item = ListItem(
         batch_id=batch.id, community_id=batch.community_id, created_by=actor_id, client_id=client_id, **fields
     )

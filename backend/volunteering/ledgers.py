@@ -1,5 +1,6 @@
 """Co-building ledgers (.xlsx through backend/kernel/sheets.py): 志愿服务台账 (activities,
-attendance, hours), 合伙人台账, 三清单台账 and the time bank statement (时间银行流水), of a scope
+attendance, hours), 合伙人台账, 三清单台账, 驻区单位共建情况 (per work unit: its members'
+volunteer hours and its list claims) and the time bank statement (时间银行流水), of a scope
 over a period. Volunteers' and residents' names are masked, as in every ledger."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import asyncio
 import io
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.reach import ReportScope
@@ -18,9 +19,9 @@ from backend.kernel.clock import utcnow
 from backend.kernel.periods import Period
 from backend.kernel.sheets import Column, SheetWriter
 from backend.lists.models import ListBatch, ListClaim, ListItem
-from backend.lists.state import CLAIM, ITEM
+from backend.lists.state import CLAIM, ITEM, ClaimStatus
 from backend.org.models import Community
-from backend.partners.models import Partner
+from backend.partners.models import Partner, WorkUnitMember
 from backend.partners.state import KIND_LABELS, PARTNER
 from backend.volunteering.models import Activity, CreditAccount, CreditEntry, CreditMovement, Registration, Team
 from backend.volunteering.state import REGISTRATION
@@ -79,6 +80,18 @@ LEDGERS = {
             Column("认领状态"),
             Column("成效"),
             Column("评分", "number"),
+        ),
+    ),
+    "work_units": Ledger(
+        "驻区单位共建情况",
+        (
+            Column("单位"),
+            Column("联系的党员", "number"),
+            Column("党员志愿服务人次", "number"),
+            Column("党员志愿服务时长（小时）", "number"),
+            Column("认领清单", "number"),
+            Column("已完成认领", "number"),
+            Column("提供资源", "number"),
         ),
     ),
     "timebank": Ledger(
@@ -218,7 +231,85 @@ async def _timebank(session: AsyncSession, scope: ReportScope, period: Period) -
     ]
 
 
-ROWS = {"volunteering": _volunteering, "partners": _partners, "lists": _lists, "timebank": _timebank}
+async def _served(session: AsyncSession, unit_ids: list[int], period: Period) -> dict[int, tuple[int, int]]:
+    """unit → (check-ins, minutes) of its linked members at activities starting in the period."""
+    service = (
+        await session.execute(
+            select(
+                WorkUnitMember.partner_id, func.count(Registration.id), func.coalesce(func.sum(Registration.minutes), 0)
+            )
+            .join(Registration, Registration.user_id == WorkUnitMember.user_id)
+            .join(Activity, Activity.id == Registration.activity_id)
+            .where(
+                WorkUnitMember.partner_id.in_(unit_ids),
+                Registration.checked_in_at.is_not(None),
+                Activity.start_at >= period.start,
+                Activity.start_at < period.end,
+            )
+            .group_by(WorkUnitMember.partner_id)
+        )
+    ).all()
+    return {pid: (n, minutes) for pid, n, minutes in service}
+
+
+async def _work_units(session: AsyncSession, scope: ReportScope, period: Period) -> list[tuple]:
+    """Per work unit of the scope: its linked members' check-ins and hours at activities starting in
+    the period, the list claims it made in the period (and how many closed), its resources listed."""
+    units = (
+        await session.execute(
+            select(Partner.id, Partner.name)
+            .where(Partner.kind == "work_unit", Partner.community_id.in_(scope.community_ids))
+            .order_by(Partner.name)
+        )
+    ).all()
+    ids = [u for u, _ in units]
+    members = dict(
+        (
+            await session.execute(
+                select(WorkUnitMember.partner_id, func.count())
+                .where(WorkUnitMember.partner_id.in_(ids))
+                .group_by(WorkUnitMember.partner_id)
+            )
+        ).all()
+    )
+    served = await _served(session, ids, period)
+    claims = (
+        await session.execute(
+            select(ListClaim.claimant_id, ListClaim.status)
+            .where(ListClaim.claimant_kind == "partner", ListClaim.claimant_id.in_(ids))
+            .where(ListClaim.created_at >= period.start, ListClaim.created_at < period.end)
+        )
+    ).all()
+    resources = dict(
+        (
+            await session.execute(
+                select(ListItem.owner_id, func.count())
+                .where(ListItem.owner_kind == "work_unit", ListItem.owner_id.in_(ids))
+                .group_by(ListItem.owner_id)
+            )
+        ).all()
+    )
+    return [
+        (
+            name,
+            members.get(pid, 0),
+            served.get(pid, (0, 0))[0],
+            round(served.get(pid, (0, 0))[1] / 60, 1),
+            sum(1 for c, _ in claims if c == pid),
+            sum(1 for c, st in claims if c == pid and st == ClaimStatus.closed),
+            resources.get(pid, 0),
+        )
+        for pid, name in units
+    ]
+
+
+ROWS = {
+    "volunteering": _volunteering,
+    "partners": _partners,
+    "lists": _lists,
+    "work_units": _work_units,
+    "timebank": _timebank,
+}
 
 
 async def write(session: AsyncSession, kind: str, scope: ReportScope, period: Period) -> tuple[bytes, int]:

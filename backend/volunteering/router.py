@@ -22,7 +22,7 @@ from backend.kernel.validation import IdPath, IdQuery
 from backend.partners import policy as partners_policy
 from backend.partners import service as partners_service
 from backend.volunteering import checkin, figures, ledgers, policy, registrations, schemas, service, views
-from backend.volunteering.models import Registration
+from backend.volunteering.models import Activity, Registration
 from backend.volunteering.policy import ActivityForOrganiser, ActivityPath
 from backend.volunteering.state import MEMBERSHIP
 
@@ -294,12 +294,17 @@ async def close(activity: ActivityForOrganiser, session: SessionDep, principal: 
 
 @router.get("/registrations/mine", response_model=Page[schemas.RegistrationOut], summary="My sign-ups with their hours")
 async def my_registrations(session: SessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20):
-    stmt = select(Registration).where(Registration.user_id == principal.id)
+    stmt = (
+        select(Registration, Activity.title, Activity.start_at)
+        .join(Activity, Activity.id == Registration.activity_id)
+        .where(Registration.user_id == principal.id)
+    )
     if (c := parse_cursor(cursor)) is not None:
         stmt = stmt.where(Registration.id < c)
-    rows = list((await session.execute(stmt.order_by(Registration.id.desc()).limit(limit + 1))).scalars())
-    rows, next_cursor = page_of(rows, limit)
-    return Page(items=[views.registration(r) for r in rows], next_cursor=next_cursor)
+    rows = list((await session.execute(stmt.order_by(Registration.id.desc()).limit(limit + 1))).all())
+    rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
+    items = [views.registration(r, activity_title=title, activity_start_at=start) for r, title, start in rows]
+    return Page(items=items, next_cursor=next_cursor)
 
 
 async def _registration_for_organiser(session, principal, registration_id: int):
@@ -373,12 +378,12 @@ async def volunteering_stats(
     "/co-building/ledger",
     response_class=Response,
     responses={200: {"content": {XLSX: {}}, "description": "the ledger (.xlsx)"}},
-    summary="志愿服务台账, 合伙人台账, 三清单台账 or 时间银行流水 (.xlsx) of a scope over a period (admins)",
+    summary="志愿服务台账, 合伙人台账, 三清单台账, 驻区单位共建情况, 时间银行流水 (.xlsx) (admins)",
 )
 async def co_building_ledger(
     session: SessionDep,
     principal: Admin,
-    kind: Literal["volunteering", "partners", "lists", "timebank"],
+    kind: Literal["volunteering", "partners", "lists", "work_units", "timebank"],
     scope: ScopeQ = None,
     period: PeriodQ = None,
 ) -> Response:

@@ -99,6 +99,8 @@ class ActivityOut(BaseModel):
 class RegistrationOut(BaseModel):
     id: int
     activity_id: int
+    activity_title: str | None = None  # in the caller's own list (GET /registrations/mine)
+    activity_start_at: datetime | None = None
     user_id: int
     name: str | None = None  # the organiser sees who; masked otherwise
     status: str

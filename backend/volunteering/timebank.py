@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.directory.models import User
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
@@ -69,9 +70,12 @@ async def transfer(
         stmt = update(CreditAccount).where(CreditAccount.id == acct.id).values(balance=CreditAccount.balance + delta)
         if acct is source and acct.owner_kind != ISSUANCE:
             stmt = stmt.where(CreditAccount.balance >= amount)
-        result = await session.execute(stmt.execution_options(synchronize_session=False))
-        if result.rowcount != 1:
+        row = (
+            await session.execute(stmt.returning(CreditAccount.balance).execution_options(synchronize_session=False))
+        ).first()
+        if row is None:
             raise Conflict(f"积分不足：需要 {amount} 积分", code="insufficient_credits")
+        set_committed_value(acct, "balance", row[0])
     movement = CreditMovement(kind=kind, ref_type=ref[0], ref_id=ref[1], note=note[:200], actor_id=actor_id)
     session.add(movement)
     await session.flush()
@@ -82,8 +86,6 @@ async def transfer(
         ]
     )
     await session.flush()
-    for acct in (source, target):
-        await session.refresh(acct, ["balance"])
     return movement
 
 

@@ -24,10 +24,19 @@ async def waitlist_position(session: AsyncSession, row: Registration) -> int | N
     return ahead.scalar_one() + 1
 
 
-def registration(row: Registration, *, name: str | None = None, position: int | None = None) -> schemas.RegistrationOut:
+def registration(
+    row: Registration,
+    *,
+    name: str | None = None,
+    position: int | None = None,
+    activity_title=None,
+    activity_start_at=None,
+) -> schemas.RegistrationOut:
     return schemas.RegistrationOut(
         id=row.id,
         activity_id=row.activity_id,
+        activity_title=activity_title,
+        activity_start_at=activity_start_at,
         user_id=row.user_id,
         name=name,
         status=row.status,

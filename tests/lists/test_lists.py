@@ -219,6 +219,19 @@ async def test_offline_canvass_replay_makes_nothing_twice(api, session):
     assert [x["item_id"] for x in first["items"]] == [x["item_id"] for x in again["items"]]
     count = (await session.execute(select(func.count()).where(ListItem.batch_id == b["id"]))).scalar_one()
     assert count == 3
+    elsewhere = [{**entries[0], "client_id": str(uuid.uuid4()), "owner_id": i["c3"]}]  # 阳光小区 is 明德's
+    r = await api.post("/api/v1/list-items/canvass", "demo-gridworker", json={"batch_id": b["id"], "items": elsewhere})
+    assert r.status_code == 422 and r.json()["error"] == "owner_elsewhere"
+    ghost = {
+        "batch_id": b["id"],
+        "kind": "need",
+        "category": "助老",
+        "title": "x",
+        "owner_kind": "resident",
+        "owner_id": 99999,
+    }
+    r = await api.post("/api/v1/list-items", "demo-admin", json=ghost)
+    assert r.status_code == 422 and r.json()["error"] == "owner_not_found"
     other = await batch(api, "demo-street", f"community:{i['mingde']}")
     r = await api.post(
         "/api/v1/list-items/canvass", "demo-gridworker", json={"batch_id": other["id"], "items": entries[:1]}

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from backend.kernel.clock import clock
 from backend.notify.models import Notification
 from backend.org.models import Community
+from backend.partners.models import Partner
 from backend.volunteering import checkin
 from backend.volunteering.models import RegistrationEvent, Team
 
@@ -166,6 +167,11 @@ async def test_check_out_hours_credits_and_correction(api, session):
     assert out["status"] == "completed" and out["minutes"] == 90
     mine = await api.ok("GET", "/api/v1/timebank/me", "demo-resident2")
     assert mine["balance"] == before + 15 and mine["items"][0]["kind"] == "service"  # 1 hour = 10 credits
+    assert mine["minutes"] >= 90
+    listed = (await api.ok("GET", "/api/v1/registrations/mine", "demo-resident2"))["items"]
+    assert (
+        listed[0]["id"] == reg["id"] and listed[0]["activity_title"] == "清理楼道小广告" and listed[0]["minutes"] == 90
+    )
 
     path = f"/api/v1/registrations/{reg['id']}/hours"
     r = await api.post(path, "demo-leader", json={"minutes": 120})
@@ -230,5 +236,72 @@ async def test_join_team_with_leader_approval(api, session):
     team = await api.ok("GET", f"/api/v1/teams/{team_id}", "demo-leader")
     assert any(m["user_id"] == row["user_id"] and m["status"] == "approved" for m in team["members"])
     assert (await api.ok("GET", f"/api/v1/teams/{team_id}", "demo-resident"))["members"] is None
+    other = await api.ok("POST", f"/api/v1/teams/{team_id}/join", "demo-resident", status=201, json={})
+    out = await api.ok(
+        "POST", f"/api/v1/team-memberships/{other['membership_id']}/decide", "demo-leader", json={"decision": "reject"}
+    )
+    assert out["status"] == "rejected"
+    r = await api.post(
+        f"/api/v1/team-memberships/{other['membership_id']}/decide", "demo-leader", json={"decision": "approve"}
+    )
+    assert r.status_code == 409 and r.json()["error"] == "invalid_state"
     community = (await session.execute(select(Community).where(Community.id == community_id))).scalar_one()
     assert community.name == "和谐社区"
+
+
+async def test_partner_organises_only_for_itself_once_recognised(api, session):
+    async def pid(name):
+        return (await session.execute(select(Partner).where(Partner.name == name))).scalar_one()
+
+    own, other = await pid("鲁味坊餐馆"), await pid("惠民大药房")
+    start = clock.now() + START_IN
+    body = {
+        "title": "爱心午餐日",
+        "community_id": own.community_id,
+        "start_at": start.isoformat(),
+        "end_at": (start + timedelta(hours=2)).isoformat(),
+        "capacity": 20,
+    }
+    a = await api.ok(
+        "POST",
+        "/api/v1/activities",
+        "demo-partner",
+        status=201,
+        json={**body, "organiser": {"kind": "partner", "id": own.id}},
+    )
+    assert a["organiser_kind"] == "partner" and a["partner_id"] == own.id and "roster" in a["actions"]
+    r = await api.post(
+        "/api/v1/activities", "demo-partner", json={**body, "organiser": {"kind": "partner", "id": other.id}}
+    )
+    assert r.status_code == 403 and r.json()["error"] == "out_of_scope"
+    r = await api.post("/api/v1/activities", "demo-partner", json={**body, "organiser": {"kind": "community"}})
+    assert r.status_code == 403 and r.json()["error"] == "out_of_scope"
+    await api.ok(
+        "POST", f"/api/v1/partners/{own.id}/transitions", "demo-admin", json={"event": "suspended", "reason": "整改"}
+    )
+    r = await api.post(
+        "/api/v1/activities", "demo-partner", json={**body, "organiser": {"kind": "partner", "id": own.id}}
+    )
+    assert r.status_code == 409 and r.json()["error"] == "partner_not_recognised"
+    # the leader of a team is no organiser of the partner's activity
+    r = await api.get(f"/api/v1/activities/{a['id']}/registrations", "demo-leader")
+    assert r.status_code == 403 and r.json()["error"] == "out_of_scope"
+
+
+async def test_sign_up_closes(api, session):
+    a = await new_activity(api, session, signup_closes_at=(clock.now() + timedelta(days=1)).isoformat())
+    clock.advance(timedelta(days=1, minutes=1))
+    r = await api.post(f"/api/v1/activities/{a['id']}/registrations", "demo-resident")
+    assert r.status_code == 409 and r.json()["error"] == "signup_closed"
+    start = clock.now()
+    r = await api.post(
+        "/api/v1/activities",
+        "demo-leader",
+        json={
+            **{k: a[k] for k in ("title", "community_id", "capacity")},
+            "organiser": {"kind": "team", "id": a["team_id"]},
+            "start_at": start.isoformat(),
+            "end_at": (start - timedelta(hours=1)).isoformat(),
+        },
+    )
+    assert r.status_code == 422 and r.json()["error"] == "invalid_times"

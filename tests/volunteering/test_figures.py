@@ -110,6 +110,7 @@ async def test_ledgers_open_in_a_spreadsheet(api, session):
         "volunteering": "志愿服务台账",
         "partners": "合伙人台账",
         "lists": "三清单台账",
+        "work_units": "驻区单位共建情况",
         "timebank": "时间银行流水",
     }
     for kind, title in expect.items():
@@ -123,5 +124,45 @@ async def test_ledgers_open_in_a_spreadsheet(api, session):
         assert rows, kind
         if kind == "volunteering":
             assert all("*" in (row[4] or "*") for row in rows)  # volunteers masked
+        if kind == "work_units":
+            tax = next(row for row in rows if row[0] == "区税务局")
+            assert tax[1] >= 1  # demo-member and others work there
         if kind == "partners":
             assert "鲁味坊餐馆" in [row[0] for row in rows] and "书香文化书店" not in [row[0] for row in rows]
+
+
+async def test_work_unit_sheet_counts_members_hours_and_claims(api, session):
+    """A member of 区税务局 serves at an activity: its row gains the 人次 and the hours."""
+    cid = await community(session)
+    team = (await session.execute(select(Team).where(Team.name == "和谐社区红色先锋志愿服务队"))).scalar_one()
+    start = clock.now() + timedelta(hours=1)
+    a = await api.ok(
+        "POST",
+        "/api/v1/activities",
+        "demo-leader",
+        status=201,
+        json={
+            "title": "单位党员服务日",
+            "organiser": {"kind": "team", "id": team.id},
+            "community_id": cid,
+            "start_at": start.isoformat(),
+            "end_at": (start + timedelta(hours=2)).isoformat(),
+            "capacity": 5,
+        },
+    )
+    url = f"/api/v1/co-building/ledger?kind=work_units&scope=community:{cid}&period={last_days()}"
+
+    async def tax_row():
+        r = await api.get(url, "demo-admin")
+        rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=3, values_only=True))
+        return next(row for row in rows if row[0] == "区税务局")
+
+    before = await tax_row()
+    reg = await api.ok("POST", f"/api/v1/activities/{a['id']}/registrations", "demo-member", status=201)  # 区税务局
+    clock.advance(timedelta(hours=1))
+    entry = {"client_id": str(uuid.uuid4()), "user_id": reg["user_id"]}
+    await api.ok("POST", f"/api/v1/activities/{a['id']}/roster", "demo-leader", json={"entries": [entry]})
+    clock.advance(timedelta(hours=2))
+    await api.ok("POST", f"/api/v1/activities/{a['id']}/close", "demo-leader")
+    after = await tax_row()
+    assert after[2] == before[2] + 1 and after[3] == before[3] + 2.0

@@ -115,3 +115,52 @@ async def test_concurrent_redemptions_never_overdraw_and_ledger_balances(db, fak
         assert await timebank.invariant_breaches(s) == []
     await app.state.engine.dispose()
     app.state.wechat.close()
+
+
+async def test_two_cancellations_at_once_promote_the_first_two_in_line(db, fake_wechat, tmp_path):
+    url, engine = db
+    app = create_app(make_settings(url, fake_wechat, tmp_path))
+    factory = make_session_factory(engine)
+    tag = uuid.uuid4().hex[:8]
+    await _people(factory, tag, 5)
+    async with factory() as s:
+        team = (await s.execute(select(Team).where(Team.name == "和谐社区红色先锋志愿服务队"))).scalar_one()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+
+        async def token(code: str) -> dict:
+            r = await c.post("/api/v1/auth/wechat", json={"code": code})
+            return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+        start = utcnow() + timedelta(days=3)
+        body = {
+            "title": "候补转正测试",
+            "organiser": {"kind": "team", "id": team.id},
+            "community_id": team.community_id,
+            "start_at": start.isoformat(),
+            "end_at": (start + timedelta(hours=2)).isoformat(),
+            "capacity": 2,
+        }
+        activity_id = (await c.post("/api/v1/activities", headers=await token("demo-leader"), json=body)).json()["id"]
+        heads = [await token(f"vol-{tag}-{i}") for i in range(5)]
+        regs = []
+        for h in heads:  # in order: two seats, then three in line
+            r = await c.post(f"/api/v1/activities/{activity_id}/registrations", headers=h)
+            regs.append(r.json())
+        assert [r["status"] for r in regs] == ["registered"] * 2 + ["waitlisted"] * 3
+        results = await asyncio.gather(
+            *(c.post(f"/api/v1/registrations/{regs[i]['id']}/cancel", headers=heads[i]) for i in (0, 1))
+        )
+    assert [r.status_code for r in results] == [200, 200], [r.text for r in results]
+    async with factory() as s:
+        rows = dict(
+            (
+                await s.execute(
+                    select(Registration.id, Registration.status).where(Registration.activity_id == activity_id)
+                )
+            ).all()
+        )
+        counted = (await s.execute(select(Activity.registered_count).where(Activity.id == activity_id))).scalar_one()
+    assert [rows[r["id"]] for r in regs] == ["cancelled", "cancelled", "registered", "registered", "waitlisted"]
+    assert counted == 2
+    await app.state.engine.dispose()
+    app.state.wechat.close()

@@ -72,4 +72,10 @@ async def test_offer_redeem_confirm_and_decline_refunds(api, session):
     assert [i["amount"] for i in statement["items"]] == [12, -12, -12, 30]
     r = await api.post(f"/api/v1/redemptions/{first['id']}/cancel", "demo-resident")
     assert r.status_code == 409 and r.json()["error"] == "invalid_state"
+    third = await api.ok("POST", f"/api/v1/timebank/offers/{offer['id']}/redemptions", "demo-resident", status=201)
+    assert third["balance"] == 6
+    r = await api.post(f"/api/v1/redemptions/{third['id']}/cancel", "demo-partner")
+    assert r.status_code == 403 and r.json()["error"] == "not_yours"
+    back = await api.ok("POST", f"/api/v1/redemptions/{third['id']}/cancel", "demo-resident")
+    assert back["status"] == "cancelled" and back["balance"] == 18
     assert await timebank.invariant_breaches(session) == []
