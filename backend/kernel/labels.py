@@ -71,6 +71,7 @@ LABELS: dict[str, str] = {
     "membership_id": "入队申请编号",
     "mine": "只看我的",
     "minutes": "会议纪要",
+    "service_minutes": "服务时长（分钟）",
     "mode": "合作方式",
     "name": "姓名",
     "needs": "需求内容",

@@ -352,7 +352,7 @@ async def correct_hours(
 ) -> schemas.RegistrationOut:
     activity, row = await _registration_for_organiser(session, principal, registration_id)
     await registrations.correct_hours(
-        session, activity, row, minutes=body.minutes, reason=body.reason, actor_id=principal.id
+        session, activity, row, minutes=body.service_minutes, reason=body.reason, actor_id=principal.id
     )
     return views.registration(row)
 

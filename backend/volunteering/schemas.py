@@ -149,7 +149,7 @@ class CheckOutIn(Strict):
 
 
 class HoursIn(Strict):
-    minutes: Annotated[int, Field(ge=0, le=1440)]
+    service_minutes: Annotated[int, Field(ge=0, le=1440, description="the corrected hours of service, in minutes")]
     reason: Reason
 
 

@@ -135,7 +135,7 @@ def cobuild_bodies(ids: dict[str, int]) -> dict:
         },
         ("POST", "/registrations/{registration_id}/check-out"): lambda: {"json": {}},
         ("POST", "/registrations/{registration_id}/hours"): lambda: {
-            "json": {"minutes": ids["reg_completed_minutes"], "reason": "核对无误"}
+            "json": {"service_minutes": ids["reg_completed_minutes"], "reason": "核对无误"}
         },
         ("POST", "/timebank/offers"): lambda: {
             "json": {"partner_id": ids["partner_own"], "title": "矩阵兑换", "cost": 5}

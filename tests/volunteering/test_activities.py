@@ -174,11 +174,13 @@ async def test_check_out_hours_credits_and_correction(api, session):
     )
 
     path = f"/api/v1/registrations/{reg['id']}/hours"
-    r = await api.post(path, "demo-leader", json={"minutes": 120})
+    r = await api.post(path, "demo-leader", json={"service_minutes": 120})
     assert r.status_code == 422  # a correction needs a reason
-    r = await api.post(path, "demo-resident2", json={"minutes": 600, "reason": "我自己改"})
+    r = await api.post(path, "demo-resident2", json={"service_minutes": 600, "reason": "我自己改"})
     assert r.status_code == 403 and r.json()["error"] == "role_required"
-    out = await api.ok("POST", path, "demo-leader", json={"minutes": 120, "reason": "签退时忘记扫码，实际服务2小时"})
+    out = await api.ok(
+        "POST", path, "demo-leader", json={"service_minutes": 120, "reason": "签退时忘记扫码，实际服务2小时"}
+    )
     assert out["minutes"] == 120
     mine = await api.ok("GET", "/api/v1/timebank/me", "demo-resident2")
     assert mine["balance"] == before + 20 and mine["items"][0]["kind"] == "correction"
@@ -190,7 +192,7 @@ async def test_check_out_hours_credits_and_correction(api, session):
         )
     ).scalar_one()
     assert note == "90分钟 → 120分钟：签退时忘记扫码，实际服务2小时"
-    r = await api.post(path, "demo-leader", json={"minutes": 200, "reason": "多算"})
+    r = await api.post(path, "demo-leader", json={"service_minutes": 200, "reason": "多算"})
     assert r.status_code == 422 and r.json()["error"] == "minutes_too_long"
 
     r = await api.post(f"/api/v1/activities/{a['id']}/close", "demo-leader")
