@@ -66,9 +66,9 @@ openapi: install
 migrate: install
 	APP_ENV=$${APP_ENV:-dev} $(BIN)/alembic upgrade head
 
-## The background sweeper on its own (make run starts it in-process in dev)
+## The background sweeper on its own (make run starts it in-process in dev; APP_ENV defaults to dev here too)
 worker: install
-	$(BIN)/python -m backend.worker
+	APP_ENV=$${APP_ENV:-dev} $(BIN)/python -m backend.worker
 
 ## One synthetic district in PostgreSQL (DATABASE_URL=postgresql+asyncpg://…; SCALE=0.01 for a small one)
 SCALE ?= 1
