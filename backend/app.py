@@ -53,6 +53,7 @@ from backend.partners.router import router as partners_router
 from backend.people.router import me_router
 from backend.people.router import router as people_router
 from backend.places.router import router as places_router
+from backend.projects.router import router as projects_router
 from backend.proposals.router import outcome_router as meeting_outcome_router
 from backend.proposals.router import router as proposals_router
 from backend.stats.router import router as stats_router
@@ -90,6 +91,7 @@ ROUTERS = (
     lists_router,
     volunteering_router,
     timebank_router,
+    projects_router,
 )
 
 HTTP_CODES = {

@@ -21,6 +21,17 @@ from backend.partners.models import (
     WorkUnitMember,
 )
 from backend.people.models import MemberProfile, MemberRegistration, ResidentVerification
+from backend.projects.models import (
+    AnnualPlan,
+    FundingChange,
+    FundingLine,
+    Milestone,
+    Project,
+    ProjectEvent,
+    ProjectReview,
+    ProjectTask,
+    TaskEvent,
+)
 from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent, ProposalList, ProposalRating
 from backend.visits.models import GridVisitCycle, Visit, VisitFinding
 from backend.volunteering.models import (
@@ -106,5 +117,14 @@ __all__ = [
     "ListBatch",
     "ListClaim",
     "ListItem",
+    "AnnualPlan",
+    "FundingChange",
+    "FundingLine",
+    "Milestone",
+    "Project",
+    "ProjectEvent",
+    "ProjectReview",
+    "ProjectTask",
+    "TaskEvent",
     "metadata",
 ]

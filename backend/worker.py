@@ -22,6 +22,7 @@ from backend.flows import sweeps as wish_sweeps
 from backend.issues import sweep as issue_sweep
 from backend.kernel.db import SessionFactory, engine_from_settings, make_session_factory
 from backend.kernel.settings import Settings, get_settings
+from backend.projects import tasks as project_tasks
 from backend.proposals import service as proposals_service
 from backend.wishes import service as wishes_service
 
@@ -66,6 +67,14 @@ async def _proposals_closed(session: AsyncSession, settings: Settings) -> int:
     return await proposals_service.close_due(session)
 
 
+async def _project_tasks(session: AsyncSession, settings: Settings) -> dict[str, int]:
+    return await project_tasks.sweep_tasks(session, settings)
+
+
+async def _project_reviews(session: AsyncSession, settings: Settings) -> int:
+    return await project_tasks.sweep_reviews(session, settings)
+
+
 # name → sweep, in the order they run; a result that is a dict is reported as name_key
 SWEEPS: dict[str, Sweep] = {
     "offers_reminded": _remind,
@@ -77,6 +86,8 @@ SWEEPS: dict[str, Sweep] = {
     "deliberation_days_planned": _deliberation_days,
     "meetings_reminded": _meeting_reminders,
     "proposals_closed": _proposals_closed,
+    "project_tasks": _project_tasks,
+    "project_reviews_due": _project_reviews,
 }
 
 

@@ -153,3 +153,4 @@ Organiser = Annotated[Principal, require_role("community_admin", "street_admin",
 # Who publishes list batches: the community admin or the compound branch (its dispatcher); the street too.
 ListPublisher = Annotated[Principal, require_role("community_admin", "dispatcher", "street_admin")]
 StreetAdmin = Annotated[Principal, require_role("street_admin")]
+ProjectManager = Annotated[Principal, require_role("dispatcher", "community_admin")]  # compound branch, community

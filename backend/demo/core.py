@@ -17,6 +17,7 @@ from backend.demo import cobuild as cobuild_demo
 from backend.demo import deliberation as deliberation_demo
 from backend.demo import figures as figures_demo
 from backend.demo import issues as issues_demo
+from backend.demo import projects as projects_demo
 from backend.demo import proposals as proposals_demo
 from backend.demo import verification as verification_demo
 from backend.demo import visits as visits_demo
@@ -265,6 +266,7 @@ async def load(session: AsyncSession) -> dict:
     await proposals_demo.load(session, demo)  # co-governance: proposals (社区提案)
     await deliberation_demo.load(session)  # deliberation days: past with minutes, the coming agenda
     await cobuild_demo.load(session)  # partners, volunteer teams and activities, the time bank
+    await projects_demo.load(session)  # projects (联动执行): plans, tasks, milestones, funding
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 

@@ -133,6 +133,7 @@ class Settings(BaseSettings):
     # co-governance (backend/proposals, backend/deliberation): 社区提案、党群议事日
     joint_proposal_min_households: int = Field(5, ge=1)  # a joint proposal's co-signing households
     proposal_notice_days: int = Field(7, ge=1)  # 公示 period of a proposal's result
+    key_projects_per_year: int = Field(4, ge=1)  # 每个小区每年落实重点项目4项以上: a plan below this is refused
 
     # limits (issue: district scale)
     max_body_bytes: int = 1024 * 1024

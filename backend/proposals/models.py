@@ -62,6 +62,7 @@ class Proposal(SQLModel, table=True):
     execution_task: str | None = Field(default=None, max_length=500)  # what
     execution_due: date | None = None  # by when
     execution_report: str | None = Field(default=None, max_length=1000)
+    project_id: int | None = Field(default=None, index=True)  # the project it became (backend/projects)
     rating_count: int = 0
     rating_sum: int = 0
     notice_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -185,6 +185,7 @@ class ProposalDetail(ProposalSummary):
     negative_items: list[ProposalNegativeItem]
     agenda: ProposalAgendaRef | None
     execution: ProposalExecution | None
+    project_id: int | None = Field(description="the project it became (联动执行, /api/v1/projects/{id})")
     rating_count: int
     rating_average: float | None
     notice_until: datetime | None

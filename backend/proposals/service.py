@@ -461,3 +461,10 @@ async def by_agenda_items(session: AsyncSession, item_ids: Iterable[int]) -> dic
         return {}
     rows = await session.execute(select(Proposal).where(Proposal.agenda_item_id.in_(wanted)))
     return {p.agenda_item_id: p for p in rows.scalars()}
+
+
+async def link_project(session: AsyncSession, proposal: Proposal, project_id: int) -> None:
+    """The project an adopted proposal became (backend/projects): shown on the proposal, and the
+    project's progress moves its executing step."""
+    proposal.project_id = project_id
+    await session.flush()

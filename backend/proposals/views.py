@@ -156,6 +156,7 @@ async def detail(session: AsyncSession, principal: Principal, p: Proposal, thres
         )
         if p.executor
         else None,
+        project_id=p.project_id,
         rating_count=p.rating_count,
         rating_average=round(p.rating_sum / p.rating_count, 2) if p.rating_count else None,
         notice_until=p.notice_until,

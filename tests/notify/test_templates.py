@@ -55,6 +55,9 @@ LONG_PARAMS = {
     "item_id": 3,
     "item_text": LONG,
     "defer_count": 2,
+    # projects (backend/projects)
+    "project_title": LONG,
+    "task_title": LONG,
     # volunteering (backend/volunteering)
     "activity_id": 11,
     "activity_title": LONG,
