@@ -30,6 +30,7 @@ from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
 from tests.support.matrix import PREFIX, assert_error_shape
 from tests.support.matrix import matrix_url as _url
+from tests.projects.targets import project_bodies, project_objects
 from tests.volunteering.targets import cobuild_bodies, cobuild_objects
 
 ANON = "401 not_authenticated"
@@ -48,6 +49,8 @@ NOCLAIM = "409 no_pending_verification"  # the demo callers are verified already
 NOTPROP = "403 not_proposer"
 NOTPART = "403 not_participant"
 UNDECIDED = "409 undecided_items"
+NOTASSIGNEE = "403 not_assignee"
+FEWKEY = "409 too_few_key_projects"  # 翠湖花园's demo plan has three key projects  # a project task of another co-executor
 NOTYOURS = "403 not_yours"  # a sign-up or redemption of someone else
 BROKE = "409 insufficient_credits"
 
@@ -260,6 +263,29 @@ MATRIX = [
     ("POST",  "/list-claims/{claim_id}/close",                    "claim_fulfilled",     ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
     ("GET",   "/stats/volunteering",                              None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/co-building/ledger",                              "?kind=partners",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    # projects (backend/projects): 联动执行, tasks, milestones, funding, reviews, annual plans
+    ("POST",  "/projects",                                        None,                  ANON, NO,      NO,     NO,      NEW,       NO,        NEW,     NO,        NO),
+    ("GET",   "/projects",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/projects/{project_id}",                           "project_c1",          ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/projects/{project_id}",                           "project_c3",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       OK),
+    ("POST",  "/projects/{project_id}/transitions",               "project_c1",          ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
+    ("POST",  "/projects/{project_id}/transitions",               "project_c3",          ANON, NO,      NO,     NO,      OUT,       NO,        OUT,     NO,        NO),
+    ("POST",  "/projects/{project_id}/tasks",                     "project_c1",          ANON, NO,      NO,     NO,      NEW,       NO,        NEW,     NO,        NO),
+    ("GET",   "/project-tasks/mine",                              None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/project-tasks/{task_id}",                         "task_dept",           ANON, OUT,     OK,     OUT,     OK,        OUT,       OK,      OK,        OK),
+    ("POST",  "/project-tasks/{task_id}/accept",                  "task_member",         ANON, NOTASSIGNEE, OK, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE),
+    ("POST",  "/project-tasks/{task_id}/progress",                "task_dept",           ANON, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, OK, NOTASSIGNEE),
+    ("POST",  "/project-tasks/{task_id}/complete",                "task_dept",           ANON, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, NOTASSIGNEE, OK, NOTASSIGNEE),
+    ("POST",  "/project-tasks/{task_id}/cancel",                  "task_dept",           ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
+    ("PUT",   "/projects/{project_id}/milestones",                "project_c1",          ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
+    ("PATCH", "/projects/{project_id}/milestones/{milestone_id}", "project_c1+milestone_c1", ANON, NO,  NO,     NO,      OK,        NO,        OK,      NO,        NO),
+    ("POST",  "/projects/{project_id}/funding",                   "project_c1",          ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        NO),
+    ("POST",  "/projects/{project_id}/reviews",                   "project_c1",          ANON, NO,      NO,     NO,      NO,        NO,        NEW,     NO,        NO),
+    ("POST",  "/projects/{project_id}/reviews",                   "project_c3",          ANON, NO,      NO,     NO,      NO,        NO,        OUT,     NO,        NO),
+    ("PUT",   "/plans/{compound_id}/{year}",                      "plan_c2+year",        ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        NO),
+    ("GET",   "/plans/{compound_id}/{year}",                      "plan_c1+year",        ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
+    ("POST",  "/plans/{compound_id}/{year}/submit",               "plan_c2+year",        ANON, NO,      NO,     NO,      OUT,       NO,        FEWKEY,  NO,        NO),
+    ("POST",  "/plans/{compound_id}/{year}/decide",               "plan_c1+year",        ANON, NO,      NO,     NO,      NO,        NO,        STATE,   NO,        NO),
 ]
 # fmt: on
 
@@ -367,6 +393,7 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
         ("POST", "/meetings/{meeting_id}/items/{item_id}/outcome"): lambda: {"json": {"decision": "adopted"}},
     }
     bodies.update(cobuild_bodies(ids))
+    bodies.update(project_bodies(ids))
     make = bodies.get((method, path))
     return make() if make else {}
 
@@ -499,6 +526,7 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
         items.where(AgendaItem.meeting_id == ids["meeting_c1"], AgendaItem.status == "scheduled")
     )
     ids.update(await cobuild_objects(session))
+    ids.update(await project_objects(session))
     _ids_cache[db_url] = ids
     return ids
 

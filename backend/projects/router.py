@@ -193,7 +193,7 @@ async def my_tasks(
 async def get_task(task_id: IdPath, session: SessionDep, principal: CurrentUser) -> schemas.TaskOut:
     task = await tasks.get(session, task_id)
     project = await service.get(session, task.project_id)
-    if not await policy.sees_all(session, principal, project, [task]):
+    if not await policy.sees_all(session, principal, project, await tasks.tasks_of(session, project.id)):
         raise Forbidden("您不能查看该任务", code="out_of_scope")
     return await views.task_detail(session, task, principal)
 
