@@ -50,7 +50,9 @@ NOTPROP = "403 not_proposer"
 NOTPART = "403 not_participant"
 UNDECIDED = "409 undecided_items"
 NOTASSIGNEE = "403 not_assignee"
-FEWKEY = "409 too_few_key_projects"  # 翠湖花园's demo plan has three key projects  # a project task of another co-executor
+FEWKEY = (
+    "409 too_few_key_projects"  # 翠湖花园's demo plan has three key projects  # a project task of another co-executor
+)
 NOTYOURS = "403 not_yours"  # a sign-up or redemption of someone else
 BROKE = "409 insufficient_credits"
 

@@ -61,7 +61,9 @@ def project_bodies(ids: dict[str, int]) -> dict:
         ("POST", "/projects/{project_id}/funding"): lambda: {
             "json": {"source": "party_service", "kind": "spent", "amount": 1000, "note": "购买灯具"}
         },
-        ("POST", "/projects/{project_id}/reviews"): lambda: {"json": {"kind": "midyear", "score": 90, "note": "按期推进"}},
+        ("POST", "/projects/{project_id}/reviews"): lambda: {
+            "json": {"kind": "midyear", "score": 90, "note": "按期推进"}
+        },
         ("PUT", "/plans/{compound_id}/{year}"): lambda: {"json": {"project_ids": []}},
         ("POST", "/plans/{compound_id}/{year}/decide"): lambda: {"json": {"decision": "approve"}},
     }
