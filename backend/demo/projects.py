@@ -1,7 +1,7 @@
 """Demo projects (联动执行): 锦华苑's annual plan with five key projects, approved; 翠湖花园's plan
 with three, refused at submission and still being drafted; projects in every state with tasks (one
 late and escalated, one reminded at 75% of its time), milestones and funding; 阳光小区's adopted
-proposal 四点半课堂 turned into a project. Deterministic: everything is computed from the date."""
+proposal 楼道扶手加装 turned into a project. Deterministic: everything is computed from the date."""
 
 from __future__ import annotations
 
@@ -157,18 +157,18 @@ async def _c2(session: AsyncSession, year: int) -> None:
 
 
 async def _from_proposal(session: AsyncSession, year: int) -> None:
-    proposal = (await session.execute(select(Proposal).where(Proposal.title == "四点半课堂"))).scalar_one()
+    proposal = (await session.execute(select(Proposal).where(Proposal.title == "楼道扶手加装"))).scalar_one()
     dispatchers = await directory_service.holders_of(session, ["dispatcher"], "compound", proposal.compound_id)
     actor = dispatchers[0]
     draft = service.Draft(
         scope_kind="compound",
         scope_id=proposal.compound_id,
-        title="四点半课堂",
+        title="楼道扶手加装",
         year=year,
         key=True,
         source="proposal",
         source_id=proposal.id,
-        undertaker="启航社会工作服务中心",
+        undertaker="绿茵物业服务有限公司",
         due_date=date(year, 12, 31),
     )
     project = await service.create(session, draft, actor_id=actor)

@@ -206,6 +206,19 @@ PLANS = [
         None,
         4,
     ),
+    (  # adopted, then made a project by backend/demo/projects.py (联动执行)
+        "阳光小区",
+        None,
+        "adopted",
+        "individual",
+        "compound",
+        "facilities",
+        "楼道扶手加装",
+        "老楼没有电梯，老人上下楼吃力",
+        "在6栋老楼楼道加装扶手，由共建单位出资、物业施工",
+        None,
+        50,
+    ),
 ]
 
 

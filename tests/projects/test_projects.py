@@ -89,7 +89,7 @@ async def test_residents_see_the_public_page_masked(api, session):
     assert all(e["actor_name"] is None or "*" in e["actor_name"] for e in public["events"])
     listed = await api.ok("GET", f"{P}?scope=compound:{i['c1']}&year=2027&key=true&status=approved", "demo-resident")
     assert [x["id"] for x in listed["items"]] == [p["id"]] and listed["items"][0]["undertaker"] == "刘*"
-    c3 = (await session.execute(select(Project.id).where(Project.title == "四点半课堂"))).scalar_one()
+    c3 = (await session.execute(select(Project.id).where(Project.title == "楼道扶手加装"))).scalar_one()
     error(await api.get(f"{P}/{c3}", "demo-resident"), 403, "out_of_scope")  # another compound's
 
 
@@ -116,26 +116,26 @@ async def test_list_is_keyset_paged_and_scoped(api, session):
 
 
 async def test_project_from_an_adopted_proposal_links_back_and_moves_its_executing_step(api, session):
-    """The demo turned 阳光小区's adopted proposal 四点半课堂 into a project: the proposal is executing
+    """The demo turned 阳光小区's adopted proposal 楼道扶手加装 into a project: the proposal is executing
     and names the project; the project's completion finishes the proposal's executing step."""
-    proposal = (await session.execute(select(Proposal).where(Proposal.title == "四点半课堂"))).scalar_one()
-    project = (await session.execute(select(Project).where(Project.title == "四点半课堂"))).scalar_one()
+    proposal = (await session.execute(select(Proposal).where(Proposal.title == "楼道扶手加装"))).scalar_one()
+    project = (await session.execute(select(Project).where(Project.title == "楼道扶手加装"))).scalar_one()
     assert (proposal.status, proposal.project_id, project.source, project.source_id) == (
         "executing", project.id, "proposal", proposal.id,
     )  # fmt: skip
-    assert proposal.execution_task == "项目「四点半课堂」"
+    assert proposal.execution_task == "项目「楼道扶手加装」"
     shown = await api.ok("GET", f"/api/v1/proposals/{proposal.id}", "demo-street")
     assert shown["project_id"] == project.id and shown["status"] == "executing"
     # 阳光小区's branch completes it (no demo login holds that grant; the route's rule is the service's)
     await projects_service.move(session, project, "completed", actor_id=project.created_by, reason=None)
     shown = await api.ok("GET", f"/api/v1/proposals/{proposal.id}", "demo-street")
     assert shown["status"] == "evaluating"
-    assert shown["execution"]["report"] == "项目「四点半课堂」已完成（进度0%）"
+    assert shown["execution"]["report"] == "项目「楼道扶手加装」已完成（进度0%）"
 
 
 async def test_only_an_adopted_proposal_not_yet_a_project_becomes_one(api, session):
     i = await ids(session)
-    taken = (await session.execute(select(Proposal).where(Proposal.title == "四点半课堂"))).scalar_one()
+    taken = (await session.execute(select(Proposal).where(Proposal.title == "楼道扶手加装"))).scalar_one()
     body = project_body(taken.compound_id, source="proposal", source_id=taken.id)
     assert taken.compound_id != i["c1"]
     submitted = (
