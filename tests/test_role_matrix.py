@@ -208,6 +208,7 @@ MATRIX = [
     ("POST",  "/meetings/{meeting_id}/close",                     "meeting_c1",          ANON, NO,      NO,     NO,      OUT,       NO,        UNDECIDED, NO,      UNDECIDED),
     ("POST",  "/meetings/{meeting_id}/items/{item_id}/outcome",   "meeting_c1+item_c1",  ANON, NO,      NO,     NO,      OUT,       NO,        OK,      NO,        OK),
     ("GET",   "/stats/co-governance",                             None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/stats/projects",                                  None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=proposals",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=meetings",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     # partners, opportunities, volunteering, the time bank (backend/partners, backend/volunteering)

@@ -10,6 +10,7 @@ from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.periods import PeriodQ, parse_period
 from backend.stats import backlog, co_governance, escalation, overview
+from backend.stats import projects as project_figures
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
@@ -50,3 +51,15 @@ async def overview_stats(
 async def co_governance_stats(session: SessionDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None):
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
     return await co_governance.co_governance(session, resolved, parse_period(period))
+
+
+@router.get(
+    "/projects",
+    summary="Projects (联动执行): by status, key projects per compound against the yearly target, the "
+    "on-time rate, task overdue counts, funding per source, each with its items (community and street admins)",
+)
+async def project_stats(
+    session: SessionDep, settings: SettingsDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None
+):
+    resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
+    return await project_figures.projects(session, resolved, parse_period(period), settings.key_projects_per_year)

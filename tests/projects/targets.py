@@ -17,8 +17,10 @@ async def project_objects(session) -> dict[str, int]:
         return value
 
     ids = {"year": utcnow().astimezone(SHANGHAI).year}
-    ids["project_c1"] = await one(select(Project.id).where(Project.title == "楼道照明改造"))  # in progress, 锦华苑
-    ids["project_c3"] = await one(select(Project.id).where(Project.title == "楼道扶手加装"))  # 阳光小区, from a proposal
+    ids["project_c1"] = await one(select(Project.id).where(Project.title == "楼道照明改造"))  # in progress
+    ids["project_c3"] = await one(
+        select(Project.id).where(Project.title == "楼道扶手加装")
+    )  # 阳光小区, from a proposal
     tasks = select(ProjectTask.id).where(ProjectTask.project_id == ids["project_c1"])
     ids["task_dept"] = await one(tasks.where(ProjectTask.assignee_kind == "department"))  # accepted
     ids["task_member"] = await one(tasks.where(ProjectTask.assignee_kind == "member"))  # demo-member's, late
