@@ -125,9 +125,7 @@ async def test_project_figures_equal_a_recount_of_the_rows(api, session):
     assert (
         set(out["key_projects"]["buckets"]["met"]) | set(out["key_projects"]["buckets"]["below"]) == again["compounds"]
     )
-    assert (
-        out["key_projects"]["per_compound"][str(i["c1"])]["count"] == 4
-    )  # 一般: not key; 取消: cancelled
+    assert out["key_projects"]["per_compound"][str(i["c1"])]["count"] == 4  # 一般: not key; 取消: cancelled
     assert set(out["on_time_rate"]["buckets"]["on_time"]) == again["on_time"] == {made["p_on_time"]}
     assert set(out["on_time_rate"]["buckets"]["late"]) == again["done"] - again["on_time"] == {made["p_late"]}
     assert (out["on_time_rate"]["numerator"], out["on_time_rate"]["denominator"]) == (1, 2)
