@@ -25,13 +25,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     "/ledger",
     response_class=FileResponse,
     responses={200: {"content": {XLSX: {}}, "description": "the ledger (.xlsx)"}},
-    summary="台账 (.xlsx, streamed): wishes, visits, issues, registrations, proposals or meetings of a scope "
+    summary="台账 (.xlsx, streamed): wishes, visits, issues, registrations, proposals, meetings or projects of a scope "
     "over a period",
 )
 async def export_ledger(
     session: SessionDep,
     principal: Admin,
-    kind: Literal["wishes", "visits", "issues", "registrations", "proposals", "meetings"],
+    kind: Literal["wishes", "visits", "issues", "registrations", "proposals", "meetings", "projects"],
     scope: AreaScopeQ = None,
     period: PeriodQ = None,
 ):

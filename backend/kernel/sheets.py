@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from openpyxl import Workbook
@@ -43,7 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from backend.kernel.clock import SHANGHAI
 
-Kind = Literal["text", "code", "number", "datetime", "date"]
+Kind = Literal["text", "code", "number", "datetime", "date", "yuan"]
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -64,7 +65,8 @@ class Column:
 
     ``text``: any string (user input included), neutralised; ``code``: text kept as typed, formatted
     ``@`` (room numbers, phones); ``number``: int/float as numbers; ``datetime`` / ``date``: aware
-    datetimes shown in Asia/Shanghai, dates as they are."""
+    datetimes shown in Asia/Shanghai, dates as they are; ``yuan``: an integer amount in fen shown in 元
+    (two decimals)."""
 
     header: str
     kind: Kind = "text"
@@ -159,6 +161,10 @@ class SheetWriter:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise TypeError(f"{column.header}: {value!r} is not a number")
             return value
+        if kind == "yuan":  # an amount kept in fen (integers), shown in 元 with two decimals
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{column.header}: {value!r} is not an amount in fen")
+            return self._styled("yuan", Decimal(value) / 100, number_format="#,##0.00")
         if kind == "datetime":
             return self._styled("datetime", excel_datetime(value), number_format=DATETIME_FORMAT)
         if kind == "date":
