@@ -124,7 +124,7 @@ async def _tasks(session: AsyncSession, project: Project, actor_id: int) -> None
 async def _c1(session: AsyncSession, year: int) -> None:
     dispatcher, admin = await _user(session, "demo-dispatcher"), await _user(session, "demo-admin")
     c1 = await _id(session, Compound, "锦华苑")
-    new = [{"title": t, "key": k, "undertaker": u, "due_date": date(year, 11, 30)} for t, k, u, _ in C1_PLAN]
+    new = [{"title": t, "key": k, "undertaker": u, "due_date": date(year, 12, 31)} for t, k, u, _ in C1_PLAN]
     plan = await plans.put(session, c1, year, project_ids=[], new=new, actor_id=dispatcher.id)
     await plans.submit(session, plan, minimum=get_settings().key_projects_per_year, actor_id=dispatcher.id)
     await plans.decide(session, plan, approve=True, reason=None, actor_id=admin.id)

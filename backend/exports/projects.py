@@ -78,7 +78,7 @@ async def _details(session: AsyncSession, ids: list[int]) -> tuple[dict, dict, d
 
 
 def _money(lines: list[FundingLine]) -> str:
-    return "；".join(
+    return "\n".join(
         f"{FUNDING_SOURCES[x.source]}：认捐{yuan(x.pledged)} 到账{yuan(x.received)} 支出{yuan(x.spent)}"
         for x in sorted(lines, key=lambda x: list(FUNDING_SOURCES).index(x.source))
     )
