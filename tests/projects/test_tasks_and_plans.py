@@ -8,7 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from backend.directory.models import User
 from backend.kernel.clock import SHANGHAI, clock
+from backend.partners.models import Partner
 from backend.projects import tasks as project_tasks
 from backend.projects.models import AnnualPlan, Project, ProjectTask
 from backend.worker import sweep_once
@@ -214,3 +216,26 @@ async def test_the_demo_year(session):
     rows = (await session.execute(select(ProjectTask))).scalars().all()
     assert any(t.escalated for t in rows) and any(t.reminded and not t.escalated for t in rows)
     assert all(t.due_at - t.created_at > timedelta(hours=1) for t in rows)
+
+
+async def test_a_partner_task_is_acted_on_by_its_contacts_only(api, session, app):
+    i = await ids(session)
+    p = await create_started(api, i["c1"])
+    shop = (await session.execute(select(Partner.id).where(Partner.name == "鲁味坊餐馆"))).scalar_one()
+    prop = (await session.execute(select(Partner.id).where(Partner.name == "绿茵物业服务有限公司"))).scalar_one()
+    url = f"{P}/{p['id']}/tasks"
+    body = {"assignee_kind": "property", "assignee_id": shop, "title": "午餐保障", "due_working_days": 1}
+    error(await api.post(url, "demo-dispatcher", json=body), 422, "assignee_kind_mismatch")  # a shop is not 物业
+    await api.ok(
+        "POST", url, "demo-dispatcher", status=201, json={**body, "assignee_id": prop, "title": "公共区域保洁"}
+    )
+    t = await api.ok("POST", url, "demo-dispatcher", status=201, json={**body, "assignee_kind": "partner"})
+    error(await api.post(f"{T}/{t['id']}/accept", "demo-department"), 403, "not_assignee")
+    assert (await api.ok("POST", f"{T}/{t['id']}/accept", "demo-partner"))["status"] == "accepted"
+    at(api, clock.now() + timedelta(days=5))
+    await project_tasks.sweep_tasks(session, app.state.settings)
+    partner_user = (
+        await session.execute(select(User.id).where(User.openid == "fake-openid-demo-partner"))
+    ).scalar_one()
+    escalated = [n.user_id for n in await notifications(session, "project_task_escalated") if n.ref_id == p["id"]]
+    assert partner_user in escalated  # the partner's contacts hear of it
