@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.demo import cobuild as cobuild_demo
 from backend.demo import deliberation as deliberation_demo
+from backend.demo import evaluations as evaluations_demo
 from backend.demo import figures as figures_demo
 from backend.demo import issues as issues_demo
 from backend.demo import proposals as proposals_demo
@@ -265,6 +266,7 @@ async def load(session: AsyncSession) -> dict:
     await proposals_demo.load(session, demo)  # co-governance: proposals (社区提案)
     await deliberation_demo.load(session)  # deliberation days: past with minutes, the coming agenda
     await cobuild_demo.load(session)  # partners, volunteer teams and activities, the time bank
+    await evaluations_demo.load(session)  # contacts and sign-ins, campaigns and ballots, assessment, competition
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 
 
