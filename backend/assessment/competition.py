@@ -224,6 +224,7 @@ async def ranking(session: AsyncSession, street_id: int, year: int, period: Peri
         row["rank"] = rank
         row["flag"] = row["stars"] >= sets.flag_stars
     return {
+        "street_id": street_id,
         "year": year,
         "period": {"label": period.label, "start": period.start, "end": period.end},
         "flag_stars": sets.flag_stars,

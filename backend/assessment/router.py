@@ -22,7 +22,7 @@ from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput, NotFound
 from backend.kernel.periods import PeriodQ, parse_period
 from backend.kernel.validation import IdPath, IdQuery
-from backend.org.models import Community, Department
+from backend.org.models import Community, Department, Street
 
 router = APIRouter(prefix="/api/v1", tags=["assessment"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,8 +89,9 @@ async def departments(
 )
 async def departments_export(session: SessionDep, settings: SettingsDep, principal: StreetAdmin, year: YearQ):
     result = await _assessment(session, settings, principal, year, None)
-    content, _ = await ledgers.assessment_ledger("", result)
-    return _xlsx(content, f"部门考核{year}.xlsx")
+    street = await session.get(Street, result["street_id"])
+    content, _ = await ledgers.assessment_ledger(street.name, result)
+    return _xlsx(content, f"{street.name}部门考核{year}.xlsx")
 
 
 @router.get(
@@ -222,5 +223,6 @@ async def get_competition(session: SessionDep, principal: Admin, year: YearQ, pe
 )
 async def competition_export(session: SessionDep, principal: Admin, year: YearQ, period: PeriodQ = None):
     result = await get_competition(session, principal, year, period)
-    content, _ = await ledgers.competition_ledger("", result)
-    return _xlsx(content, f"夺旗摘星{result['period']['label']}.xlsx")
+    street = await session.get(Street, result["street_id"])
+    content, _ = await ledgers.competition_ledger(street.name, result)
+    return _xlsx(content, f"{street.name}夺旗摘星{result['period']['label']}.xlsx")
