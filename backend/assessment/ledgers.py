@@ -102,26 +102,52 @@ async def assessment_ledger(name: str, result: dict):
     return await asyncio.to_thread(_write, columns, "部门考核", heading, rows), len(rows)
 
 
+COMPETITION_COLUMNS = (
+    Column("名次", "number"),
+    Column("社区"),
+    Column("指标"),
+    Column("指标值", "number"),
+    Column("达标值", "number"),
+    Column("摘星值", "number"),
+    Column("是否达标"),
+    Column("是否摘星"),
+    Column("来源"),
+    Column("摘星数", "number"),
+    Column("夺旗"),
+)
+
+
+def _source(value: dict) -> str:
+    if "figure" in value:
+        f = value["figure"]
+        if "denominator" in f:
+            return f"系统统计（{f.get('numerator', 0)}／{f['denominator']}）"
+        return "系统统计"
+    entry = value.get("entry")
+    if entry is None:
+        return "社区未填报"
+    return f"社区填报（{entry['status_label']}）"
+
+
 async def competition_ledger(name: str, result: dict):
-    specs = result["indicators"]
-    columns = (
-        Column("名次", "number"),
-        Column("社区"),
-        *(Column(f"{s['name']}（达标{s['target']}／摘星{s['star']}）", "number") for s in specs),
-        Column("达标项数", "number"),
-        Column("摘星数", "number"),
-        Column("夺旗"),
-    )
+    """One row per community and indicator (a wide table of twenty indicators does not print)."""
+    specs = {s["code"]: s for s in result["indicators"]}
     rows = [
         (
             c["rank"],
             c["community_name"],
-            *(v["value"] for v in c["indicators"]),
-            c["reached"],
+            v["name"],
+            v["value"],
+            specs[v["code"]]["target"],
+            specs[v["code"]]["star"],
+            "是" if v["reached"] else "否",
+            "★" if v["star"] else "",
+            _source(v),
             c["stars"],
-            "★夺旗" if c["flag"] else "",
+            "夺旗" if c["flag"] else "",
         )
         for c in result["communities"]
+        for v in c["indicators"]
     ]
     heading = f"{name} 头雁领航·夺旗摘星（{result['period']['label']}）"
-    return await asyncio.to_thread(_write, columns, "夺旗摘星", heading, rows), len(rows)
+    return await asyncio.to_thread(_write, COMPETITION_COLUMNS, "夺旗摘星", heading, rows), len(rows)

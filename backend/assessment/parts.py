@@ -8,8 +8,8 @@ tasks overdue, once backend/projects lands) is one more entry. Scores:
   issues first whistled to it in the year (backend.stats.escalation.rates), × 100;
 - evaluation: the mean of every score answer in the ballots of the street's closed campaigns of
   level communities_rate_department of the year about it, ÷ 5 × 100;
-- checkin: contact-days signed ÷ contact-days (each current contact × each working day of the year up
-  to today, backend.evaluations.checkins), × 100;
+- checkin: contact-days signed ÷ contact-days (each current contact × each working day of the year
+  from the day it was set up to today, backend.evaluations.checkins), × 100;
 - overdue: 100 − 10 per escalation of it overdue now (open, past its response or disposal deadline),
   never below 0.
 """
@@ -128,9 +128,9 @@ async def _evaluation(ctx: Context) -> dict[int, dict]:
 async def _checkin(ctx: Context) -> dict[int, dict]:
     calendar = await checkins.calendar_for(ctx.session, ctx.settings, ctx.period)
     workdays = set(checkins.working_days(calendar, ctx.period, today_local()))
-    contacts: dict[int, set[tuple]] = defaultdict(set)
+    contacts: dict[int, dict[tuple, object]] = defaultdict(dict)
     for c in await checkins.contacts_of_departments(ctx.session, ctx.department_ids):
-        contacts[c.department_id].add((c.user_id, c.place_kind, c.place_id))
+        contacts[c.department_id][(c.user_id, c.place_kind, c.place_id)] = checkins.since(c)
     signed: dict[int, set[tuple]] = defaultdict(set)
     rows: dict[int, list[int]] = defaultdict(list)
     for r in await checkins.checkins_in(ctx.session, ctx.department_ids, ctx.period):
@@ -138,7 +138,7 @@ async def _checkin(ctx: Context) -> dict[int, dict]:
         rows[r.department_id].append(r.id)
     out = {}
     for d in ctx.department_ids:
-        cells = {(*c, day) for c in contacts[d] for day in workdays}
+        cells = {(*c, day) for c, first in contacts[d].items() for day in workdays if day >= first}
 
         def key(cell) -> str:
             return f"{cell[0]}:{cell[1]}:{cell[2]}:{cell[3].isoformat()}"
@@ -148,7 +148,7 @@ async def _checkin(ctx: Context) -> dict[int, dict]:
             "contact_day",
             {"signed": [key(c) for c in cells & signed[d]], "missed": [key(c) for c in cells - signed[d]]},
             ["signed"],
-            "按联系点·工作日计：有签到的（联系人、联系点、工作日）÷ 现有联系安排 × 本年截至今天的工作日数",
+            "按联系点·工作日计：有签到的（联系人、联系点、工作日）÷ 现有各项联系安排自安排之日起截至今天的工作日数之和",
             excluded={"not_counted": [key(c) for c in signed[d] - cells]},
         )
         out[d] = {"score": _score(f["rate"]), "figure": f, "checkins": rows[d]}

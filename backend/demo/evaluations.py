@@ -1,5 +1,5 @@
-"""Demo of the cascaded evaluation and the department assessment: the departments' contacts and the
-last five weeks of sign-ins with gaps (and one on the latest holiday, which does not count), a
+"""Demo of the cascaded evaluation and the department assessment: the departments' contacts (set 60
+days ago) and their sign-ins since, with gaps (and one on the latest holiday, which does not count), a
 closed campaign of each level with ballots and an open one for residents, the assessment weights,
 and this year's 夺旗摘星 indicators with two entered values (one approved, one pending).
 
@@ -56,10 +56,13 @@ async def _user(session: AsyncSession, code: str) -> User:
     return (await session.execute(select(User).where(User.openid == f"fake-openid-{code}"))).scalar_one()
 
 
+CONTACT_DAYS = 60  # the demo's contacts were set this many days ago
+
+
 async def _contacts(session: AsyncSession, staff: User) -> Department:
     dept = (await session.execute(select(Department).order_by(Department.id).limit(1))).scalar_one()
     c1 = (await session.execute(select(Compound).where(Compound.name == "锦华苑"))).scalar_one()
-    await checkins.set_contacts(
+    rows = await checkins.set_contacts(
         session,
         dept,
         [
@@ -67,6 +70,9 @@ async def _contacts(session: AsyncSession, staff: User) -> Department:
             {"user_id": staff.id, "place_kind": "community", "place_id": c1.community_id},
         ],
     )
+    for row in rows:
+        row.created_at = utcnow() - timedelta(days=CONTACT_DAYS)
+    await session.flush()
     return dept
 
 
@@ -75,11 +81,11 @@ def _at(day, hour: int, minute: int) -> datetime:
 
 
 async def _signins(session: AsyncSession, staff: User, rng: random.Random) -> None:
-    """Five weeks of sign-ins at 锦华苑 with gaps (every fourth working day missed, a replay), the
-    community on Mondays, and one on the latest holiday before today (kept, never counted)."""
+    """Sign-ins at 锦华苑 since the contacts were set, with gaps (every fourth working day missed, a
+    replay), the community on Mondays, and one on the latest holiday in that time (kept, never counted)."""
     c1 = (await session.execute(select(Compound).where(Compound.name == "锦华苑"))).scalar_one()
     today = today_local()
-    days = [today - timedelta(days=n) for n in range(35, 0, -1)]
+    days = [today - timedelta(days=n) for n in range(CONTACT_DAYS - 1, 0, -1)]
     exceptions = dict(
         (
             await session.execute(
@@ -101,17 +107,10 @@ async def _signins(session: AsyncSession, staff: User, rng: random.Random) -> No
             items.append(
                 {"client_id": str(uuid.uuid4()), "at": at, "place_kind": "community", "place_id": c1.community_id}
             )
-    holiday = (
-        await session.execute(
-            select(WorkCalendarDay.day)
-            .where(WorkCalendarDay.day < today, WorkCalendarDay.workday.is_(False))
-            .order_by(WorkCalendarDay.day.desc())
-            .limit(1)
-        )
-    ).scalar_one()
-    items.append(
-        {"client_id": str(uuid.uuid4()), "at": _at(holiday, 10, 5), "place_kind": "compound", "place_id": c1.id}
-    )
+    holidays = [d for d in days if exceptions.get(d) is False]
+    if holidays:  # none in these weeks of the year: the weekends stand for days off
+        at = _at(holidays[-1], 10, 5)
+        items.append({"client_id": str(uuid.uuid4()), "at": at, "place_kind": "compound", "place_id": c1.id})
     for item in items:
         item.update(latitude=37.4412, longitude=118.6805)
     await checkins.batch(session, staff.id, items)

@@ -7,7 +7,8 @@
   refused per item with a reason; the others are kept.
 - The sign-in rate of a person at a place = working days (the calendar in backend/workcal: a holiday
   never counts, a 调休 Saturday does) with at least one sign-in there ÷ working days of the period up
-  to today. Sign-ins on a day off are kept and listed apart (`excluded.day_off`).
+  to today since the contact was set (a contact kept by a later PUT keeps its date; a person's own
+  rate counts from their first contact). Sign-ins on a day off are kept and listed apart (`excluded.day_off`).
 
 Staff are named in full: they sign in as officials of the street, and the rate is their assessment.
 """
@@ -33,7 +34,8 @@ from backend.workcal.service import Calendar, load_calendar
 PLACE_KINDS = ("community", "compound")
 MAX_AGE_DAYS = 62  # an offline sign-in older than this is refused
 RATE_DEFINITION = (
-    "按工作日计：有签到的工作日数 ÷ 期内截至今天的工作日数（按工作日历，法定节假日不计、调休上班日计入）；"
+    "按工作日计：有签到的工作日数 ÷ 期内自安排联系之日起截至今天的工作日数"
+    "（按工作日历，法定节假日不计、调休上班日计入）；"
     "同一人同一地点同一天多次签到只计一次，休息日的签到列在「休息日签到」，不计入"
 )
 
@@ -81,10 +83,17 @@ async def set_contacts(session: AsyncSession, department: Department, contacts: 
     for _, kind, pid in sorted(keys):
         if names.get((kind, pid), ("", None))[1] != department.street_id:
             raise InvalidInput(f"{'社区' if kind == 'community' else '小区'} {pid} 不在本街道", code="place_not_found")
-    await session.execute(delete(DepartmentContact).where(DepartmentContact.department_id == department.id))
-    rows = [DepartmentContact(department_id=department.id, user_id=u, place_kind=k, place_id=i) for u, k, i in keys]
-    session.add_all(rows)
+    kept = await contacts_of(session, department_id=department.id)
+    gone = [c.id for c in kept if (c.user_id, c.place_kind, c.place_id) not in keys]
+    if gone:
+        await session.execute(delete(DepartmentContact).where(DepartmentContact.id.in_(gone)))
+    have = {(c.user_id, c.place_kind, c.place_id) for c in kept}
+    new = [
+        DepartmentContact(department_id=department.id, user_id=u, place_kind=k, place_id=i) for u, k, i in keys - have
+    ]
+    session.add_all(new)
     await session.flush()
+    rows = [c for c in kept if c.id not in gone] + new
     return sorted(rows, key=lambda r: (r.user_id, r.place_kind, r.place_id))
 
 
@@ -104,13 +113,16 @@ async def contacts_of_departments(session: AsyncSession, department_ids: list[in
     return list((await session.execute(stmt.order_by(DepartmentContact.id))).scalars())
 
 
-def _refusal(item: dict, contacts: dict, now) -> str | None:
-    if (item["place_kind"], item["place_id"]) not in contacts:
+def _refusal(item: dict, contacts: dict[tuple[str, int], DepartmentContact], now) -> str | None:
+    contact = contacts.get((item["place_kind"], item["place_id"]))
+    if contact is None:
         return "不是您联系的社区或小区"
     if item["at"] > now + timedelta(minutes=10):
         return "签到时间晚于当前时间"
     if item["at"] < now - timedelta(days=MAX_AGE_DAYS):
         return f"签到时间早于{MAX_AGE_DAYS}天前，请联系街道补录"
+    if item["at"].astimezone(SHANGHAI).date() < since(contact):
+        return "签到时间早于安排联系的日期"
     return None
 
 
@@ -136,7 +148,7 @@ async def _insert(session: AsyncSession, row: DepartmentCheckin) -> DepartmentCh
 
 async def batch(session: AsyncSession, user_id: int, items: list[dict]) -> list[dict]:
     """Each item → {client_id, result: accepted | duplicate | refused, reason, checkin_id}."""
-    contacts = {(c.place_kind, c.place_id): c.department_id for c in await contacts_of(session, user_id=user_id)}
+    contacts = {(c.place_kind, c.place_id): c for c in await contacts_of(session, user_id=user_id)}
     seen = await _existing(session, user_id, [i["client_id"] for i in items])
     now = utcnow()
     out = []
@@ -152,7 +164,7 @@ async def batch(session: AsyncSession, user_id: int, items: list[dict]) -> list[
         row = DepartmentCheckin(
             client_id=item["client_id"],
             user_id=user_id,
-            department_id=contacts[(item["place_kind"], item["place_id"])],
+            department_id=contacts[(item["place_kind"], item["place_id"])].department_id,
             place_kind=item["place_kind"],
             place_id=item["place_id"],
             at=item["at"],
@@ -180,6 +192,11 @@ def working_days(calendar: Calendar, period: Period, today: date) -> list[date]:
     return days
 
 
+def since(contact: DepartmentContact) -> date:
+    """The first local day a contact counts."""
+    return contact.created_at.astimezone(SHANGHAI).date()
+
+
 def day_key(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
@@ -198,6 +215,10 @@ def rate_of(workdays: list[date], rows: list[DepartmentCheckin]) -> dict:
         RATE_DEFINITION,
         excluded={"day_off": [day_key(d) for d in signed - work]},
     )
+
+
+def _from(workdays: list[date], first: date | None) -> list[date]:
+    return [d for d in workdays if first is None or d >= first]
 
 
 async def checkins_in(session: AsyncSession, department_ids: list[int], period: Period) -> list[DepartmentCheckin]:
@@ -228,8 +249,11 @@ async def summary(session: AsyncSession, settings, department: Department, perio
     people = sorted({c.user_id for c in contacts} | set(by_person))
     names = dict((await session.execute(select(User.id, User.name).where(User.id.in_(people)))).all()) if people else {}
     places = await place_names(session, {(c.place_kind, c.place_id) for c in contacts} | {k[1:] for k in by_place})
-    contact_keys = {(c.user_id, c.place_kind, c.place_id) for c in contacts}
-    keys = sorted({(c.user_id, c.place_kind, c.place_id) for c in contacts} | set(by_place))
+    contact_since = {(c.user_id, c.place_kind, c.place_id): since(c) for c in contacts}
+    person_since: dict[int, date] = {}
+    for (u, _, _), day in contact_since.items():
+        person_since[u] = min(day, person_since.get(u, day))
+    keys = sorted(set(contact_since) | set(by_place))
     place_rows = [
         {
             "user_id": u,
@@ -237,14 +261,19 @@ async def summary(session: AsyncSession, settings, department: Department, perio
             "place_kind": k,
             "place_id": i,
             "place_name": places.get((k, i), ("", 0))[0],
-            "contact": (u, k, i) in contact_keys,
-            "signin_rate": rate_of(workdays, by_place.get((u, k, i), [])),
+            "contact": (u, k, i) in contact_since,
+            "since": contact_since.get((u, k, i)),
+            "signin_rate": rate_of(_from(workdays, contact_since.get((u, k, i))), by_place.get((u, k, i), [])),
             "checkins": [{"id": r.id, "at": r.at, "day": r.day} for r in by_place.get((u, k, i), [])],
         }
         for u, k, i in keys
     ]
     person_rows = [
-        {"user_id": u, "user_name": names.get(u, ""), "signin_rate": rate_of(workdays, by_person.get(u, []))}
+        {
+            "user_id": u,
+            "user_name": names.get(u, ""),
+            "signin_rate": rate_of(_from(workdays, person_since.get(u)), by_person.get(u, [])),
+        }
         for u in people
     ]
     return {

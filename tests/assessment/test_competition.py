@@ -101,6 +101,9 @@ async def test_ranking_equals_a_recount(api):
     assert r.status_code == 200, r.text
     rows = list(open_sheet(r.content).iter_rows(values_only=True))
     assert rows[0][0] == f"幸福街道 头雁领航·夺旗摘星（{YEAR}）"
-    assert rows[1][:2] == ("名次", "社区") and rows[1][-3:] == ("达标项数", "摘星数", "夺旗")
-    assert [row[1] for row in rows[2:]] == [c["community_name"] for c in ranking["communities"]]
+    assert rows[1][:4] == ("名次", "社区", "指标", "指标值") and rows[1][-2:] == ("摘星数", "夺旗")
+    expected = [
+        (c["rank"], c["community_name"], v["name"], v["value"]) for c in ranking["communities"] for v in c["indicators"]
+    ]
+    assert [row[:4] for row in rows[2:]] == expected
     error(await api.get(f"/api/v1/competition?year={YEAR}&period={YEAR - 1}-Q1", "demo-street"), 422, "invalid_period")

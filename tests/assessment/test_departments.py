@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 
 from backend.evaluations.models import DepartmentCheckin, DepartmentContact, EvaluationBallot, EvaluationCampaign
 from backend.issues.models import IssueAssignment
-from backend.kernel.clock import utcnow
+from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.periods import parse_period, today_local
 from backend.workcal.models import WorkCalendarDay
 from tests.support.api import error
@@ -118,7 +118,7 @@ async def _recount_evaluation(session, dept_id: int, part: dict) -> None:
 async def _recount_checkin(session, dept_id: int, part: dict) -> None:
     workdays = await _workdays(session, YEAR)
     contacts = {
-        (c.user_id, c.place_kind, c.place_id)
+        (c.user_id, c.place_kind, c.place_id): c.created_at.astimezone(SHANGHAI).date()
         for c in (
             await session.execute(select(DepartmentContact).where(DepartmentContact.department_id == dept_id))
         ).scalars()
@@ -139,10 +139,10 @@ async def _recount_checkin(session, dept_id: int, part: dict) -> None:
     signed = {
         (r.user_id, r.place_kind, r.place_id, r.day)
         for r in rows
-        if r.day in workdays and r.user_id and (r.user_id, r.place_kind, r.place_id) in contacts
+        if r.day in workdays and r.day >= contacts.get((r.user_id, r.place_kind, r.place_id), date.max)
     }
     f = part["figure"]
-    assert f["denominator"] == len(contacts) * len(workdays)
+    assert f["denominator"] == sum(len([d for d in workdays if d >= first]) for first in contacts.values())
     assert f["numerator"] == len(signed)
     assert sorted(part["checkins"]) == sorted(r.id for r in rows)
     assert part["score"] == (round(len(signed) / f["denominator"] * 100, 2) if f["denominator"] else None)
