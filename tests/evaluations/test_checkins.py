@@ -116,3 +116,17 @@ async def test_summary_scope(api, session):
     places = await api.ok("GET", "/api/v1/checkins/places", w["code"])
     assert places["department_id"] == w["dept"] and len(places["contacts"]) == 2
     assert (await session.get(Community, w["hx"])).name == "和谐社区"
+
+
+async def test_a_kept_contact_keeps_its_date_and_a_removed_one_goes(api, session):
+    set_now(2026, 10, 9, 12)
+    w = await staff_with_contacts(api, session)
+    set_now(2026, 10, 20, 12)
+    api.tokens.clear()
+    body = {"contacts": [{"user_id": w["staff"], "place_kind": "compound", "place_id": w["c1"]}]}
+    await api.ok("PUT", f"/api/v1/departments/{w['dept']}/contacts", "demo-street", json=body)
+    summary = await api.ok("GET", f"/api/v1/checkins/summary?department_id={w['dept']}&period=2026-10", "demo-street")
+    mine = [p for p in summary["places"] if p["user_id"] == w["staff"]]
+    assert [(p["place_kind"], p["since"]) for p in mine] == [("compound", "2026-10-09")]
+    # working days from the 9th to the 20th: 9, 10 (调休 Saturday), 12–16, 19, 20
+    assert mine[0]["signin_rate"]["denominator"] == 9
