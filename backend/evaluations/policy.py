@@ -58,11 +58,18 @@ async def _campaign_for_street(campaign_id: IdPath, session: SessionDep, princip
     return campaign
 
 
+async def _campaign_to_read(campaign_id: IdPath, session: SessionDep, principal: StreetAdmin) -> EvaluationCampaign:
+    campaign = await service.get_campaign(session, campaign_id)
+    require_street(principal, campaign.street_id)
+    return campaign
+
+
 async def _department_for_street(department_id: IdPath, session: SessionDep, principal: StreetAdmin) -> Department:
     dept = await department(session, department_id)
     require_street(principal, dept.street_id)
     return dept
 
 
-CampaignForStreet = Annotated[EvaluationCampaign, Depends(_campaign_for_street)]
+CampaignForStreet = Annotated[EvaluationCampaign, Depends(_campaign_for_street)]  # locked: it will change
+CampaignToRead = Annotated[EvaluationCampaign, Depends(_campaign_to_read)]
 DepartmentForStreet = Annotated[Department, Depends(_department_for_street)]

@@ -10,7 +10,7 @@ from backend.auth.deps import CurrentUser, DepartmentStaff, FigureReader, Street
 from backend.directory.models import User
 from backend.evaluations import checkins, policy, results, schemas, service
 from backend.evaluations.models import EvaluationBallot, EvaluationCampaign
-from backend.evaluations.policy import CampaignForStreet, DepartmentForStreet
+from backend.evaluations.policy import CampaignForStreet, CampaignToRead, DepartmentForStreet
 from backend.evaluations.state import CAMPAIGN, LEVELS
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
@@ -126,7 +126,7 @@ async def cast_ballot(campaign_id: IdPath, body: schemas.BallotIn, session: Sess
     response_model=schemas.ResultsOut,
     summary="Results per target: mean per question, response rate with the rater units behind it (street admin)",
 )
-async def campaign_results(campaign: CampaignForStreet, session: SessionDep, _: StreetAdmin):
+async def campaign_results(campaign: CampaignToRead, session: SessionDep, _: StreetAdmin):
     targets = await results.results(session, campaign)
     return schemas.ResultsOut(campaign=_campaign_out(campaign, sum(t["ballots"] for t in targets)), targets=targets)
 
