@@ -21,8 +21,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend import demo
 from backend.airing.router import router as airing_router
+from backend.assessment.router import router as assessment_router
 from backend.auth.router import router as auth_router
 from backend.deliberation.router import router as deliberation_router
+from backend.evaluations.router import router as evaluations_router
 from backend.exports.router import router as exports_router
 from backend.files.router import router as files_router
 from backend.files.router import serving as files_serving
@@ -92,6 +94,8 @@ ROUTERS = (
     volunteering_router,
     timebank_router,
     projects_router,
+    evaluations_router,
+    assessment_router,
 )
 
 HTTP_CODES = {

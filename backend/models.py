@@ -3,9 +3,11 @@
 from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
+from backend.assessment.models import AssessmentWeights, CompetitionIndicators, IndicatorEntry
 from backend.deliberation.models import AgendaItem, Meeting, MeetingAttendance
 from backend.directory.models import ContactView, User
 from backend.dispatch.models import Order
+from backend.evaluations.models import DepartmentCheckin, DepartmentContact, EvaluationBallot, EvaluationCampaign
 from backend.files.models import Upload
 from backend.households.models import HouseholdProfile, HouseholdTag, Resident
 from backend.issues.models import GridIssue, IssueAssignment, IssueEvent, IssuePolicy
@@ -126,5 +128,12 @@ __all__ = [
     "ProjectReview",
     "ProjectTask",
     "TaskEvent",
+    "AssessmentWeights",
+    "CompetitionIndicators",
+    "IndicatorEntry",
+    "DepartmentCheckin",
+    "DepartmentContact",
+    "EvaluationBallot",
+    "EvaluationCampaign",
     "metadata",
 ]

@@ -29,6 +29,7 @@ from backend.org.models import Compound, Grid, Household
 from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
 from tests.projects.targets import project_bodies, project_objects
+from tests.assessment.targets import assessment_bodies, assessment_objects
 from tests.support.matrix import PREFIX, assert_error_shape
 from tests.support.matrix import matrix_url as _url
 from tests.volunteering.targets import cobuild_bodies, cobuild_objects
@@ -55,6 +56,7 @@ FEWKEY = (
 )
 NOTYOURS = "403 not_yours"  # a sign-up or redemption of someone else
 BROKE = "409 insufficient_credits"
+CLOSED = "409 campaign_not_open"
 
 CALLERS = {
     "anon": None,
@@ -289,6 +291,28 @@ MATRIX = [
     ("GET",   "/plans/{compound_id}/{year}",                      "plan_c1+year",        ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
     ("POST",  "/plans/{compound_id}/{year}/submit",               "plan_c2+year",        ANON, NO,      NO,     NO,      OUT,       NO,        FEWKEY,  NO,        NO),
     ("POST",  "/plans/{compound_id}/{year}/decide",               "plan_c1+year",        ANON, NO,      NO,     NO,      NO,        NO,        STATE,   NO,        NO),
+    # cascaded evaluation, department sign-in, the assessment and the competition (backend/evaluations, backend/assessment)
+    ("POST",  "/evaluations/campaigns",                           None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NEW),
+    ("GET",   "/evaluations/campaigns",                           None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("POST",  "/evaluations/campaigns/{campaign_id}/transitions", "campaign_open",       ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("GET",   "/evaluations/ballots",                             None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("POST",  "/evaluations/campaigns/{campaign_id}/ballots",     "campaign_open",       ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
+    ("POST",  "/evaluations/campaigns/{campaign_id}/ballots",     "campaign_closed",     ANON, CLOSED,  CLOSED, CLOSED,  CLOSED,    CLOSED,    CLOSED,  CLOSED,    CLOSED),
+    ("GET",   "/evaluations/campaigns/{campaign_id}/results",     "campaign_closed",     ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("PUT",   "/departments/{department_id}/contacts",            "dept_own",            ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("GET",   "/checkins/places",                                 None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      OK,        NO),
+    ("POST",  "/checkins/batch",                                  None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      OK,        NO),
+    ("GET",   "/checkins/summary",                                "?department_id=dept_own", ANON, NO,  NO,     NO,      NO,        NO,        OUT,     OK,        OK),
+    ("GET",   "/checkins/ledger",                                 "?department_id=dept_own", ANON, NO,  NO,     NO,      NO,        NO,        OUT,     OK,        OK),
+    ("PUT",   "/assessments/weights",                             None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("GET",   "/assessments/departments",                         "?year=year",          ANON, NO,      NO,     NO,      NO,        NO,        NO,      OK,        OK),
+    ("GET",   "/assessments/departments/export",                  "?year=year",          ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("PUT",   "/indicators/{year}",                               "year",                ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("GET",   "/indicators/{year}",                               "year",                ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("PUT",   "/indicators/{year}/entries/{code}",                "year+code_brand",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        NO),
+    ("POST",  "/indicator-entries/{entry_id}/decide",             "entry_pending",       ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
+    ("GET",   "/competition",                                     "?year=year",          ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/competition/export",                              "?year=year",          ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
 ]
 # fmt: on
 
@@ -397,6 +421,7 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
     }
     bodies.update(cobuild_bodies(ids))
     bodies.update(project_bodies(ids))
+    bodies.update(assessment_bodies(ids))
     make = bodies.get((method, path))
     return make() if make else {}
 
@@ -530,6 +555,7 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     )
     ids.update(await cobuild_objects(session))
     ids.update(await project_objects(session))
+    ids.update(await assessment_objects(session))
     _ids_cache[db_url] = ids
     return ids
 

@@ -189,6 +189,21 @@ LABELS: dict[str, str] = {
     "funding": "资金来源",
     "ref_id": "关联事项编号",
     "year": "年度",
+    "questions": "测评题目",
+    "target_id": "测评对象",
+    "answers": "测评答案",
+    "contacts": "联系安排",
+    "place_kind": "联系点类型",
+    "place_id": "联系点",
+    "checkins": "签到记录",
+    "weights": "考核权重",
+    "indicators": "考核指标",
+    "flag_stars": "夺旗所需星数",
+    "target": "达标值",
+    "star": "摘星值",
+    "value": "指标值",
+    "entry_id": "填报编号",
+    "campaign_id": "测评编号",
 }
 
 BODY = "请求内容"
