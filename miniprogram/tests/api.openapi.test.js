@@ -98,6 +98,7 @@ const SAMPLES = {
       undertaking: '我来联系施工',
       estimated_cost: 3000,
       organisation_name: null,
+      partner_id: 3,
       photos: ['/uploads/e.jpg'],
     },
   ],

@@ -5,6 +5,7 @@
 // negative list: the proposer ticks every item as not applying, and only then
 // POST /api/v1/proposals/{id}/submit {none_applies: true} is sent.
 const api = require('../../../services/api')
+const session = require('../../../services/session')
 const privacy = require('../../../services/privacy')
 const photoForm = require('../../../behaviors/photo-form')
 const uiMode = require('../../../behaviors/ui-mode')
@@ -39,6 +40,7 @@ Component({
     undertaking: '',
     cost: '',
     organisation: '',
+    partnerId: null, // a partner's contact proposes for it: the server names the partner
     step: 'form', // form | check (the negative-list self-check)
     checked: {},
     checkedCount: 0,
@@ -54,6 +56,13 @@ Component({
 
     load() {
       this.setData({ loading: true, error: '' })
+      session.load({ silent: true }).then(
+        (me) => {
+          const contact = ((me && me.grants) || []).filter((g) => g.role === 'partner_contact' && g.scope_type === 'partner')
+          this.setData({ partnerId: contact.length === 1 ? contact[0].scope_id : null })
+        },
+        () => {}
+      )
       const lists = api.getProposalLists({ silent: true })
       const existing = this._id ? api.getProposal(this._id, { silent: true }) : Promise.resolve(null)
       return Promise.all([lists, existing]).then(
@@ -123,7 +132,8 @@ Component({
       if (!d.title.trim()) return '请给提案起个标题'
       if (!d.problem.trim()) return '请写下要解决的问题'
       if (!d.solution.trim()) return '请写下您的解决办法'
-      if (d.kind === 'organisation' && !d.organisation.trim()) return '请填写提案单位的名称'
+      if (d.willUndertake && !d.undertaking.trim()) return '愿意承接的，请说明打算怎样承接'
+      if (d.kind === 'organisation' && !d.partnerId && !d.organisation.trim()) return '请填写提案单位的名称'
       if (d.cost.trim() && !/^\d{1,9}$/.test(d.cost.trim())) return '预计费用请填整数（元）'
       return this.photoProblem()
     },
@@ -144,6 +154,11 @@ Component({
       }
     },
 
+    // An organisation proposal of a partner's contact is filed for that partner (POST only).
+    partnerField() {
+      return this.data.kind === 'organisation' && this.data.partnerId ? { partner_id: this.data.partnerId, organisation_name: null } : {}
+    },
+
     // Creates the draft, or saves the changes to it; resolves with the proposal, or null.
     save() {
       const problem = this.validate()
@@ -154,7 +169,7 @@ Component({
       const body = this.body()
       const call = this.data.id
         ? api.editProposal(this.data.id, body)
-        : api.createProposal(Object.assign({ level: this.data.level, kind: this.data.kind }, body))
+        : api.createProposal(Object.assign({ level: this.data.level, kind: this.data.kind }, body, this.partnerField()))
       this.setData({ saving: true })
       return call.then(
         (p) => {
