@@ -398,6 +398,11 @@ function createClient(options = {}) {
     // {decision: accept | return | reject | refer, reason, negative_codes, to_level}
     reviewProposal: (id, body, opts) =>
       request('POST', '/api/v1/proposals/' + pathId(id) + '/review', { data: body }, opts),
+    // 联动执行: who does what by when; then the work is done and the evaluation opens (who supervises it)
+    startExecution: (id, body, opts) =>
+      request('POST', '/api/v1/proposals/' + pathId(id) + '/execution', { data: body }, opts),
+    finishExecution: (id, report, opts) =>
+      request('POST', '/api/v1/proposals/' + pathId(id) + '/execution/done', { data: { report } }, opts),
     // 公示 the result (who supervises it)
     publishProposal: (id, opts) => request('POST', '/api/v1/proposals/' + pathId(id) + '/publish', {}, opts),
     rateProposal: (id, rating, comment, opts) =>

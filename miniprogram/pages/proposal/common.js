@@ -34,8 +34,17 @@ function steps(list) {
   })
 }
 
+const FOLLOW_NOUNS = { wish: '心愿', issue: '网格事件', proposal: '提案' }
+
+// "已转为心愿（编号 12）": what an adopted item became, when the server made it
+function followText(f) {
+  if (!f || !FOLLOW_NOUNS[f.kind] || !f.ref_id) return ''
+  return '已转为' + FOLLOW_NOUNS[f.kind] + '（编号 ' + f.ref_id + '）'
+}
+
 function agendaItem(i) {
   return Object.assign({}, i, {
+    followText: followText(i.follow_up),
     status_label: glossary.label('agenda', i.status, i.status_label),
     theme: glossary.theme('agenda', i.status),
     outcomeLabel: i.outcome ? glossary.label('meetingOutcome', i.outcome, i.outcome_label) : '',
@@ -64,8 +73,15 @@ function dateText(day) {
   return Number(m[2]) + '月' + Number(m[3]) + '日'
 }
 
+// A calendar day `days` after today in Beijing, as the API takes it ("2027-01-10").
+function dayAfter(days, now = new Date()) {
+  const d = new Date(now.getTime() + 8 * 3600e3 + days * 24 * 3600e3)
+  const pad = (n) => (n < 10 ? '0' : '') + n
+  return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate())
+}
+
 function detailUrl(id, share) {
   return '/pages/proposal/detail/detail?id=' + id + (share ? '&share=1' : '')
 }
 
-module.exports = { LEVELS, KINDS, proposalItem, steps, agendaItem, meetingOf, dateText, detailUrl }
+module.exports = { LEVELS, KINDS, proposalItem, steps, agendaItem, meetingOf, dateText, dayAfter, detailUrl }

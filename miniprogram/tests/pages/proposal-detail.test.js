@@ -142,3 +142,37 @@ test('error state with retry', async () => {
   await retry(page)
   expect(text(page)).toContain('3号楼加装楼道扶手')
 })
+
+test('who supervises it: 联动执行 with the proposer who offered, then the report opens the evaluation', async () => {
+  api.on('GET /api/v1/proposals/:id', fx.detail({ status: 'adopted', viewer_is_proposer: false, steps: fx.steps(3), actions: ['start_execution'] }))
+  api.on('POST /api/v1/proposals/:id/execution', fx.detail({
+    status: 'executing',
+    viewer_is_proposer: false,
+    execution: { executor: '王秀兰（提案人）', task: '加装扶手', due: '2027-01-10', report: null },
+    actions: ['finish_execution'],
+  }))
+  api.on('POST /api/v1/proposals/:id/execution/done', fx.detail({ status: 'evaluating', viewer_is_proposer: false, actions: ['publish'] }))
+  const page = await openPage('pages/proposal/detail/detail', { id: '7' })
+  expect(page.instance.data.executor).toBe('王秀兰（提案人）')
+  page.instance.onText({ currentTarget: { dataset: { field: 'task' } }, detail: { value: '加装扶手' } })
+  await tap(page, '#due-14')
+  await tap(page, '#start-execution')
+  const [call] = api.callsTo('POST /api/v1/proposals/7/execution')
+  expect(call.data).toEqual({ executor: '王秀兰（提案人）', task: '加装扶手', due: require('../../pages/proposal/common').dayAfter(14) })
+  expect(call.data.due).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+  expect(text(page)).toContain('承办：王秀兰（提案人）· 1月10日前完成')
+  await tap(page, '#finish-execution')
+  expect(wx.showToast).toHaveBeenLastCalledWith({ title: '请写明完成情况', icon: 'none' })
+  page.instance.onText({ currentTarget: { dataset: { field: 'report' } }, detail: { value: '扶手已装好' } })
+  await tap(page, '#finish-execution')
+  expect(api.callsTo('POST /api/v1/proposals/7/execution/done')[0].data).toEqual({ report: '扶手已装好' })
+  expect(text(page)).toContain('评估中')
+  expect(exists(page, '#publish')).toBe(true)
+})
+
+test('dayAfter counts in Beijing days', () => {
+  const { dayAfter } = require('../../pages/proposal/common')
+  // 20:00 UTC on 31 December is already 1 January in Beijing
+  expect(dayAfter(0, new Date('2026-12-31T20:00:00Z'))).toBe('2027-01-01')
+  expect(dayAfter(30, new Date('2026-12-01T02:00:00Z'))).toBe('2026-12-31')
+})

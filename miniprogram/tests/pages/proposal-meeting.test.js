@@ -83,6 +83,24 @@ test('the runner records outcomes; closing with an undecided item is refused in 
   expect(t).toContain('赞成 12，反对 1，弃权 2')
   expect(t).toContain('承办：物业公司')
 
+  // the other item becomes a wish: the server makes it and links it back
+  api.on('POST /api/v1/meetings/:id/items/:item/outcome', runner({ items: [decided, fx.agendaItem({ id: 22, text: '小区南门电动车充电桩', status: 'decided', outcome: 'adopted', follow_up: { kind: 'wish', ref_id: 41 } })] }))
+  await tap(page, '#edit-22')
+  await tap(page, '#decision-adopted')
+  await tap(page, '#follow-wish')
+  await tap(page, '#save-outcome')
+  expect(api.callsTo('POST /api/v1/meetings/3/items/22/outcome')[0].data).toEqual({
+    decision: 'adopted',
+    votes_for: null,
+    votes_against: null,
+    abstained: null,
+    note: null,
+    follow_up: { kind: 'wish' },
+  })
+  expect(text(page.querySelector('#item-22'))).toContain('已转为心愿（编号 41）')
+  api.on('POST /api/v1/meetings/:id/items/:item/outcome', runner({ items: [decided, fx.agendaItem({ id: 22, text: '小区南门电动车充电桩' })] }))
+  page.instance.show(runner({ items: [decided, fx.agendaItem({ id: 22, text: '小区南门电动车充电桩' })] }))
+
   await tap(page, '#close')
   expect(wx.showToast).toHaveBeenLastCalledWith({ title: '请填写会议纪要', icon: 'none' })
   page.instance.onField(event({ field: 'minutes' }, { value: '议定扶手一项' }))

@@ -12,9 +12,14 @@ const errors = require('../../../utils/errors')
 const glossary = require('../../../utils/glossary')
 const ui = require('../../../utils/ui')
 const { mediaUrl } = require('../../../utils/format')
-const { proposalItem, steps, detailUrl, dateText } = require('../common')
+const { proposalItem, steps, detailUrl, dateText, dayAfter } = require('../common')
 
 const RATE_TEXTS = ['很不满意', '不满意', '一般', '满意', '很满意']
+const DUES = [
+  { days: 14, label: '两周内' },
+  { days: 30, label: '一个月内' },
+  { days: 90, label: '三个月内' },
+]
 
 function decorate(p) {
   const threshold = p.cosign_threshold || 0
@@ -50,6 +55,11 @@ Component({
     rating: 0,
     comment: '',
     rateTexts: RATE_TEXTS,
+    dues: DUES,
+    dueDays: 30,
+    executor: '',
+    task: '',
+    report: '',
     busy: false,
   },
   methods: {
@@ -80,6 +90,10 @@ Component({
     show(p) {
       const actions = {}
       ;(p.actions || []).forEach((a) => (actions[a] = true))
+      if (actions.start_execution && !this.data.executor) {
+        // the proposer takes it on when they offered to
+        this.setData({ executor: p.will_undertake ? p.proposer_name + '（提案人）' : '', task: p.solution || '' })
+      }
       this.setData({
         loading: false,
         p: decorate(p),
@@ -139,6 +153,32 @@ Component({
         return Promise.resolve()
       }
       return this.run(api.rateProposal(this.data.p.id, this.data.rating, (this.data.comment || '').trim()), '感谢评价')
+    },
+    onText(e) {
+      const field = e.currentTarget.dataset.field
+      if (['executor', 'task', 'report'].indexOf(field) >= 0) this.setData({ [field]: e.detail.value })
+    },
+    onDue(e) {
+      this.setData({ dueDays: Number(e.currentTarget.dataset.days) })
+    },
+    onStartExecution() {
+      const d = this.data
+      if (d.busy) return Promise.resolve()
+      if (!d.executor.trim() || !d.task.trim()) {
+        wx.showToast({ title: '请写明谁来做、做什么', icon: 'none' })
+        return Promise.resolve()
+      }
+      const body = { executor: d.executor.trim(), task: d.task.trim(), due: dayAfter(d.dueDays) }
+      return this.run(api.startExecution(d.p.id, body), glossary.PROPOSAL_STATUS.executing)
+    },
+    onFinishExecution() {
+      const d = this.data
+      if (d.busy) return Promise.resolve()
+      if (!d.report.trim()) {
+        wx.showToast({ title: '请写明完成情况', icon: 'none' })
+        return Promise.resolve()
+      }
+      return this.run(api.finishExecution(d.p.id, d.report.trim()), glossary.PROPOSAL_STATUS.evaluating)
     },
     onPublish() {
       if (this.data.busy) return Promise.resolve()

@@ -14,6 +14,14 @@ const { agendaItem, meetingOf } = require('../common')
 
 const DECISIONS = ['adopted', 'deferred', 'rejected', 'referred'].map((code) => ({ code, label: glossary.OUTCOME[code] }))
 const VOTES = ['votesFor', 'votesAgainst', 'abstained']
+// what an adopted item becomes: a plain plan, or (made by the server, for the item's compound) a
+// wish for the branch to review, a grid issue, a draft proposal by whoever raised it
+const FOLLOW_UPS = [
+  { code: 'plan', label: '落实计划' },
+  { code: 'wish', label: '转为心愿' },
+  { code: 'issue', label: '转为网格事件' },
+  { code: 'proposal', label: '转为提案' },
+]
 
 // The community the caller runs (a community admin's grant); otherwise the server takes the
 // caller's own compound's.
@@ -43,6 +51,8 @@ Component({
     items: [],
     actions: {},
     decisions: DECISIONS,
+    followUps: FOLLOW_UPS,
+    followKind: 'plan',
     editing: null, // the item whose outcome is being recorded
     decision: '',
     votesFor: '',
@@ -132,7 +142,11 @@ Component({
         abstained: '',
         note: '',
         owner: '',
+        followKind: 'plan',
       })
+    },
+    onFollowKind(e) {
+      this.setData({ followKind: e.currentTarget.dataset.code })
     },
     onDecision(e) {
       this.setData({ decision: e.currentTarget.dataset.code })
@@ -151,7 +165,10 @@ Component({
         abstained: num(d.abstained),
         note: d.note.trim() || null,
       }
-      if (d.decision === 'adopted' && d.owner.trim()) body.follow_up = { kind: 'plan', owner: d.owner.trim() }
+      if (d.decision === 'adopted' && (d.owner.trim() || d.followKind !== 'plan')) {
+        body.follow_up = { kind: d.followKind }
+        if (d.owner.trim()) body.follow_up.owner = d.owner.trim()
+      }
       return body
     },
     onOutcome() {

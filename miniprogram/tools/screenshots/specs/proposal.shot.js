@@ -77,6 +77,13 @@ screen('proposal-detail', 'cosigning', {
     }))
   },
 })
+screen('proposal-detail', 'execution', {
+  route: 'pages/proposal/detail/detail',
+  query: { id: '7' },
+  routes(api) {
+    api.on('GET /api/v1/proposals/:id', p.detail({ status: 'adopted', viewer_is_proposer: false, steps: steps(3), steps_done: 3, events, actions: ['start_execution'] }))
+  },
+})
 screen('proposal-detail', 'error', {
   route: 'pages/proposal/detail/detail',
   query: { id: '7' },
@@ -178,7 +185,8 @@ screen('proposal-meeting', 'runner', {
   },
   async after(page) {
     page.instance.onEdit({ currentTarget: { dataset: { id: 22 } } })
-    page.instance.onDecision({ currentTarget: { dataset: { code: 'deferred' } } })
+    page.instance.onDecision({ currentTarget: { dataset: { code: 'adopted' } } })
+    page.instance.onFollowKind({ currentTarget: { dataset: { code: 'issue' } } })
     page.instance.onField({ currentTarget: { dataset: { field: 'minutes' } }, detail: { value: '议定加装扶手一项' } })
     await page.instance.onClose()
   },
