@@ -409,13 +409,7 @@ function createClient(options = {}) {
       request('POST', '/api/v1/proposals/' + pathId(id) + '/rating', { data: { rating, comment: comment || null } }, opts),
 
     // 党群议事日 (the deliberation day): the agenda, meetings, check-in, outcomes, minutes
-    listAgenda: (p = {}, opts) =>
-      request(
-        'GET',
-        '/api/v1/agenda',
-        { query: Object.assign({ community_id: p.community_id, meeting_date: p.meeting_date, status: p.status }, page(p)) },
-        opts
-      ),
+    // 征集议题: a topic for the community's next deliberation day (vetted by the compound's branch)
     raiseTopic: (text, communityId, opts) =>
       request('POST', '/api/v1/agenda', { data: { text, community_id: communityId || null } }, opts),
     listMeetings: (p = {}, opts) =>

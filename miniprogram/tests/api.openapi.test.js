@@ -111,7 +111,6 @@ const SAMPLES = {
   publishProposal: [7],
   startExecution: [7, { executor: '王秀兰（提案人）', task: '联系施工队加装扶手', due: '2027-01-10' }],
   finishExecution: [7, '扶手已装好'],
-  listAgenda: [{ community_id: 1, meeting_date: '2026-12-10', status: 'proposed', cursor: '3', limit: 50 }],
   raiseTopic: ['小区停车难', 1],
   listMeetings: [{ community_id: 1, cursor: '3', limit: 20 }],
   getMeeting: [3],

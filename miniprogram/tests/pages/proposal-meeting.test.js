@@ -41,6 +41,15 @@ test('a resident sees the coming deliberation day, its nine steps and agenda, an
   expect(wx.showToast).toHaveBeenLastCalledWith({ title: '签到成功', icon: 'success' })
   expect(text(page)).toContain('已签到 1 人')
 
+  // 征集议题 for the next deliberation day
+  api.on('POST /api/v1/agenda', (call) => fx.agendaItem({ id: 30, text: call.data.text, status: 'proposed', meeting_id: null, meeting_date: '2027-01-10' }))
+  await tap(page, '#raise-topic')
+  expect(wx.showToast).toHaveBeenLastCalledWith({ title: '请写下您想议的事', icon: 'none' })
+  page.instance.onField(event({ field: 'topic' }, { value: '小区南门装充电桩' }))
+  await tap(page, '#raise-topic')
+  expect(api.callsTo('POST /api/v1/agenda')[0].data).toEqual({ text: '小区南门装充电桩', community_id: 1 })
+  expect(wx.showToast).toHaveBeenLastCalledWith({ title: '已提交，1月10日议事日前由党支部把关', icon: 'none' })
+
   // the past one, with its minutes
   await tap(page, '#meeting-2')
   t = text(page)

@@ -10,7 +10,7 @@ const uiMode = require('../../../behaviors/ui-mode')
 const errors = require('../../../utils/errors')
 const glossary = require('../../../utils/glossary')
 const time = require('../../../utils/time')
-const { agendaItem, meetingOf } = require('../common')
+const { agendaItem, meetingOf, dateText } = require('../common')
 
 const DECISIONS = ['adopted', 'deferred', 'rejected', 'referred'].map((code) => ({ code, label: glossary.OUTCOME[code] }))
 const VOTES = ['votesFor', 'votesAgainst', 'abstained']
@@ -62,6 +62,7 @@ Component({
     owner: '',
     minutes: '',
     closeError: '',
+    topic: '',
     busy: false,
   },
   methods: {
@@ -153,7 +154,7 @@ Component({
     },
     onField(e) {
       const field = e.currentTarget.dataset.field
-      if (VOTES.concat(['note', 'owner', 'minutes']).indexOf(field) >= 0) this.setData({ [field]: e.detail.value })
+      if (VOTES.concat(['note', 'owner', 'minutes', 'topic']).indexOf(field) >= 0) this.setData({ [field]: e.detail.value })
     },
     outcomeBody() {
       const d = this.data
@@ -188,6 +189,23 @@ Component({
           this.setData({ busy: false, editing: null, closeError: '' })
           wx.showToast({ title: '已记录', icon: 'success' })
           this.show(m)
+        },
+        () => this.setData({ busy: false })
+      )
+    },
+    // 征集议题: anyone of the community raises a topic for the next deliberation day
+    onTopic() {
+      const text = (this.data.topic || '').trim()
+      if (this.data.busy) return Promise.resolve()
+      if (!text) {
+        wx.showToast({ title: '请写下您想议的事', icon: 'none' })
+        return Promise.resolve()
+      }
+      this.setData({ busy: true })
+      return api.raiseTopic(text, this.data.meeting ? this.data.meeting.community_id : null).then(
+        (item) => {
+          this.setData({ busy: false, topic: '' })
+          wx.showToast({ title: '已提交，' + dateText(item.meeting_date) + '议事日前由党支部把关', icon: 'none' })
         },
         () => this.setData({ busy: false })
       )
