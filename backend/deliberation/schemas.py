@@ -26,14 +26,22 @@ class AgendaPatchIn(BaseModel):
 
 
 class FollowUpIn(BaseModel):
-    """What an outcome leads to: a plain record of who does what by when, and the money."""
+    """What an outcome leads to: a plain record of who does what by when, and the money. Of kind
+    wish, issue or proposal, an adopted outcome creates that (a wish to review, a grid issue, a
+    draft proposal) and links it back as ref_id."""
 
     kind: Literal["wish", "issue", "proposal", "plan"] = "plan"
     owner: Text(0, 60) | None = None
     due: date | None = None
     funding: Text(0, 100) | None = Field(None, description="筹措项目资金: where the money comes from")
-    ref_id: Id | None = Field(None, description="the wish, issue or proposal it became, when there is one")
+    ref_id: Id | None = Field(
+        None, description="the wish, issue or proposal it became: set by the server when it creates that"
+    )
     note: Text(0, 300) | None = None
+    compound_id: Id | None = Field(None, description="wish / issue / proposal: the compound (default: the item's)")
+    category: Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_]+$")] | None = Field(
+        None, description="wish / issue / proposal: its category code (default: other / the first encouraged one)"
+    )
 
 
 class OutcomeIn(BaseModel):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
-from backend.deliberation import meetings, policy, schemas
+from backend.deliberation import followups, meetings, policy, schemas
 from backend.deliberation.models import AgendaItem, Meeting, MeetingAttendance
 from backend.deliberation.state import AGENDA, KIND_LABELS, MEETING, OUTCOME_LABELS, SOURCE_LABELS, AgendaStatus
 from backend.directory import service as directory_service
@@ -86,7 +86,9 @@ async def nine_steps(
     decided = [i for i in items if i.status in (A.decided, A.done)]
     adopted = [i for i in items if i.outcome == "adopted"]
     funded = [i for i in adopted if (i.follow_up or {}).get("funding")]
-    tracked = [i for i in adopted if (i.follow_up or {}).get("owner")]
+    linked = await followups.progress(session, adopted)
+    tracked = [i for i in adopted if (i.follow_up or {}).get("owner") or i.id in linked]
+    finished_refs = [p for p in linked.values() if p.finished]
     finished = [i for i in adopted if i.status == A.done]
     last_decided = max((i.decided_at for i in decided if i.decided_at), default=None)
     first_at = await session.scalar(
@@ -122,9 +124,9 @@ async def nine_steps(
         (
             "track",
             "跟踪项目实施",
-            bool(adopted) and len(tracked) == len(adopted),
+            bool(adopted) and len(tracked) == len(adopted) and len(finished_refs) == len(linked),
             None,
-            f"明确责任人{len(tracked)}/{len(adopted)}项",
+            _track_detail(len(tracked), len(adopted), linked),
         ),
         (
             "evaluate",
@@ -135,6 +137,16 @@ async def nine_steps(
         ),
     ]
     return [schemas.NineStep(key=k, name=n, done=d, at=at if d else None, detail=t) for k, n, d, at, t in rows]
+
+
+def _track_detail(tracked: int, adopted: int, linked: dict[int, followups.Progress]) -> str:
+    """明确责任人 x/y, then what the follow-ups that became a wish, issue or proposal are at."""
+    text = f"明确责任人{tracked}/{adopted}项"
+    if linked:
+        done = sum(1 for p in linked.values() if p.finished)
+        states = "、".join(f"{followups.KIND_NOUNS[p.kind]}{p.status_label}" for p in linked.values())
+        text += f"；后续事项办结{done}/{len(linked)}项（{states}）"
+    return text
 
 
 async def detail(session: AsyncSession, principal: Principal, m: Meeting) -> schemas.MeetingDetail:

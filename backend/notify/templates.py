@@ -597,7 +597,7 @@ register_event(
     Event(
         "proposal_step",
         "proposal_progress",
-        "pages/inbox/inbox",  # the proposal pages come with the mini-program slice
+        "pages/proposal/detail/detail?id={proposal_id}",
         lambda p: (
             f"提案{p['status_label']}",
             f"您提出或联名的提案「{p['proposal_title']}」：{p['status_label']}。{p.get('note') or ''}".rstrip(),
@@ -614,7 +614,7 @@ register_event(
     Event(
         "meeting_reminder",
         "meeting_reminder",
-        "pages/inbox/inbox",  # the deliberation-day pages come with the mini-program slice
+        "pages/proposal/meeting/meeting?id={meeting_id}",
         lambda p: (
             "党群议事日提醒",
             f"{p['community_name']}党群议事日定于{local_time(p['at'])}在{p['place']}召开，"
@@ -633,7 +633,7 @@ register_event(
     Event(
         "agenda_flagged",
         "agenda_flag",
-        "pages/inbox/inbox",  # the deliberation-day pages come with the mini-program slice
+        "pages/proposal/meeting/meeting",
         lambda p: (
             "议题两次暂缓，请督办",
             f"议题「{p['item_text']}」已在议事日暂缓{p['defer_count']}次，请社区督办，明确下一步。",

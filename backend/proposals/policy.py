@@ -28,10 +28,14 @@ from backend.directory.models import User
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Conflict, Forbidden
 from backend.kernel.validation import IdPath
+from backend.org import service as org_service
 from backend.org.models import Household
+from backend.partners import policy as partners_policy
+from backend.partners import service as partners_service
+from backend.partners.state import PartnerStatus
 from backend.proposals import service
 from backend.proposals.models import Proposal
-from backend.proposals.state import BEFORE_REVIEW, PROPOSAL, ProposalStatus
+from backend.proposals.state import BEFORE_REVIEW, PROPOSAL, RATABLE, ProposalStatus
 
 S = ProposalStatus
 STAFF_ROLES = ("dispatcher", "community_admin", "street_admin")
@@ -49,6 +53,22 @@ async def eligible_household(session: AsyncSession, user: User) -> Household | N
     if household is None or household.compound_id != user.compound_id:
         return None
     return household
+
+
+async def partner_compound(session: AsyncSession, principal: Principal, partner_id: int) -> tuple[int, str]:
+    """An organisation proposal by a partner's contact (partner_contact on that partner), for an
+    active partner: (the compound it is filed under, the partner's name). The compound is the
+    contact's own when it lies in the partner's community, else the community's first."""
+    partner = await partners_service.get_partner(session, partner_id)
+    if not partners_policy.acts_for(principal, partner.id):
+        raise Forbidden("只有该合伙人的联系人可以代表它提出单位提案", code="out_of_scope")
+    if partner.status != PartnerStatus.active:
+        raise Conflict("该合伙人尚未启用（或已暂停），暂不能提出提案", code="partner_not_active")
+    compounds = await org_service.compounds_under(session, community_ids=[partner.community_id])
+    if not compounds:
+        raise Conflict("该合伙人所在社区还没有小区", code="community_empty")
+    own = principal.user.compound_id
+    return (own if own in compounds else min(compounds)), partner.name
 
 
 async def proposing_compound(session: AsyncSession, principal: Principal, kind: str) -> int:
@@ -123,6 +143,17 @@ async def may_cosign_online(session: AsyncSession, principal: Principal, proposa
     return household
 
 
+async def _may_rate(session: AsyncSession, principal: Principal, proposal: Proposal, cosigned: bool) -> bool:
+    """Who took part and has not rated yet (the page offers 评价 only to them)."""
+    if await service.has_rated(session, proposal.id, principal.id):
+        return False
+    if proposal.proposer_id == principal.id or cosigned:
+        return True
+    return proposal.agenda_item_id is not None and await deliberation_service.attended_item(
+        session, proposal.agenda_item_id, principal.id
+    )
+
+
 async def require_rater(session: AsyncSession, principal: Principal, proposal: Proposal) -> None:
     """评估 is by the residents who took part: the proposer, the co-signers, the attendees of the
     meeting that decided it."""
@@ -158,6 +189,8 @@ async def actions_for(session: AsyncSession, principal: Principal, proposal: Pro
             actions.append("cosign")
     if proposal.status == S.submitted and await is_reviewer(session, principal, proposal):
         actions.append("review")
+    if proposal.status in RATABLE and await _may_rate(session, principal, proposal, cosigned):
+        actions.append("rate")
     if await may_manage(session, principal, proposal):
         for event, action in (
             ("execution_started", "start_execution"),

@@ -85,8 +85,14 @@ async def put_lists(
 async def create(
     body: schemas.ProposalCreate, session: SessionDep, principal: CurrentUser, settings: SettingsDep
 ) -> schemas.ProposalDetail:
-    compound_id = await policy.proposing_compound(session, principal, body.kind)
-    draft = service.Draft(**body.model_dump())
+    fields = body.model_dump(exclude={"partner_id"})
+    if body.partner_id is not None:
+        if body.kind != "organisation":
+            raise InvalidInput("只有单位提案可以指定合伙人", code="partner_only_for_organisation")
+        compound_id, fields["organisation_name"] = await policy.partner_compound(session, principal, body.partner_id)
+    else:
+        compound_id = await policy.proposing_compound(session, principal, body.kind)
+    draft = service.Draft(**fields)
     proposal = await service.create(session, principal.user, compound_id, draft)
     return await views.detail(session, principal, proposal, settings.joint_proposal_min_households)
 
@@ -346,4 +352,5 @@ async def outcome(
     )
     await meetings.decide(session, meeting, item, result, actor_id=principal.id)
     await flow.on_outcome(session, item, body.decision, actor_id=principal.id)
+    await flow.follow_up(session, item, actor_id=principal.id)
     return await deliberation_views.detail(session, principal, meeting)

@@ -52,6 +52,9 @@ class ProposalCreate(BaseModel):
     undertaking: Text(0, 500) | None = None
     estimated_cost: Annotated[int, Field(ge=0, le=100_000_000)] | None = Field(None, description="yuan")
     organisation_name: Text(0, 60) | None = None
+    partner_id: Id | None = Field(
+        None, description="organisation: the partner (合伙人) its contact proposes for; the proposal names it"
+    )
     photos: Photos = Field(default_factory=list)
 
 

@@ -455,6 +455,13 @@ async def list_proposals(session: AsyncSession, f: ListFilter, *, cursor: int | 
     return list((await session.execute(stmt)).scalars())
 
 
+async def has_rated(session: AsyncSession, proposal_id: int, user_id: int) -> bool:
+    row = await session.execute(
+        select(ProposalRating.id).where(ProposalRating.proposal_id == proposal_id, ProposalRating.user_id == user_id)
+    )
+    return row.first() is not None
+
+
 async def by_agenda_items(session: AsyncSession, item_ids: Iterable[int]) -> dict[int, Proposal]:
     wanted = set(item_ids)
     if not wanted:

@@ -64,8 +64,12 @@ async def create_wish(
     filed_by: int | None = None,
     voice: str | None = None,
     voice_seconds: int | None = None,
+    compound_id: int | None = None,
 ) -> Wish:
-    if requester.compound_id is None:
+    """compound_id: filed for another compound than the requester's own (a deliberation day's
+    follow-up for the item's compound); by default the requester's."""
+    compound_id = compound_id or requester.compound_id
+    if compound_id is None:
         raise Conflict("请先在“我的”页面绑定所在小区，再提交心愿", code="compound_required")
     await files_service.attach(session, photos)
     if voice is not None:
@@ -73,7 +77,7 @@ async def create_wish(
     now = utcnow()
     wish = Wish(
         requester_id=requester.id,
-        compound_id=requester.compound_id,
+        compound_id=compound_id,
         filed_by=filed_by,
         title=title or title_from(description) or VOICE_TITLE,
         description=description,

@@ -374,6 +374,60 @@ function createClient(options = {}) {
     reopenIssue: (id, reason, opts) =>
       request('POST', '/api/v1/issues/' + pathId(id) + '/reopen', { data: { reason } }, opts),
 
+    // 社区提案 (proposals): the street's lists, drafting, the negative-list self-check, co-signing,
+    // review, rating; the public board is the list of published ones
+    getProposalLists: (opts) => request('GET', '/api/v1/proposals/lists', {}, opts),
+    listProposals: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/proposals',
+        { query: Object.assign({ level: p.level, status: p.status, category: p.category, mine: p.mine }, page(p)) },
+        opts
+      ),
+    getProposal: (id, opts) => request('GET', '/api/v1/proposals/' + pathId(id), {}, opts),
+    // {level, kind, title, problem, solution, category, will_undertake, undertaking, estimated_cost, organisation_name, photos}
+    createProposal: (body, opts) => request('POST', '/api/v1/proposals', { data: body }, opts),
+    editProposal: (id, patch, opts) => request('PATCH', '/api/v1/proposals/' + pathId(id), { data: patch }, opts),
+    // the proposer confirms that no item of the negative list applies
+    submitProposal: (id, noneApplies, opts) =>
+      request('POST', '/api/v1/proposals/' + pathId(id) + '/submit', { data: { none_applies: !!noneApplies } }, opts),
+    withdrawProposal: (id, reason, opts) =>
+      request('POST', '/api/v1/proposals/' + pathId(id) + '/withdraw', { data: { reason: reason || null } }, opts),
+    // a verified household co-signs a joint proposal (empty body: the caller's own household)
+    cosignProposal: (id, opts) => request('POST', '/api/v1/proposals/' + pathId(id) + '/cosign', { data: {} }, opts),
+    // {decision: accept | return | reject | refer, reason, negative_codes, to_level}
+    reviewProposal: (id, body, opts) =>
+      request('POST', '/api/v1/proposals/' + pathId(id) + '/review', { data: body }, opts),
+    // 联动执行: who does what by when; then the work is done and the evaluation opens (who supervises it)
+    startExecution: (id, body, opts) =>
+      request('POST', '/api/v1/proposals/' + pathId(id) + '/execution', { data: body }, opts),
+    finishExecution: (id, report, opts) =>
+      request('POST', '/api/v1/proposals/' + pathId(id) + '/execution/done', { data: { report } }, opts),
+    // 公示 the result (who supervises it)
+    publishProposal: (id, opts) => request('POST', '/api/v1/proposals/' + pathId(id) + '/publish', {}, opts),
+    rateProposal: (id, rating, comment, opts) =>
+      request('POST', '/api/v1/proposals/' + pathId(id) + '/rating', { data: { rating, comment: comment || null } }, opts),
+
+    // 党群议事日 (the deliberation day): the agenda, meetings, check-in, outcomes, minutes
+    // 征集议题: a topic for the community's next deliberation day (vetted by the compound's branch)
+    raiseTopic: (text, communityId, opts) =>
+      request('POST', '/api/v1/agenda', { data: { text, community_id: communityId || null } }, opts),
+    listMeetings: (p = {}, opts) =>
+      request('GET', '/api/v1/meetings', { query: Object.assign({ community_id: p.community_id }, page(p)) }, opts),
+    getMeeting: (id, opts) => request('GET', '/api/v1/meetings/' + pathId(id), {}, opts),
+    // no entries: the caller checks in
+    checkIn: (id, opts) => request('POST', '/api/v1/meetings/' + pathId(id) + '/attendance', { data: {} }, opts),
+    // {decision, votes_for, votes_against, abstained, note, follow_up}
+    recordOutcome: (meetingId, itemId, body, opts) =>
+      request(
+        'POST',
+        '/api/v1/meetings/' + pathId(meetingId) + '/items/' + pathId(itemId) + '/outcome',
+        { data: body },
+        opts
+      ),
+    closeMeeting: (id, minutes, opts) =>
+      request('POST', '/api/v1/meetings/' + pathId(id) + '/close', { data: { minutes } }, opts),
+
     // subscribe messages and the inbox
     listTemplates: (action, opts) =>
       request('GET', '/api/v1/notifications/templates', { query: { action } }, opts),

@@ -66,7 +66,9 @@ describe('roles', () => {
   })
 
   test('home entries per role', () => {
-    const keys = (me) => roles.homeSections(me).reduce((all, s) => all.concat(s.entries.map((e) => e.key)), [])
+    // (社区提案's entries: tests/pages/proposal-entries.test.js)
+    const keys = (me) =>
+      roles.homeSections(me).filter((s) => s.title !== '社区提案').reduce((all, s) => all.concat(s.entries.map((e) => e.key)), [])
     expect(keys(fixtures.me())).toEqual(['new-wish', 'my-wishes', 'airing', 'register'])
     expect(keys(fixtures.memberMe())).toEqual(['new-wish', 'my-wishes', 'airing', 'wall', 'orders', 'profile'])
     expect(keys(fixtures.dispatcherMe())).toEqual(['new-wish', 'my-wishes', 'airing', 'register', 'queue', 'followup', 'registrations'])
@@ -146,7 +148,7 @@ describe('links', () => {
 
   test('the pages the backend links to keep their paths', () => {
     // subscribe messages and inbox items carry these (backend/**): moving them breaks old messages
-    ;['pages/wish/detail/detail', 'pages/issue/detail/detail', 'pages/member/register/register'].forEach((p) =>
+    ;['pages/wish/detail/detail', 'pages/issue/detail/detail', 'pages/member/register/register', 'pages/proposal/detail/detail', 'pages/proposal/meeting/meeting'].forEach((p) =>
       expect(allPages()).toContain(p)
     )
   })

@@ -58,6 +58,38 @@ const FINDING_KIND = { need: '困难需求', hazard: '安全隐患', dispute: '�
 
 const ORDER_KIND = { claim: '认领', dispatch: '派单' }
 
+// 社区提案 (backend/proposals/state.py)
+const PROPOSAL_STATUS = {
+  draft: '草稿',
+  cosigning: '联名征集中',
+  submitted: '待审议',
+  returned: '已退回修改',
+  rejected: '未予受理',
+  withdrawn: '已撤回',
+  accepted: '已立项待议事',
+  not_adopted: '议事未通过',
+  adopted: '议事通过',
+  executing: '联动执行中',
+  evaluating: '评估中',
+  published: '公示中',
+  closed: '已办结',
+}
+const PROPOSAL_LEVEL = { compound: '小区级', community: '社区级', street: '街道级' }
+const PROPOSAL_KIND = { individual: '个人提案', joint: '联名提案', organisation: '单位提案' }
+
+// 党群议事日 (backend/deliberation/state.py): agenda items, meetings, an item's outcome
+const AGENDA_STATUS = {
+  proposed: '待议',
+  scheduled: '已列入议程',
+  merged: '已合并',
+  declined: '不予上会',
+  decided: '已议定',
+  done: '已办结',
+}
+const MEETING_STATUS = { planned: '筹备中', closed: '会议已结束' }
+const OUTCOME = { adopted: '表决通过', deferred: '暂缓', rejected: '表决未通过', referred: '转交办理' }
+const MEETING_KIND = { deliberation_day: '党群议事日', heart_to_heart: '恳谈会', regular: '例会' }
+
 // TDesign tag themes (the colours come from app.wxss and pass 4.5:1 on their tint)
 const THEMES = {
   wish: {
@@ -77,6 +109,24 @@ const THEMES = {
   household: { none: 'default', pending: 'warning', verified: 'success' },
   sync: { pending: 'warning', syncing: 'primary', created: 'success', duplicate: 'success', error: 'danger' },
   outcome: { met: 'success', not_home: 'warning', refused: 'default', moved: 'default' },
+  proposal: {
+    draft: 'default',
+    cosigning: 'warning',
+    submitted: 'warning',
+    returned: 'danger',
+    rejected: 'danger',
+    withdrawn: 'default',
+    accepted: 'primary',
+    not_adopted: 'default',
+    adopted: 'primary',
+    executing: 'primary',
+    evaluating: 'warning',
+    published: 'success',
+    closed: 'success',
+  },
+  agenda: { proposed: 'warning', scheduled: 'primary', merged: 'default', declined: 'default', decided: 'primary', done: 'success' },
+  meeting: { planned: 'primary', closed: 'default' },
+  meetingOutcome: { adopted: 'success', deferred: 'warning', rejected: 'danger', referred: 'primary' },
 }
 
 const STATUS = {
@@ -90,6 +140,10 @@ const STATUS = {
   outcome: VISIT_OUTCOME,
   finding: FINDING_KIND,
   orderKind: ORDER_KIND,
+  proposal: PROPOSAL_STATUS,
+  agenda: AGENDA_STATUS,
+  meeting: MEETING_STATUS,
+  meetingOutcome: OUTCOME,
 }
 
 // ---- actions: the words on buttons and entries
@@ -123,6 +177,25 @@ const ACTIONS = {
   verifyPhone: '用微信手机号认证',
   leaveHousehold: '迁出本户',
   elderOn: '开启长辈模式',
+  newProposal: '我要提案',
+  myProposals: '我的提案',
+  proposalBoard: '提案公示',
+  reviewProposals: '提案审核',
+  meeting: '议事日',
+  saveDraft: '保存草稿',
+  submitProposal: '提交提案',
+  cosign: '我要联名',
+  withdrawProposal: '撤回提案',
+  editProposal: '修改提案',
+  resubmit: '修改后重新提交',
+  rateProposal: '提交评价',
+  acceptProposal: '受理，列入议事日',
+  returnProposal: '退回修改',
+  rejectProposal: '不予受理',
+  referProposal: '转交其他层级',
+  checkIn: '我已到场签到',
+  recordOutcome: '记录议定结果',
+  closeMeeting: '结束会议并提交纪要',
 }
 
 // The label of a status: the glossary's word; for a status it does not know, what the API sent.
@@ -161,6 +234,13 @@ module.exports = {
   VISIT_OUTCOME,
   FINDING_KIND,
   ORDER_KIND,
+  PROPOSAL_STATUS,
+  PROPOSAL_LEVEL,
+  PROPOSAL_KIND,
+  AGENDA_STATUS,
+  MEETING_STATUS,
+  OUTCOME,
+  MEETING_KIND,
   STATUS,
   THEMES,
   ACTIONS,

@@ -29,6 +29,12 @@ const PAGES = [
   'pages/stats/rates/rates',
   'pages/airing/list/list',
   'pages/airing/detail/detail',
+  'pages/proposal/new/new',
+  'pages/proposal/mine/mine',
+  'pages/proposal/detail/detail',
+  'pages/proposal/review/review',
+  'pages/proposal/meeting/meeting',
+  'pages/proposal/board/board',
 ]
 
 // Tab pages: a message that leads to one opens it with wx.switchTab.
@@ -45,6 +51,8 @@ function pageFor(message) {
   if (path && (PAGES.indexOf(path) >= 0 || TAB_PAGES.indexOf(path) >= 0)) return '/' + path + query
   if (message.ref_type === 'wish' && message.ref_id) return '/pages/wish/detail/detail?id=' + message.ref_id
   if (message.ref_type === 'issue' && message.ref_id) return '/pages/issue/detail/detail?id=' + message.ref_id
+  if (message.ref_type === 'proposal' && message.ref_id) return '/pages/proposal/detail/detail?id=' + message.ref_id
+  if (message.ref_type === 'meeting' && message.ref_id) return '/pages/proposal/meeting/meeting?id=' + message.ref_id
   if (message.ref_type === 'registration') return '/pages/member/register/register'
   return ''
 }

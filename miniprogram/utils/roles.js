@@ -47,6 +47,27 @@ function tabsFor(me) {
   return TABS.filter((t) => (t.roles ? hasAnyRole(me, t.roles) : !t.role || hasRole(me, t.role)))
 }
 
+// Who reviews proposals (提案审核): the compound's branch, the community, the street.
+const PROPOSAL_REVIEWERS = ['dispatcher', 'community_admin', 'street_admin']
+// Who runs or supervises the deliberation day (议事日) from the home page.
+const MEETING_ROLES = ['community_admin', 'street_admin', 'dispatcher']
+
+function proposalEntries(me) {
+  const entries = [
+    { key: 'new-proposal', text: ACTIONS.newProposal, icon: 'edit-1', url: '/pages/proposal/new/new' },
+    { key: 'my-proposals', text: ACTIONS.myProposals, icon: 'file', url: '/pages/proposal/mine/mine' },
+    { key: 'proposal-board', text: ACTIONS.proposalBoard, icon: 'notification', url: '/pages/proposal/board/board' },
+  ]
+  if (hasAnyRole(me, PROPOSAL_REVIEWERS)) {
+    entries.push({ key: 'proposal-review', text: ACTIONS.reviewProposals, icon: 'check-rectangle', url: '/pages/proposal/review/review' })
+  }
+  // every resident sees the deliberation day of their community (agenda, check-in); staff run it
+  if (hasAnyRole(me, MEETING_ROLES) || (me && me.compound_id)) {
+    entries.push({ key: 'meeting', text: ACTIONS.meeting, icon: 'usergroup', url: '/pages/proposal/meeting/meeting' })
+  }
+  return entries
+}
+
 // Home page entries, grouped by role. `tab: true` entries are opened with wx.switchTab.
 function homeSections(me) {
   const sections = [
@@ -59,6 +80,11 @@ function homeSections(me) {
       ],
     },
   ]
+  // 社区提案: everyone proposes, follows their own and reads the public board
+  sections.push({
+    title: '社区提案',
+    entries: proposalEntries(me),
+  })
   if (hasRole(me, 'party_member')) {
     sections.push({
       title: '党员服务',
@@ -111,4 +137,4 @@ function homeSections(me) {
   return sections
 }
 
-module.exports = { ROLE_LABELS, TABS, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }
+module.exports = { ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }

@@ -187,8 +187,10 @@ async def test_a_meeting_cannot_close_with_an_undecided_item_and_a_proposal_is_a
     [stranger] = await residents(session, 1)
     r = await api.post(f"{purl}/rating", stranger, json={"rating": 5})
     assert r.status_code == 403 and r.json()["error"] == "not_participant"
+    assert "rate" in (await api.ok("GET", purl, "demo-resident"))["actions"]  # the proposer took part
+    assert "rate" not in (await api.ok("GET", purl, stranger))["actions"]
     p = await api.ok("POST", f"{purl}/rating", "demo-resident", json={"rating": 4})
-    assert p["rating_count"] == 1 and p["rating_average"] == 4.0
+    assert p["rating_count"] == 1 and p["rating_average"] == 4.0 and "rate" not in p["actions"]
     r = await api.post(f"{purl}/rating", "demo-resident", json={"rating": 5})
     assert r.status_code == 409 and r.json()["error"] == "already_rated"
     p = await api.ok("POST", f"{purl}/publish", "demo-admin")
