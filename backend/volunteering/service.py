@@ -141,9 +141,12 @@ async def activities(
     series_id: int | None,
     cursor,
     limit: int,
+    ending_after: datetime | None = None,
 ) -> list[Activity]:
-    """A keyset page, soonest-starting last (newest first by start, then id)."""
+    """A keyset page, newest first by id; `ending_after`: only those not over by then (upcoming)."""
     stmt = select(Activity)
+    if ending_after is not None:
+        stmt = stmt.where(Activity.end_at > ending_after)
     if community_ids is not None:
         stmt = stmt.where(Activity.community_id.in_(community_ids))
     if team_id is not None:
