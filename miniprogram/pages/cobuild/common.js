@@ -56,9 +56,11 @@ function claimItem(c) {
 }
 
 function listItem(it) {
+  const kindLabel = glossary.STATUS.listKind[it.kind] || it.kind
+  const quantityText = it.quantity ? it.quantity + (it.unit || '') : ''
   return Object.assign({}, it, status('listItem', it), {
-    kindLabel: glossary.STATUS.listKind[it.kind] || it.kind,
-    quantityText: it.quantity ? it.quantity + (it.unit || '') : '',
+    kindLabel,
+    metaText: [kindLabel, it.category, quantityText, it.owner_name].filter(Boolean).join(' · '),
     claims: (it.claims || []).map(claimItem),
   })
 }
