@@ -50,6 +50,7 @@ test('redeeming: confirmed first, held until the partner confirms, and cancellab
   api.on('GET /api/v1/timebank/offers', fixtures.page([cb.offer(), cb.offer({ id: 5, title: '家电清洗', cost: 500 })]))
   api.on('POST /api/v1/timebank/offers/4/redemptions', { id: 9, offer_id: 4, partner_id: 2, user_id: 1, cost: 30, status: 'requested', status_label: '待确认', reason: null, balance: 120 })
   api.on('POST /api/v1/redemptions/9/cancel', { id: 9, offer_id: 4, partner_id: 2, user_id: 1, cost: 30, status: 'cancelled', status_label: '已取消', reason: null, balance: 150 })
+  api.on('GET /api/v1/notifications/templates', (req) => ({ template_ids: req.query.action === 'redeem' ? ['tpl-redemption'] : [] }))
   const page = await openPage('pages/cobuild/mine/mine', { tab: 'offers' })
   expect(api.callsTo('GET /api/v1/timebank/offers')).toHaveLength(1)
 
@@ -62,6 +63,8 @@ test('redeeming: confirmed first, held until the partner confirms, and cancellab
   expect(wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ title: '兑换「理发一次」？' }))
   expect(wx.showModal.mock.calls.pop()[0].content).toContain('惠民理发店确认后兑换成功')
   expect(api.callsTo('POST /api/v1/timebank/offers/4/redemptions')).toHaveLength(1)
+  // the partner's answer comes as a WeChat message: asked for in the same tap
+  expect(wx.requestSubscribeMessage).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['tpl-redemption'] }))
   const held = text(page.querySelector('#held-9'))
   expect(held).toContain('待确认')
   expect(held).toContain('已冻结，等待对方确认')

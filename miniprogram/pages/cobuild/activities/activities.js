@@ -3,6 +3,7 @@
 const api = require('../../../services/api')
 const pagedList = require('../../../behaviors/paged-list')
 const uiMode = require('../../../behaviors/ui-mode')
+const notify = require('../../../services/notify')
 const ui = require('../../../utils/ui')
 const { ACTIONS, SIGNUP_STATUS } = require('../../../utils/glossary')
 const { activityItem } = require('../common')
@@ -12,6 +13,7 @@ Component({
   data: { actions: ACTIONS, busy: 0 },
   methods: {
     onLoad(query = {}) {
+      notify.prepare('activity_signup')
       this._community = query.community_id || null
       return this.reload()
     },
@@ -34,7 +36,7 @@ Component({
       const id = e.currentTarget.dataset.id
       if (this.data.busy) return Promise.resolve()
       this.setData({ busy: id })
-      return api.signUp(id).then(
+      return notify.run('activity_signup', () => api.signUp(id)).then(
         (r) => {
           this.setData({ busy: 0 })
           ui.toast(r.status === 'waitlisted' ? '已候补，第 ' + (r.waitlist_position || 1) + ' 位' : SIGNUP_STATUS.registered, 'success')

@@ -4,6 +4,7 @@
 // organiser's newest one). Organisers also get 签到管理.
 const api = require('../../../services/api')
 const uiMode = require('../../../behaviors/ui-mode')
+const notify = require('../../../services/notify')
 const ui = require('../../../utils/ui')
 const errors = require('../../../utils/errors')
 const { ACTIONS, SIGNUP_STATUS } = require('../../../utils/glossary')
@@ -23,6 +24,7 @@ Component({
   data: { loading: true, error: '', errorKind: '', activity: null, mine: null, can: {}, busy: '', scan: null, actions: ACTIONS },
   methods: {
     onLoad(query = {}) {
+      notify.prepare('activity_signup')
       this._id = query.id
       return this.load()
     },
@@ -46,7 +48,7 @@ Component({
     onSignUp() {
       if (this.data.busy) return Promise.resolve()
       this.setData({ busy: 'signup' })
-      return api.signUp(this._id).then(
+      return notify.run('activity_signup', () => api.signUp(this._id)).then(
         (r) => {
           this.setData({ busy: '' })
           ui.toast(r.status === 'waitlisted' ? '已候补，第 ' + (r.waitlist_position || 1) + ' 位' : SIGNUP_STATUS.registered, 'success')

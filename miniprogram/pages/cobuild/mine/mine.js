@@ -5,6 +5,7 @@
 const api = require('../../../services/api')
 const pagedList = require('../../../behaviors/paged-list')
 const uiMode = require('../../../behaviors/ui-mode')
+const notify = require('../../../services/notify')
 const ui = require('../../../utils/ui')
 const glossary = require('../../../utils/glossary')
 const { signupItem, entryItem, hoursText } = require('../common')
@@ -20,6 +21,7 @@ Component({
   data: { tabs: TABS, tab: 'signups', myId: 0, balance: null, hours: '', held: [], busy: 0, actions: glossary.ACTIONS },
   methods: {
     onLoad(query = {}) {
+      notify.prepare('redeem')
       if (query.tab && TABS.some((t) => t.key === query.tab)) this.setData({ tab: query.tab })
       api.getMe({ silent: true }).then((me) => this.setData({ myId: me.id }), () => null)
       return Promise.all([this.loadBalance(), this.reload()])
@@ -69,7 +71,7 @@ Component({
       return ui.confirm('兑换「' + offer.title + '」？', content).then((ok) => {
         if (!ok) return
         this.setData({ busy: offer.id })
-        return api.redeemOffer(offer.id).then(
+        return notify.run('redeem', () => api.redeemOffer(offer.id)).then(
           (r) => {
             const held = this.data.held.concat([Object.assign({}, r, { title: offer.title, partner_name: offer.partner_name, statusLabel: glossary.label('redemption', r.status, r.status_label), theme: glossary.theme('redemption', r.status) })])
             this.setData({ busy: 0, held, balance: r.balance === null || r.balance === undefined ? this.data.balance : r.balance })
