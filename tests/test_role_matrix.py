@@ -266,6 +266,7 @@ MATRIX = [
     ("POST",  "/list-claims/{claim_id}/decide",                   "claim_proposed",      ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
     ("POST",  "/list-claims/{claim_id}/fulfil",                   "claim_matched",       ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OK,      OUT,       OK),
     ("POST",  "/list-claims/{claim_id}/close",                    "claim_fulfilled",     ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
+    ("POST",  "/list-claims/{claim_id}/withdraw",                 "claim_proposed",      ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
     ("GET",   "/stats/volunteering",                              None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/co-building/ledger",                              "?kind=partners",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     # projects (backend/projects): 联动执行, tasks, milestones, funding, reviews, annual plans

@@ -6,7 +6,13 @@ decision, else the grant's creation) and what they did in that half year:
 - 接单数: orders the member accepted (status 已接单 or 已完成, accepted in the half year);
 - 完成数: orders the member completed in the half year;
 - 平均评分: the residents' average rating of those completed wishes (auto-closed wishes carry no
-  rating and are left out).
+  rating and are left out);
+- 志愿服务时长（小时）: the member's volunteer hours from check-ins (sign-ups checked in during the
+  half year, the minutes their check-out or correction set), on the member's first row only, so
+  that a member of two compounds is counted once and the column sums to the scope's hours;
+- 单位认领清单 / 单位已履约: the unit's list claims (双认领) matched in the half year — claims the
+  unit made and claims on the unit's own items — and how many of them were fulfilled; the unit is
+  the work-unit partner its members are linked to (WorkUnitMember), on the unit's first row only.
 
 One row per member and compound, one sheet with a 单位 column, sorted by work unit then name; written
 by backend/kernel/sheets.py in a worker thread, like the ledgers. A fixed number of queries.
@@ -34,9 +40,15 @@ from backend.kernel.clock import utcnow
 from backend.kernel.errors import InvalidInput
 from backend.kernel.periods import Period, parse_period
 from backend.kernel.sheets import Column, SheetWriter
+from backend.lists.models import ListClaim, ListItem
+from backend.lists.policy import UNIT_SIDES
+from backend.lists.state import CLAIMED, FULFILLED
 from backend.org.models import Compound, RoleGrant
+from backend.partners.models import WorkUnitMember
 from backend.people.models import MemberProfile, MemberRegistration
 from backend.people.state import RegistrationStatus
+from backend.volunteering.models import Registration
+from backend.volunteering.state import RegistrationStatus as SignupStatus
 from backend.wishes.models import Wish
 
 TITLE = "向单位反馈"
@@ -48,6 +60,9 @@ COLUMNS = (
     Column("接单数", "number"),
     Column("完成数", "number"),
     Column("平均评分", "number"),
+    Column("志愿服务时长（小时）", "number"),
+    Column("单位认领清单", "number"),
+    Column("单位已履约", "number"),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 
@@ -77,10 +92,21 @@ class MemberRow:
     completed: list[int] = field(default_factory=list)  # wish ids completed in the half
     rated: dict[int, int] = field(default_factory=dict)  # wish id -> rating, of the completed
     auto_closed: list[int] = field(default_factory=list)  # completed, closed without a rating
+    # the member's volunteering: (registration id, minutes) checked in during the half; empty on
+    # the member's later rows (a member of two compounds is counted once)
+    signups: list[tuple[int, int]] = field(default_factory=list)
+    # the unit's list claims matched in the half (claim ids), and those fulfilled; on the unit's
+    # first row only (None elsewhere)
+    claims: list[int] | None = None
+    fulfilled: list[int] | None = None
 
     @property
     def average(self) -> float | None:
         return round(sum(self.rated.values()) / len(self.rated), 2) if self.rated else None
+
+    @property
+    def minutes(self) -> int:
+        return sum(m for _, m in self.signups)
 
     def cells(self) -> tuple:
         return (
@@ -91,6 +117,9 @@ class MemberRow:
             len(self.accepted),
             len(self.completed),
             self.average,
+            round(self.minutes / 60, 2),
+            None if self.claims is None else len(self.claims),
+            None if self.fulfilled is None else len(self.fulfilled),
         )
 
 
@@ -174,12 +203,85 @@ async def _orders(session: AsyncSession, compounds, period: Period) -> tuple[dic
     return accepted, completed
 
 
+async def _signups(session: AsyncSession, member_ids: set[int], period: Period) -> dict[int, list[tuple[int, int]]]:
+    """member → (registration id, minutes) of their sign-ups checked in during the half."""
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    if not member_ids:
+        return out
+    rows = await session.execute(
+        select(Registration.user_id, Registration.id, Registration.minutes)
+        .where(
+            Registration.user_id.in_(member_ids),
+            Registration.status != SignupStatus.cancelled,
+            Registration.checked_in_at >= period.start,
+            Registration.checked_in_at < period.end,
+        )
+        .order_by(Registration.id)
+    )
+    for uid, rid, minutes in rows.all():
+        out[uid].append((rid, minutes or 0))
+    return out
+
+
+async def _unit_claims(session: AsyncSession, member_ids: set[int], period: Period) -> tuple[dict, dict]:
+    """member → their work-unit partner; partner → [(claim id, fulfilled)] matched in the half, the
+    claims it made and those on its own items (双认领)."""
+    if not member_ids:
+        return {}, {}
+    links = await session.execute(
+        select(WorkUnitMember.user_id, WorkUnitMember.partner_id).where(WorkUnitMember.user_id.in_(member_ids))
+    )
+    partner_of = dict(links.all())
+    claims: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    partners = set(partner_of.values())
+    if not partners:
+        return partner_of, claims
+    rows = await session.execute(
+        select(ListClaim.id, ListClaim.status, ListClaim.claimant_kind, ListClaim.claimant_id)
+        .add_columns(ListItem.owner_kind, ListItem.owner_id)
+        .join(ListItem, ListItem.id == ListClaim.item_id)
+        .where(
+            ListClaim.status.in_(CLAIMED),
+            ListClaim.matched_at >= period.start,
+            ListClaim.matched_at < period.end,
+            ((ListClaim.claimant_kind.in_(UNIT_SIDES)) & (ListClaim.claimant_id.in_(partners)))
+            | ((ListItem.owner_kind.in_(UNIT_SIDES)) & (ListItem.owner_id.in_(partners))),
+        )
+        .order_by(ListClaim.id)
+    )
+    for cid, status, c_kind, c_id, o_kind, o_id in rows.all():
+        for kind, side in ((c_kind, c_id), (o_kind, o_id)):
+            if kind in UNIT_SIDES and side in partners:
+                claims[side].append((cid, status in FULFILLED))
+    return partner_of, claims
+
+
+def _attach_cobuilding(rows: list[MemberRow], signups: dict, partner_of: dict, claims: dict) -> None:
+    """Hours on each member's first row; each unit's claims on the unit's first row."""
+    seen_members: set[int] = set()
+    by_unit: dict[str, list[MemberRow]] = defaultdict(list)
+    for r in rows:
+        if r.member_id not in seen_members:
+            seen_members.add(r.member_id)
+            r.signups = signups.get(r.member_id, [])
+        by_unit[r.work_unit].append(r)
+    for rs in by_unit.values():
+        partners = {partner_of[r.member_id] for r in rs if r.member_id in partner_of}
+        found = sorted({c for p in partners for c in claims.get(p, [])})
+        rs[0].claims = [c for c, _ in found]
+        rs[0].fulfilled = [c for c, done in found if done]
+
+
 async def member_rows(session: AsyncSession, scope: ReportScope, period: Period) -> list[MemberRow]:
-    """Every member of the scope's compounds with the wishes behind each count. Five statements."""
+    """Every member of the scope's compounds with the wishes, sign-ups and claims behind each
+    count. Eight statements at most."""
     compounds = scope.compound_ids
     members = await _members(session, compounds, period)
     units, registrations = await _units_and_registrations(session, compounds)
     accepted, completed = await _orders(session, compounds, period)
+    member_ids = {m[0] for m in members}
+    signups = await _signups(session, member_ids, period)
+    partner_of, claims = await _unit_claims(session, member_ids, period)
     rows = []
     for uid, cid, granted_at, name, compound in members:
         decided_at, reg_unit = registrations.get((uid, cid), (None, None))
@@ -198,11 +300,23 @@ async def member_rows(session: AsyncSession, scope: ReportScope, period: Period)
                 auto_closed=[w for w, _, auto in done if auto],
             )
         )
-    return sorted(rows, key=lambda r: (r.work_unit, r.name, r.compound))
+    rows.sort(key=lambda r: (r.work_unit, r.name, r.compound))
+    _attach_cobuilding(rows, signups, partner_of, claims)
+    return rows
 
 
 async def collect(session: AsyncSession, scope: ReportScope, period: Period) -> list[tuple]:
     return [r.cells() for r in await member_rows(session, scope, period)]
+
+
+def _hours(rs: list[MemberRow]) -> dict:
+    minutes = sum(r.minutes for r in rs)
+    return {
+        "hours": round(minutes / 60, 2),
+        "minutes": minutes,
+        "registration_ids": sorted(rid for r in rs for rid, _ in r.signups),
+        "definition": "签到在本半年内的志愿服务报名的服务时长（签退或更正后的分钟数）",
+    }
 
 
 def details(rows: list[MemberRow]) -> list[dict]:
@@ -222,6 +336,9 @@ def details(rows: list[MemberRow]) -> list[dict]:
                 "count": sum(len(r.completed) for r in rs),
                 "wish_ids": sorted(w for r in rs for w in r.completed),
             },
+            "volunteer_hours": _hours(rs),
+            "list_claims": {"count": len(rs[0].claims or []), "claim_ids": rs[0].claims or []},
+            "list_fulfilled": {"count": len(rs[0].fulfilled or []), "claim_ids": rs[0].fulfilled or []},
             "rows": [
                 {
                     "member_id": r.member_id,
@@ -230,6 +347,7 @@ def details(rows: list[MemberRow]) -> list[dict]:
                     "reported_at": r.reported_at,
                     "accepted": {"count": len(r.accepted), "wish_ids": r.accepted},
                     "completed": {"count": len(r.completed), "wish_ids": r.completed},
+                    "volunteer_hours": _hours([r]),
                     "average_rating": {
                         "value": r.average,
                         "rated_wish_ids": sorted(r.rated),

@@ -78,6 +78,7 @@ LABELS: dict[str, str] = {
     "membership_id": "入队申请编号",
     "milestone_id": "里程碑编号",
     "mine": "只看我的",
+    "upcoming": "只看未结束的活动",
     "minutes": "会议纪要",
     "new_projects": "新增计划项目",
     "progress": "进度",

@@ -202,6 +202,18 @@ async def decide(
     return await _out(session, row)
 
 
+@router.post(
+    "/list-claims/{claim_id}/withdraw",
+    response_model=schemas.ClaimOut,
+    summary="Withdraw a claim until it is fulfilled; a matched item is open again (whoever acts for the claimant)",
+)
+async def withdraw(claim_id: IdPath, session: SessionDep, principal: CurrentUser) -> schemas.ClaimOut:
+    row, item = await _claim_and_item(session, claim_id)
+    await policy.require_acts_as(session, principal, row.claimant_kind, row.claimant_id, item.community_id)
+    await service.withdraw(session, item, row, actor_id=principal.id)
+    return await _out(session, row)
+
+
 def _provider(item: ListItem, row: ListClaim) -> tuple[str, int]:
     if item.kind in service.PROVIDER_IS_CLAIMANT:
         return row.claimant_kind, row.claimant_id

@@ -169,6 +169,15 @@ async def decide(
     return row
 
 
+async def withdraw(session: AsyncSession, item: ListItem, row: ListClaim, *, actor_id: int) -> ListClaim:
+    """The claimant takes the claim back until it is fulfilled; a matched item is open again."""
+    was_matched = row.status == ClaimStatus.matched
+    await CLAIM.apply(session, row, "withdrawn", actor_id=actor_id)
+    if was_matched and item.status == ItemStatus.matched:
+        await ITEM.apply(session, item, "reopened", actor_id=actor_id, note="认领方撤回")
+    return row
+
+
 async def fulfil(
     session: AsyncSession, row: ListClaim, *, evidence: str, photos: list[str], actor_id: int
 ) -> ListClaim:

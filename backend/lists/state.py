@@ -4,6 +4,8 @@ item:   open ─matched→ matched ─closed→ closed          (a claim accepte
         matched ─reopened→ open                          (its claim fell through)
 claim:  proposed ─accepted→ matched ─fulfilled→ fulfilled (with evidence) ─closed→ closed (rated)
         proposed ─declined→ declined (with a reason)
+        proposed | matched ─withdrawn→ withdrawn          (the claimant takes it back until fulfilled;
+                                                           a matched item is open again)
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class ClaimStatus(StrEnum):
     fulfilled = "fulfilled"
     closed = "closed"
     declined = "declined"
+    withdrawn = "withdrawn"
 
 
 C = ClaimStatus
@@ -50,6 +53,8 @@ CLAIM = Lifecycle(
         (C.proposed, "declined", C.declined),
         (C.matched, "fulfilled", C.fulfilled),
         (C.fulfilled, "closed", C.closed),
+        (C.proposed, "withdrawn", C.withdrawn),
+        (C.matched, "withdrawn", C.withdrawn),
     ],
     status_labels={
         C.proposed: "待确认",
@@ -57,9 +62,16 @@ CLAIM = Lifecycle(
         C.fulfilled: "待评价",
         C.closed: "已完成",
         C.declined: "未接受",
+        C.withdrawn: "已撤回",
     },
-    event_labels={"accepted": "接受认领", "declined": "婉拒认领", "fulfilled": "提交成效", "closed": "评价完成"},
-    verbs={"accepted": "接受", "declined": "婉拒", "fulfilled": "提交成效", "closed": "评价"},
+    event_labels={
+        "accepted": "接受认领",
+        "declined": "婉拒认领",
+        "fulfilled": "提交成效",
+        "closed": "评价完成",
+        "withdrawn": "撤回认领",
+    },
+    verbs={"accepted": "接受", "declined": "婉拒", "fulfilled": "提交成效", "closed": "评价", "withdrawn": "撤回"},
 )
 # counted as claimed (认领) in the figures; fulfilled (履约) once evidence is in
 CLAIMED = frozenset({C.matched, C.fulfilled, C.closed})

@@ -731,7 +731,7 @@ register_event(
     Event(
         "activity_promoted",
         "activity_seat",
-        "pages/inbox/inbox",  # the activity pages are not built yet (issue 19's mini-program part)
+        "pages/cobuild/activity/activity?id={activity_id}",
         lambda p: (
             "候补转为报名成功",
             f"有人取消报名，您已从候补转为「{p['activity_title']}」的正式报名，"
@@ -746,6 +746,58 @@ register_event(
     )
 )
 register_action("activity_signup", ("activity_seat",))
+
+
+# ---- the time bank and teams (backend/volunteering): a redemption decided, a join request decided ----
+
+register_template(Template("redemption_result", "积分兑换结果通知", ("thing1", "phrase2", "thing3", "time4")))
+
+
+def _redemption_inbox(p: Params) -> tuple[str, str]:
+    if p["approved"]:
+        return "积分兑换成功", f"{p['partner_name']}已确认您用{p['cost']}积分兑换的「{p['offer_title']}」。"
+    return (
+        "积分兑换未成功",
+        f"{p['partner_name']}婉拒了您的「{p['offer_title']}」兑换，{p['cost']}积分已退回。"
+        f"原因：{p.get('reason') or '无'}",
+    )
+
+
+register_event(
+    Event(
+        "redemption_decided",
+        "redemption_result",
+        "pages/cobuild/mine/mine?tab=credits",
+        _redemption_inbox,
+        lambda p: {
+            "thing1": p["offer_title"],
+            "phrase2": "已兑换" if p["approved"] else "未兑换",
+            "thing3": f"{p['partner_name']}已确认" if p["approved"] else (p.get("reason") or "积分已退回"),
+            "time4": p["at"],
+        },
+    )
+)
+register_template(Template("team_join_result", "入队申请结果通知", ("thing1", "phrase2", "thing3", "time4")))
+register_event(
+    Event(
+        "team_join_decided",
+        "team_join_result",
+        "pages/cobuild/activities/activities",
+        lambda p: (
+            "入队申请已通过" if p["approved"] else "入队申请未通过",
+            f"您申请加入「{p['team_name']}」"
+            + ("已获队长同意，欢迎参加队伍的志愿活动。" if p["approved"] else "未获同意，可以报名其他志愿活动。"),
+        ),
+        lambda p: {
+            "thing1": p["team_name"],
+            "phrase2": "已通过" if p["approved"] else "未通过",
+            "thing3": "欢迎参加队伍的志愿活动" if p["approved"] else "可以报名其他志愿活动",
+            "time4": p["at"],
+        },
+    )
+)
+register_action("redeem", ("redemption_result",))
+register_action("join_team", ("team_join_result",))
 
 
 def wechat_declarations(template_ids: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:

@@ -65,7 +65,7 @@ def opportunity(row: Opportunity, applications: int) -> schemas.OpportunityOut:
         applications=applications,
         share=schemas.ShareCard(
             title=f"招募令｜{row.title}"[:30],
-            path=f"pages/partners/opportunity?id={row.id}",
+            path=f"/pages/cobuild/opportunities/opportunities?id={row.id}",
             summary=f"{mode}：{row.needs}"[:60],
         ),
     )

@@ -184,6 +184,7 @@ async def list_activities(
     community_id: IdQuery = None,
     team_id: IdQuery = None,
     series_id: IdQuery = None,
+    upcoming: bool = False,
     cursor: CursorQ = None,
     limit: LimitQ = 20,
 ) -> Page[schemas.ActivityOut]:
@@ -192,6 +193,7 @@ async def list_activities(
         community_ids={community_id} if community_id else None,
         team_id=team_id,
         series_id=series_id,
+        ending_after=utcnow() if upcoming else None,
         cursor=parse_cursor(cursor),
         limit=limit,
     )

@@ -13,6 +13,7 @@ from backend.directory.models import User
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.org import service as org_service
 from backend.partners import service as partners_service
+from backend.volunteering import notifications
 from backend.volunteering.models import Activity, ActivitySeries, Team, TeamMembership
 from backend.volunteering.state import MEMBERSHIP, MembershipStatus
 
@@ -81,6 +82,7 @@ async def decide_membership(
 ) -> TeamMembership:
     event = "approved" if approve else "rejected"
     await MEMBERSHIP.apply(session, row, event, actor_id=actor_id, values={"role": role if approve else row.role})
+    await notifications.membership_decided(session, row)
     return row
 
 
@@ -141,9 +143,12 @@ async def activities(
     series_id: int | None,
     cursor,
     limit: int,
+    ending_after: datetime | None = None,
 ) -> list[Activity]:
-    """A keyset page, soonest-starting last (newest first by start, then id)."""
+    """A keyset page, newest first by id; `ending_after`: only those not over by then (upcoming)."""
     stmt = select(Activity)
+    if ending_after is not None:
+        stmt = stmt.where(Activity.end_at > ending_after)
     if community_ids is not None:
         stmt = stmt.where(Activity.community_id.in_(community_ids))
     if team_id is not None:

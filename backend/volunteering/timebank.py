@@ -21,6 +21,7 @@ from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.partners import service as partners_service
 from backend.partners.models import Partner
 from backend.partners.state import PartnerStatus
+from backend.volunteering import notifications
 from backend.volunteering.models import CreditAccount, CreditEntry, CreditMovement, Offer, Redemption
 from backend.volunteering.state import REDEMPTION, RedemptionStatus
 
@@ -219,4 +220,5 @@ async def decide(
             note=reason or "",
             actor_id=actor_id,
         )
+    await notifications.redemption_decided(session, redemption)
     return redemption

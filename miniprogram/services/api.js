@@ -427,6 +427,64 @@ function createClient(options = {}) {
       ),
     closeMeeting: (id, minutes, opts) =>
       request('POST', '/api/v1/meetings/' + pathId(id) + '/close', { data: { minutes } }, opts),
+    // co-building (共建): volunteer activities, check-in, the time bank
+    listActivities: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/activities',
+        {
+          query: Object.assign(
+            { community_id: p.community_id, team_id: p.team_id, series_id: p.series_id, upcoming: p.upcoming },
+            page(p)
+          ),
+        },
+        opts
+      ),
+    getActivity: (id, opts) => request('GET', '/api/v1/activities/' + pathId(id), {}, opts),
+    signUp: (id, opts) => request('POST', '/api/v1/activities/' + pathId(id) + '/registrations', {}, opts),
+    cancelSignup: (registrationId, opts) =>
+      request('POST', '/api/v1/registrations/' + pathId(registrationId) + '/cancel', {}, opts),
+    // the code read by wx.scanCode from the organiser's rotating QR
+    checkIn: (id, code, opts) => request('POST', '/api/v1/activities/' + pathId(id) + '/check-in', { data: { code } }, opts),
+    listMySignups: (p = {}, opts) => request('GET', '/api/v1/registrations/mine', { query: page(p) }, opts),
+    // the organiser's side: the roster, the rotating code, the offline roster batch, check-out, close
+    listRoster: (id, opts) => request('GET', '/api/v1/activities/' + pathId(id) + '/registrations', {}, opts),
+    getCheckinCode: (id, opts) => request('GET', '/api/v1/activities/' + pathId(id) + '/checkin-code', {}, opts),
+    // entries: [{client_id, user_id, checked_in_at}] — replay-safe by client_id
+    postRoster: (id, entries, opts) =>
+      request('POST', '/api/v1/activities/' + pathId(id) + '/roster', { data: { entries } }, opts),
+    checkOut: (registrationId, at, opts) =>
+      request('POST', '/api/v1/registrations/' + pathId(registrationId) + '/check-out', { data: { at: at || null } }, opts),
+    closeActivity: (id, opts) => request('POST', '/api/v1/activities/' + pathId(id) + '/close', {}, opts),
+    getTimebank: (p = {}, opts) => request('GET', '/api/v1/timebank/me', { query: page(p) }, opts),
+    listOffers: (p = {}, opts) =>
+      request('GET', '/api/v1/timebank/offers', { query: Object.assign({ partner_id: p.partner_id }, page(p)) }, opts),
+    redeemOffer: (offerId, opts) =>
+      request('POST', '/api/v1/timebank/offers/' + pathId(offerId) + '/redemptions', {}, opts),
+    cancelRedemption: (id, opts) => request('POST', '/api/v1/redemptions/' + pathId(id) + '/cancel', {}, opts),
+
+    // 三清单 (resources, needs, projects) and 双认领
+    listListItems: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/list-items',
+        { query: Object.assign({ batch_id: p.batch_id, community_id: p.community_id, kind: p.kind, status: p.status }, page(p)) },
+        opts
+      ),
+    getListItem: (id, opts) => request('GET', '/api/v1/list-items/' + pathId(id), {}, opts),
+    // body: {claimant_kind: partner | compound | community, claimant_id, note}
+    claimListItem: (id, body, opts) => request('POST', '/api/v1/list-items/' + pathId(id) + '/claims', { data: body }, opts),
+    decideClaim: (claimId, decision, reason, opts) =>
+      request('POST', '/api/v1/list-claims/' + pathId(claimId) + '/decide', { data: { decision, reason: reason || null } }, opts),
+    // the claimant takes a claim back until it is fulfilled
+    withdrawClaim: (claimId, opts) => request('POST', '/api/v1/list-claims/' + pathId(claimId) + '/withdraw', {}, opts),
+
+    // 合伙人招募: opportunity lists and applications (a partner_id, or a would-be partner's form)
+    listOpportunities: (p = {}, opts) =>
+      request('GET', '/api/v1/opportunities', { query: Object.assign({ community_id: p.community_id }, page(p)) }, opts),
+    getOpportunity: (id, opts) => request('GET', '/api/v1/opportunities/' + pathId(id), {}, opts),
+    applyOpportunity: (id, body, opts) =>
+      request('POST', '/api/v1/opportunities/' + pathId(id) + '/applications', { data: body }, opts),
 
     // subscribe messages and the inbox
     listTemplates: (action, opts) =>

@@ -89,6 +89,41 @@ const AGENDA_STATUS = {
 const MEETING_STATUS = { planned: '筹备中', closed: '会议已结束' }
 const OUTCOME = { adopted: '表决通过', deferred: '暂缓', rejected: '表决未通过', referred: '转交办理' }
 const MEETING_KIND = { deliberation_day: '党群议事日', heart_to_heart: '恳谈会', regular: '例会' }
+// ---- co-building (共建): volunteering, the time bank, the three lists, partners
+// backend/volunteering/state.py: a sign-up to an activity
+const SIGNUP_STATUS = {
+  registered: '已报名',
+  waitlisted: '候补',
+  checked_in: '已签到',
+  completed: '已完成',
+  no_show: '未到场',
+  cancelled: '已取消',
+}
+// a redemption of credits (held until the partner confirms)
+const REDEMPTION_STATUS = { requested: '待确认', confirmed: '已兑换', declined: '已婉拒', cancelled: '已取消' }
+// the organiser's roster, entry by entry (RosterResult.result), and one still on the phone
+const ROSTER_RESULT = { pending: '待同步', checked_in: '已签到', walked_in: '现场加入', already: '已签过', refused: '未能签到' }
+// backend/lists/state.py
+const LIST_KIND = { resource: '资源', need: '需求', project: '项目' }
+const LIST_ITEM_STATUS = { open: '待认领', matched: '已对接', closed: '已完成' }
+const CLAIM_STATUS = {
+  proposed: '待确认',
+  matched: '已对接',
+  fulfilled: '待评价',
+  closed: '已完成',
+  declined: '未接受',
+  withdrawn: '已撤回',
+}
+// backend/partners/state.py
+const APPLICATION_STATUS = { submitted: '已报名', shortlisted: '入围', accepted: '已录用', declined: '未录用' }
+const PARTNER_KIND = {
+  company: '企业',
+  shop: '商户',
+  social_org: '社会组织',
+  property: '物业公司',
+  work_unit: '机关企事业单位',
+  skilled_resident: '社区能人',
+}
 
 // TDesign tag themes (the colours come from app.wxss and pass 4.5:1 on their tint)
 const THEMES = {
@@ -127,6 +162,12 @@ const THEMES = {
   agenda: { proposed: 'warning', scheduled: 'primary', merged: 'default', declined: 'default', decided: 'primary', done: 'success' },
   meeting: { planned: 'primary', closed: 'default' },
   meetingOutcome: { adopted: 'success', deferred: 'warning', rejected: 'danger', referred: 'primary' },
+  signup: { registered: 'primary', waitlisted: 'warning', checked_in: 'success', completed: 'success', no_show: 'danger', cancelled: 'default' },
+  redemption: { requested: 'warning', confirmed: 'success', declined: 'danger', cancelled: 'default' },
+  roster: { pending: 'warning', checked_in: 'success', walked_in: 'success', already: 'default', refused: 'danger' },
+  listItem: { open: 'primary', matched: 'warning', closed: 'success' },
+  claim: { proposed: 'warning', matched: 'primary', fulfilled: 'warning', closed: 'success', declined: 'default', withdrawn: 'default' },
+  application: { submitted: 'primary', shortlisted: 'warning', accepted: 'success', declined: 'default' },
 }
 
 const STATUS = {
@@ -144,6 +185,14 @@ const STATUS = {
   agenda: AGENDA_STATUS,
   meeting: MEETING_STATUS,
   meetingOutcome: OUTCOME,
+  signup: SIGNUP_STATUS,
+  redemption: REDEMPTION_STATUS,
+  roster: ROSTER_RESULT,
+  listKind: LIST_KIND,
+  listItem: LIST_ITEM_STATUS,
+  claim: CLAIM_STATUS,
+  application: APPLICATION_STATUS,
+  partnerKind: PARTNER_KIND,
 }
 
 // ---- actions: the words on buttons and entries
@@ -196,6 +245,25 @@ const ACTIONS = {
   checkIn: '我已到场签到',
   recordOutcome: '记录议定结果',
   closeMeeting: '结束会议并提交纪要',
+  // co-building
+  signUp: '我要报名',
+  joinWaitlist: '候补报名',
+  cancelSignup: '取消报名',
+  scanCheckIn: '扫码签到',
+  redeem: '兑换',
+  cancelRedeem: '取消兑换',
+  showCode: '签到二维码',
+  walkIn: '现场加入',
+  markPresent: '签到',
+  checkOut: '签退',
+  closeActivity: '结束活动',
+  claimItem: '我要认领',
+  acceptClaim: '接受认领',
+  declineClaim: '婉拒',
+  withdrawClaim: '撤回认领',
+  apply: '我要报名合作',
+  submitApplication: '提交报名',
+  share: '转发到群',
 }
 
 // The label of a status: the glossary's word; for a status it does not know, what the API sent.
@@ -241,6 +309,14 @@ module.exports = {
   MEETING_STATUS,
   OUTCOME,
   MEETING_KIND,
+  SIGNUP_STATUS,
+  REDEMPTION_STATUS,
+  ROSTER_RESULT,
+  LIST_KIND,
+  LIST_ITEM_STATUS,
+  CLAIM_STATUS,
+  APPLICATION_STATUS,
+  PARTNER_KIND,
   STATUS,
   THEMES,
   ACTIONS,

@@ -11,6 +11,8 @@ const ROLE_LABELS = {
   street_admin: '街道管理员',
   building_chief: '楼栋长',
   department_head: '部门负责人',
+  team_leader: '志愿队长',
+  partner_contact: '合伙人联系人',
 }
 
 // Who does door-to-door visits (走访入户): grid workers and building chiefs.
@@ -19,6 +21,8 @@ const GRID_ROLES = ['grid_worker', 'building_chief']
 const ADMIN_ROLES = ['community_admin', 'street_admin']
 // A department's staff, who answer whistled grid issues.
 const DEPT_ROLES = ['department_staff', 'department_head']
+// Who claims list items and organises activities (三清单, 签到管理 from an activity's page).
+const COBUILD_ROLES = ['team_leader', 'partner_contact', 'community_admin', 'street_admin']
 
 function hasAnyRole(me, list) {
   return list.some((r) => hasRole(me, r))
@@ -85,6 +89,7 @@ function homeSections(me) {
     title: '社区提案',
     entries: proposalEntries(me),
   })
+  sections.push(cobuildSection(me))
   if (hasRole(me, 'party_member')) {
     sections.push({
       title: '党员服务',
@@ -137,4 +142,15 @@ function homeSections(me) {
   return sections
 }
 
-module.exports = { ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }
+// 志愿共建 (subpackage cobuild): activities and my hours for everyone, the lists for organisers
+function cobuildSection(me) {
+  const entries = [
+    { key: 'activities', text: '志愿活动', icon: 'calendar', url: '/pages/cobuild/activities/activities' },
+    { key: 'my-volunteering', text: '我的志愿', icon: 'time', url: '/pages/cobuild/mine/mine' },
+    { key: 'opportunities', text: '合伙人招募', icon: 'user-add', url: '/pages/cobuild/opportunities/opportunities' },
+  ]
+  if (hasAnyRole(me, COBUILD_ROLES)) entries.push({ key: 'lists', text: '三清单', icon: 'view-list', url: '/pages/cobuild/lists/lists' })
+  return { title: '志愿共建', entries }
+}
+
+module.exports = { ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, COBUILD_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }

@@ -31,10 +31,22 @@ async def test_work_unit_report_cell_by_cell(api, session):
     ws = wb["向单位反馈"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "测试社区 党员双报到向单位反馈（2024-H1）"
-    assert rows[1] == ("单位", "姓名", "小区", "报到日期", "接单数", "完成数", "平均评分")
+    assert rows[1] == (
+        "单位",
+        "姓名",
+        "小区",
+        "报到日期",
+        "接单数",
+        "完成数",
+        "平均评分",
+        "志愿服务时长（小时）",
+        "单位认领清单",
+        "单位已履约",
+    )
+    # no volunteering and no list claims in this fixture (tests/exports/test_work_units_cobuilding.py)
     assert rows[2:] == [
-        ("区卫健委", "陈静", "测试苑", datetime(2024, 1, 5), 0, 0, None),
-        ("区财政局", "李强", "测试苑", datetime(2024, 2, 10), 4, 3, 4),
+        ("区卫健委", "陈静", "测试苑", datetime(2024, 1, 5), 0, 0, None, 0, 0, 0),
+        ("区财政局", "李强", "测试苑", datetime(2024, 2, 10), 4, 3, 4, 0, 0, 0),
     ]
     assert ws["A2"].font.bold and ws["E4"].value == 4 and ws["G4"].value == 4
     # dates are date cells, counts and ratings are numbers
@@ -45,7 +57,7 @@ async def test_work_unit_report_cell_by_cell(api, session):
     # the second half holds no work; members who had reported in are still listed
     r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024-H2", "ov-admin")
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
-    assert [row[4:] for row in rows[2:]] == [(0, 0, None), (0, 0, None)]
+    assert [row[4:] for row in rows[2:]] == [(0, 0, None, 0, 0, 0), (0, 0, None, 0, 0, 0)]
 
     r = await api.get(f"/api/v1/exports/work-units?scope=community:{ids['community']}&half=2024Q1", "ov-admin")
     assert r.status_code == 422 and r.json()["error"] == "invalid_period"

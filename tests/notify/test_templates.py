@@ -62,6 +62,13 @@ LONG_PARAMS = {
     "activity_id": 11,
     "activity_title": LONG,
     "start_at": AT.isoformat(),
+    # the time bank and teams (backend/volunteering)
+    "redemption_id": 9,
+    "offer_title": LONG,
+    "partner_name": LONG,
+    "cost": 30,
+    "team_id": 2,
+    "team_name": LONG,
 }
 
 

@@ -106,7 +106,8 @@ function browserize(root) {
     const src = el.getAttribute('src') || ''
     const mode = el.getAttribute('mode') || 'scaleToFill'
     const img = doc.createElement('img')
-    img.setAttribute('src', photoFor(src))
+    // a data: URL is drawn by the page itself (the check-in QR): shown as it is; photos are placeholders
+    img.setAttribute('src', src.indexOf('data:') === 0 ? src : photoFor(src))
     const fit = { aspectFill: 'cover', aspectFit: 'contain', scaleToFill: 'fill', widthFix: 'cover' }[mode] || 'fill'
     img.setAttribute('style', 'width:100%;height:100%;display:block;object-fit:' + fit)
     el.innerHTML = ''
