@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, ge=1, le=200)
     db_max_overflow: int = Field(10, ge=0, le=200)
     sql_echo: bool = False
+    # the caller's role grants kept per worker for this long (0: read them on every request); a
+    # logout or a removed role bumps the token version and is refused at once whatever this says
+    principal_cache_seconds: float = Field(5.0, ge=0, le=300)
 
     jwt_secret: str = DEV_JWT_SECRET
     jwt_ttl_seconds: int = 7 * 24 * 3600
