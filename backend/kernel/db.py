@@ -66,6 +66,21 @@ def create_engine(
     return engine
 
 
+def read_engine_from_settings(settings: Any) -> AsyncEngine | None:
+    """The engine of DATABASE_READ_URL (None when unset: reporting reads the main database). On
+    PostgreSQL its transactions are read-only (default_transaction_read_only), so a reporting
+    route that tried to write would fail loudly on the primary as it would on a replica."""
+    url = settings.database_read_url
+    if not url:
+        return None
+    extra = {}
+    if url.startswith("postgresql"):
+        extra["connect_args"] = {"server_settings": {"default_transaction_read_only": "on"}}
+    return create_engine(
+        url, echo=settings.sql_echo, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow, **extra
+    )
+
+
 PING_AFTER_IDLE_SECONDS = 1.0
 
 
@@ -145,6 +160,24 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_read_session(request: Request, main: SessionDep) -> AsyncIterator[AsyncSession]:
+    """The session of a reporting route: one on DATABASE_READ_URL's engine when that is set (never
+    committed: what a reporting route does is read), else the request's own session (one
+    connection per request, as before)."""
+    factory: SessionFactory | None = getattr(request.app.state, "read_session_factory", None)
+    if factory is None:
+        yield main
+        return
+    session = factory()
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 
 
 # ---- a lost deadlock or serialisation check: replay the request once ------------------------------

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'happyhome.db'}"
+    # reporting routes (figures, ledgers, airing reads, visit coverage) read through this one, e.g.
+    # a PostgreSQL replica; empty: the main database. Its sessions run read-only transactions.
+    database_read_url: str = ""
     # PostgreSQL connections per worker process: keep db_pool_size at the concurrency one worker
     # serves (overflow connections are opened and closed per burst), and
     # (db_pool_size + db_max_overflow) × workers below the server's max_connections.
