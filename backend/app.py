@@ -39,6 +39,7 @@ from backend.kernel.db import (
     RetryOnConflictMiddleware,
     engine_from_settings,
     make_session_factory,
+    read_engine_from_settings,
     retryable_sqlstate,
 )
 from backend.kernel.errors import DomainError, ErrorOut
@@ -242,6 +243,8 @@ def make_lifespan(settings: Settings):
             app.state.wechat.close()
             await app.state.rate_limiter.close()
             await app.state.engine.dispose()
+            if app.state.read_engine is not None:
+                await app.state.read_engine.dispose()
 
     return lifespan
 
@@ -251,6 +254,8 @@ def install_state(app: FastAPI, settings: Settings) -> None:
     app.state.settings = settings
     app.state.engine = engine_from_settings(settings)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.read_engine = read_engine_from_settings(settings)  # DATABASE_READ_URL, else None
+    app.state.read_session_factory = make_session_factory(app.state.read_engine) if app.state.read_engine else None
     app.state.wechat = WeChatGateway(
         settings.wechat_appid,
         settings.wechat_secret,

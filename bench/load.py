@@ -46,6 +46,7 @@ import platform
 import random
 import resource
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -702,6 +703,211 @@ class CpuMeter:
         return out
 
 
+# ---- wrk: the ratio phases -------------------------------------------------------------------------
+
+# Each wrk thread reads the request list (one "PATH TOKEN" a line), starts at its own offset and
+# goes round it; `done` prints one JSON line that run_wrk parses. Status errors are answers
+# outside 2xx/3xx.
+WRK_LUA = r"""
+local reqs = {}
+local i = 0
+init = function(args)
+  for line in io.lines(args[1]) do
+    local path, token = line:match("^(%S+) (%S+)$")
+    reqs[#reqs + 1] = wrk.format("GET", path, {["Authorization"] = "Bearer " .. token})
+  end
+  i = math.random(#reqs) - 1
+end
+request = function()
+  i = i % #reqs + 1
+  return reqs[i]
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests":%d,"duration_us":%d,"bytes":%d,"status_errors":%d,"socket_errors":%d,' ..
+    '"p50_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f}\n',
+    summary.requests, summary.duration, summary.bytes, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max, latency.mean))
+end
+"""
+RATIO_ROUTES = ("wall", "my_wishes", "wish_detail")
+
+
+def wrk_binary() -> str | None:
+    return shutil.which("wrk")
+
+
+def ensure_wrk() -> str:
+    """wrk from Debian's packages; installed when missing (these machines run the bench as root)."""
+    found = wrk_binary()
+    if found:
+        return found
+    log("wrk not found: apt-get install -y wrk")
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False)
+    found = wrk_binary()
+    if not found:
+        sys.exit("wrk is needed for the ratio phases (apt-get install wrk), or pass --ratio-client python")
+    return found
+
+
+def ratio_requests(fx: Fixtures, tokens: Tokens, route: str, n: int = 200) -> list[tuple[str, str]]:
+    """The requests of a ratio phase, the same list for the app and the baseline: the wall as
+    members, my wishes as residents who have wishes, a wish's detail as its requester."""
+
+    def token(user_id: int) -> str:
+        return tokens.headers(user_id)["authorization"][7:]
+
+    if route == "wall":
+        return [("/api/v1/wishes/wall", token(m)) for m in fx.members[:n]]
+    if route == "my_wishes":
+        return [("/api/v1/wishes?mine=true", token(r)) for r in fx.requesters[:n]]
+    return [(f"/api/v1/wishes/{w}", token(r)) for w, r in fx.detail[:n]]
+
+
+async def run_wrk(url: str, reqs: list[tuple[str, str]], args) -> tuple[dict, float]:
+    """One wrk run; returns its figures and the CPU seconds wrk used (a waited-for child)."""
+    workdir = Path(tempfile.mkdtemp(prefix="hh-wrk-"))
+    (workdir / "script.lua").write_text(WRK_LUA)
+    (workdir / "requests.txt").write_text("".join(f"{p} {t}\n" for p, t in reqs))
+    cmd = [args.wrk, f"-t{args.wrk_threads}", f"-c{args.wrk_connections}", f"-d{args.wrk_duration}s"]
+    cmd += ["--timeout", "10s", "-s", str(workdir / "script.lua"), url, "--", str(workdir / "requests.txt")]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await proc.communicate()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    line = next((x for x in out.decode().splitlines() if x.startswith("WRKJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no figures: {out.decode()[-1500:]} {err.decode()[-1500:]}")
+    return json.loads(line[8:]), cpu
+
+
+async def wrk_phase(name: str, server, url: str, reqs, args, meter_pg, database: str) -> dict:
+    meter = CpuMeter(server, database, meter_pg)
+    await meter.start()
+    w, wrk_cpu = await run_wrk(url, reqs, args)
+    cpu = await meter.stop()
+    seconds = w["duration_us"] / 1e6
+    cpu["load_client_cores"] = round(wrk_cpu / seconds, 2)  # wrk's own, not this process's
+    ours = cpu.get("server_cores", 0) + cpu["postgres_backends_cores"] + cpu["load_client_cores"]
+    cpu["other_work_cores"] = round(max(cpu["machine_busy_cores"] - ours, 0.0), 2)
+    rps = w["requests"] / seconds
+    out = {
+        "client": f"wrk -t{args.wrk_threads} -c{args.wrk_connections} -d{args.wrk_duration}s",
+        "target": server.name if server else url,
+        "mode": "closed",
+        "seconds": round(seconds, 2),
+        "requests": w["requests"],
+        "rps": round(rps, 1),
+        "errors": w["status_errors"] + w["socket_errors"],
+        **{k: round(w[f"{k[:-3]}_us"] / 1000, 2) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")},
+        "cpu": cpu,
+        "cpu_ms_per_request": {
+            "server": round(cpu["server_cores"] * 1000 / rps, 3) if "server_cores" in cpu and rps else None,
+            "postgres": round(cpu["postgres_backends_cores"] * 1000 / rps, 3) if rps else None,
+            "load_client": round(cpu["load_client_cores"] * 1000 / rps, 3) if rps else None,
+        },
+    }
+    log(
+        f"{name} (wrk): {out['requests']} requests in {out['seconds']}s = {out['rps']}/s, errors {out['errors']}, "
+        f"p50 {out['p50_ms']} p99 {out['p99_ms']} ms, CPU ms/request server {out['cpu_ms_per_request']['server']} "
+        f"pg {out['cpu_ms_per_request']['postgres']} wrk {out['cpu_ms_per_request']['load_client']}, "
+        f"others {cpu['other_work_cores']} cores, load {cpu['load_average_1m_before']}"
+    )
+    return out
+
+
+def _same_json(a, b, path: str = "") -> list[str]:
+    """Where two JSON answers differ, signed URLs (their expiry) aside."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = list(dict.fromkeys([*a, *b]))
+        return [d for k in keys for d in _same_json(a.get(k, "<missing>"), b.get(k, "<missing>"), f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: {len(a)} items against {len(b)}"]
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _same_json(x, y, f"{path}[{i}]")]
+    if isinstance(a, str) and isinstance(b, str) and "sig=" in a and a.split("?")[0] == b.split("?")[0]:
+        return []
+    return [] if a == b else [f"{path}: {a!r} against {b!r}"]
+
+
+async def check_same_answers(app_url: str, base_url: str, lists: dict[str, list[tuple[str, str]]]) -> dict:
+    """Before measuring: the baseline must answer what the app answers, for a few requests of
+    each ratio route (otherwise the ratio compares different work)."""
+    out = {}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for route, reqs in lists.items():
+            diffs: list[str] = []
+            for path, token in reqs[:5]:
+                h = {"authorization": f"Bearer {token}"}
+                a, b = await client.get(app_url + path, headers=h), await client.get(base_url + path, headers=h)
+                if a.status_code != b.status_code:
+                    diffs.append(f"{path}: status {a.status_code} against {b.status_code}")
+                else:
+                    diffs += [f"{path}{d}" for d in _same_json(a.json(), b.json())]
+            out[route] = {"checked": min(len(reqs), 5), "differences": diffs[:10]}
+            log(f"same answers, {route}: " + ("yes" if not diffs else f"NO: {diffs[:3]}"))
+    return out
+
+
+async def run_ratio_phases(app, base, app_url, base_url, fx, tokens, args, meter_pg, dbname) -> dict:
+    """For each hot route: baseline, app, baseline, app … (--rounds), with wrk."""
+    lists = {route: ratio_requests(fx, tokens, route) for route in RATIO_ROUTES}
+    same = await check_same_answers(app_url, base_url, lists)
+    for reqs in lists.values():  # warm both (not measured)
+        for url in (base_url, app_url):
+            await run_wrk(url, reqs, argparse.Namespace(**{**vars(args), "wrk_duration": 2}))
+    phases: dict[str, dict] = {}
+    for route, reqs in lists.items():
+        for r in range(args.rounds):
+            for target, url, server in (("baseline", base_url, base), ("app", app_url, app)):
+                name = f"{target}_{route}_wrk_{r + 1}"
+                phases[name] = await wrk_phase(name, server, url, reqs, args, meter_pg, dbname)
+    return {"phases": phases, "same_answers": same, "routes": {r: ratio_of(phases, r) for r in RATIO_ROUTES}}
+
+
+def _agg(runs: list[dict]) -> dict:
+    secs = sum(r["seconds"] for r in runs)
+    reqs = sum(r["requests"] for r in runs)
+    cpu = [r["cpu_ms_per_request"] for r in runs]
+
+    def mean(key: str) -> float | None:
+        vals = [c[key] for c in cpu if c[key] is not None]
+        return round(statistics.fmean(vals), 3) if vals else None
+
+    return {
+        "rps": round(reqs / secs, 1),
+        "rps_per_round": [r["rps"] for r in runs],
+        "server_cpu_ms_per_request": mean("server"),
+        "postgres_cpu_ms_per_request": mean("postgres"),
+        "client_cpu_ms_per_request": mean("load_client"),
+        "p50_ms": max(r["p50_ms"] for r in runs),
+        "p95_ms": max(r["p95_ms"] for r in runs),
+        "p99_ms": max(r["p99_ms"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "load_average_1m": [r["cpu"]["load_average_1m_before"] for r in runs],
+        "other_work_cores": [r["cpu"]["other_work_cores"] for r in runs],
+    }
+
+
+def ratio_of(phases: dict[str, dict], route: str) -> dict:
+    base = _agg([p for n, p in phases.items() if n.startswith(f"baseline_{route}_wrk")])
+    app = _agg([p for n, p in phases.items() if n.startswith(f"app_{route}_wrk")])
+    out = {"client": "wrk", "baseline": base, "app": app, "throughput_ratio": ratio(app["rps"], base["rps"])}
+    out["throughput_ratio_per_round"] = [
+        ratio(a, b) for a, b in zip(app["rps_per_round"], base["rps_per_round"], strict=True)
+    ]
+    if app["server_cpu_ms_per_request"] and base["server_cpu_ms_per_request"]:
+        # baseline CPU ÷ app CPU (server + PostgreSQL): what the throughput ratio would be on idle cores
+        out["server_pg_cpu_ratio"] = ratio(
+            base["server_cpu_ms_per_request"] + base["postgres_cpu_ms_per_request"],
+            app["server_cpu_ms_per_request"] + app["postgres_cpu_ms_per_request"],
+        )
+        out["server_cpu_ratio"] = ratio(base["server_cpu_ms_per_request"], app["server_cpu_ms_per_request"])
+    return out
+
+
 # ---- phases --------------------------------------------------------------------------------------
 
 
@@ -880,9 +1086,49 @@ def errs(e: dict) -> str:
     return f"{e['errors']}" + (f" (+{e['conflicts_409']}×409)" if e.get("conflicts_409") else "")
 
 
+def ratio_markdown(result: dict) -> list[str]:
+    routes = result["comparison"].get("ratio_routes")
+    if not routes:
+        return []
+    lines = [
+        "Ratio phases (client: wrk; baseline and app alternately; CPU ms per request of server / PostgreSQL / wrk):",
+        "",
+        "| route | baseline req/s | app req/s | throughput × | baseline CPU ms | app CPU ms | server+PG CPU × "
+        "| app p50 / p99 ms | load avg |",
+        "|---|---:|---:|---:|---|---|---:|---|---|",
+    ]
+    for route, r in routes.items():
+        b, a = r["baseline"], r["app"]
+
+        def cpu(x: dict) -> str:
+            return (
+                f"{fmt(x['server_cpu_ms_per_request'])} / {fmt(x['postgres_cpu_ms_per_request'])} / "
+                f"{fmt(x['client_cpu_ms_per_request'])}"
+            )
+
+        loads = "–".join(
+            f"{v:.1f}"
+            for v in (
+                min(b["load_average_1m"] + a["load_average_1m"]),
+                max(b["load_average_1m"] + a["load_average_1m"]),
+            )
+        )
+        lines.append(
+            f"| {ROUTES[route]} | {fmt(b['rps'])} | {fmt(a['rps'])} | ×{r['throughput_ratio']} "
+            f"({', '.join(f'×{x}' for x in r['throughput_ratio_per_round'])}) | {cpu(b)} | {cpu(a)} | "
+            f"×{r.get('server_pg_cpu_ratio')} | {fmt(a['p50_ms'])} / {fmt(a['p99_ms'])} | {loads} |"
+        )
+    same = result["comparison"].get("same_answers", {})
+    bad = {k: v["differences"] for k, v in same.items() if v["differences"]}
+    lines += ["", "Same answers from both servers: " + ("yes" if not bad else f"NO {bad}"), ""]
+    return lines
+
+
 def markdown(result: dict) -> str:
     cmp_ = result["comparison"]
-    lines = [
+    if "app_mix_closed" not in result["phases"]:
+        return "\n".join(ratio_markdown(result))
+    lines = ratio_markdown(result) + [
         f"Machine: {result['machine']['cores']} cores ({result['machine'].get('cpu', '?')}), "
         f"{result['config']['workers']} uvicorn workers, database {result['database']['name']} "
         f"({result['database']['sizes']['wish']:,} wishes), client concurrency {result['config']['concurrency']}, "
@@ -947,6 +1193,29 @@ def markdown(result: dict) -> str:
 # ---- main ----------------------------------------------------------------------------------------
 
 
+def ratio_only_result(args, dbname: str, sizes: dict, ratio_run: dict | None, app, base) -> dict:
+    """--ratio-only: the wrk ratio phases and nothing else (quick before/after comparisons)."""
+    if ratio_run is None:
+        sys.exit("--ratio-only needs --ratio-client wrk")
+    return {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "config": {
+            "workers": args.workers,
+            "rounds": args.rounds,
+            "ratio_client": "wrk",
+            "wrk": f"-t{args.wrk_threads} -c{args.wrk_connections} -d{args.wrk_duration}s",
+            "app_command": " ".join(app.cmd) if app else args.app_url,
+            "baseline_command": " ".join(base.cmd) if base else args.baseline_url,
+        },
+        "database": {"name": dbname, "sizes": sizes},
+        "phases": {},
+        "ratio_phases": ratio_run["phases"],
+        "comparison": {"ratio_routes": ratio_run["routes"], "same_answers": ratio_run["same_answers"]},
+        "goals": [],
+    }
+
+
 async def main_async(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     admin_dsn, dbname = check_database_url(args.database_url)
@@ -993,17 +1262,24 @@ async def main_async(args: argparse.Namespace) -> dict:
         for url, ops in ((app_url, mix), (base_url, load.wall_only())):
             await closed_loop(url, ops, rng, args.concurrency, 3, 3000)
 
-        # 1. wall only, saturated: baseline and app alternately, so that drift from other work on
-        #    the machine hits both
-        for r in range(args.rounds):
-            for target, url, server in (("baseline", base_url, base), ("app", app_url, app)):
-                name = f"{target}_wall_closed_{r + 1}"
-                phases[name] = await run_phase(name, server, url, load.wall_only(), rng, args, meter_pg, dbname)
+        # 1. the ratio phases, saturated: baseline and app alternately, so that drift from other
+        #    work on the machine hits both; with wrk (a compiled client) unless told otherwise
+        if args.ratio_client == "wrk":
+            ratio_run = await run_ratio_phases(app, base, app_url, base_url, fx, tokens, args, meter_pg, dbname)
+            wall_rps = ratio_run["routes"]["wall"]["app"]["rps"]
+        else:
+            ratio_run = None
+            for r in range(args.rounds):
+                for target, url, server in (("baseline", base_url, base), ("app", app_url, app)):
+                    name = f"{target}_wall_closed_{r + 1}"
+                    phases[name] = await run_phase(name, server, url, load.wall_only(), rng, args, meter_pg, dbname)
+            wall_rps = max(p.stats.count / p.elapsed for n, p in phases.items() if n.startswith("app_wall"))
         # enough open wishes for the flows of the mixed phases: the mix runs slower than the wall
         # alone, and a flow is one operation in 37 (four of the requests in 100)
-        wall_rps = max(p.stats.count / p.elapsed for n, p in phases.items() if n.startswith("app_wall"))
         per_phase = min(wall_rps * args.duration, args.max_requests) * 0.10 / len(FLOW)
         needed = math.ceil(per_phase * (1 + len(args.paced)) * 1.5) + 20
+        if args.ratio_only:
+            return ratio_only_result(args, dbname, sizes, ratio_run, app, base)
         if app:
             await top_up_open_wishes(app_url, args.database_url, load, fx, min(needed, args.max_open_top_up))
         # 2. the mix, saturated
@@ -1047,8 +1323,12 @@ async def main_async(args: argparse.Namespace) -> dict:
             "errors": sum(r["errors"] for r in runs),
         }
 
-    base_closed = wall_of("baseline_wall_closed")
-    app_closed = wall_of("app_wall_closed")
+    if ratio_run is not None:
+        base_closed = ratio_run["routes"]["wall"]["baseline"]
+        app_closed = ratio_run["routes"]["wall"]["app"]
+    else:
+        base_closed = wall_of("baseline_wall_closed")
+        app_closed = wall_of("app_wall_closed")
     bpj = pj["baseline_wall_paced"]
     base_paced = {
         "offered_rps": bpj["offered_rps"],
@@ -1065,7 +1345,12 @@ async def main_async(args: argparse.Namespace) -> dict:
         ],
         "baseline_wall_paced": base_paced,
         "sustainable_phase": sustainable,
+        "ratio_client": args.ratio_client,
+        "flow_client": "httpx (this process): the mixed phases, saturated and paced",
     }
+    if ratio_run is not None:
+        comparison["ratio_routes"] = ratio_run["routes"]
+        comparison["same_answers"] = ratio_run["same_answers"]
     if app_closed["server_cpu_ms_per_request"] and base_closed["server_cpu_ms_per_request"]:
         # what the ratio would be if the servers alone had the cores (client and others excluded)
         comparison["wall_server_cpu_ratio"] = ratio(
@@ -1096,6 +1381,15 @@ async def main_async(args: argparse.Namespace) -> dict:
             f"{base_closed['postgres_cpu_ms_per_request']} ms (×{comparison.get('wall_server_cpu_ratio')})",
         }
     ]
+    for route, r in (ratio_run or {}).get("routes", {}).items():
+        goals.append(
+            {
+                "goal": f"{ROUTES[route]} throughput ≥ 0.5 × its baseline (wrk)",
+                "met": (r["throughput_ratio"] or 0) >= 0.5,
+                "measured": f"{r['app']['rps']}/s vs {r['baseline']['rps']}/s = ×{r['throughput_ratio']}; "
+                f"server+PostgreSQL CPU ×{r.get('server_pg_cpu_ratio')}",
+            }
+        )
     if sustainable:
         sp = pj[sustainable]
         worst = max((sp["endpoints"][ep]["p99_ms"], ep) for ep in READS if ep in sp["endpoints"])
@@ -1136,6 +1430,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         },
         "database": {"name": dbname, "sizes": sizes},
         "phases": pj,
+        "ratio_phases": ratio_run["phases"] if ratio_run else {},
         "comparison": comparison,
         "goals": goals,
     }
@@ -1166,6 +1461,11 @@ def main() -> None:
     p.add_argument("--app-url", help="use an app already running there (with --jwt-secret)")
     p.add_argument("--baseline-url", help="use a baseline already running there (with --jwt-secret)")
     p.add_argument("--jwt-secret", help="the servers' JWT_SECRET (default: a random one for the servers started here)")
+    p.add_argument("--ratio-client", choices=("wrk", "python"), default="wrk", help="client of the ratio phases")
+    p.add_argument("--ratio-only", action="store_true", help="only the wrk ratio phases (no mix)")
+    p.add_argument("--wrk-threads", type=int, default=2)
+    p.add_argument("--wrk-connections", type=int, default=32)
+    p.add_argument("--wrk-duration", type=int, default=12, help="seconds per wrk phase")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, default=None, help="default bench/results/<YYYY-MM-DD>.json")
     p.add_argument("--report", type=Path, help="only print (and rewrite the .md of) an earlier results .json")
@@ -1183,6 +1483,8 @@ def main() -> None:
         args.report.with_suffix(".md").write_text(table + "\n")
         print(table)
         return
+    if args.ratio_client == "wrk":
+        args.wrk = ensure_wrk()
     result = asyncio.run(main_async(args))
     out = args.out or RESULTS / f"{datetime.now().date().isoformat()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

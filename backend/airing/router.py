@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from backend.airing import service
 from backend.auth.deps import CommunityAdmin, CurrentUser
 from backend.kernel.context import SettingsDep
-from backend.kernel.db import SessionDep
+from backend.kernel.db import ReadSessionDep, SessionDep
 from backend.kernel.errors import Forbidden
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.validation import Id, IdPath
@@ -97,7 +97,7 @@ async def publish(
 
 @router.get("", response_model=Page[AiringOut], summary="Published airings of the caller's communities")
 async def list_airings(
-    session: SessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20
+    session: ReadSessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20
 ) -> Page[AiringOut]:
     communities = await service.communities_of(session, principal)
     rows = await service.list_snapshots(
@@ -109,7 +109,7 @@ async def list_airings(
 
 
 @router.get("/{airing_id}", response_model=AiringOut, summary="One airing snapshot, as published")
-async def get_airing(session: SessionDep, principal: CurrentUser, airing_id: IdPath) -> AiringOut:
+async def get_airing(session: ReadSessionDep, principal: CurrentUser, airing_id: IdPath) -> AiringOut:
     snap = await service.get_snapshot(session, airing_id)
     if snap.community_id not in await service.communities_of(session, principal):
         raise Forbidden("该晾晒不属于您所在的社区", code="out_of_scope")

@@ -5,15 +5,17 @@ are made with the Principal's helpers once the route knows the object."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.tokens import decode_access_token
 from backend.directory.models import User
+from backend.kernel.clock import utcnow
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, Unauthorized
@@ -42,10 +44,51 @@ COMPOUND_REACH = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A role grant as the caller's Principal holds it: plain values, safe to keep between requests."""
+
+    role: str
+    scope_type: str
+    scope_id: int
+
+
+@dataclass(slots=True)
+class _Cached:
+    version: int
+    until: datetime
+    grants: tuple[Grant, ...]
+
+
+class PrincipalCache:
+    """The caller's grants per user, kept in this process for PRINCIPAL_CACHE_SECONDS and only for
+    the token version they were read under. The version itself is read from the user's row on
+    every request (the user is loaded anyway), so a logout or a revoked role (both bump
+    token_version) is refused at once; a grant changed without a bump shows within the TTL."""
+
+    def __init__(self, seconds: float, max_entries: int = 50_000) -> None:
+        self.ttl = timedelta(seconds=seconds)
+        self.max_entries = max_entries
+        self.entries: dict[int, _Cached] = {}
+
+    def get(self, user_id: int, version: int) -> tuple[Grant, ...] | None:
+        hit = self.entries.get(user_id)
+        if hit is None or hit.version != version or hit.until <= utcnow():
+            return None
+        return hit.grants
+
+    def put(self, user_id: int, version: int, grants: tuple[Grant, ...]) -> None:
+        if not self.ttl:
+            return
+        if len(self.entries) >= self.max_entries:
+            self.entries.clear()  # crude, and rare: a worker sees far fewer callers within a TTL
+        self.entries[user_id] = _Cached(version, utcnow() + self.ttl, grants)
+
+
 @dataclass
 class Principal:
     user: User
-    grants: list[RoleGrant]
+    grants: list[Grant] | list[RoleGrant]
     _compound_cache: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
 
     @property
@@ -84,7 +127,30 @@ class Principal:
 bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/wechat")
 
 
+def principal_cache(request: Request) -> PrincipalCache:
+    cache = getattr(request.app.state, "principal_cache", None)
+    if cache is None:  # one per app: tests run apps on different databases in one process
+        cache = request.app.state.principal_cache = PrincipalCache(request.app.state.settings.principal_cache_seconds)
+    return cache
+
+
+async def _user_and_grants(session: AsyncSession, user_id: int) -> tuple[User | None, tuple[Grant, ...]]:
+    """The user and their grants in one statement (a cache miss)."""
+    rows = (
+        await session.execute(
+            select(User, RoleGrant.role, RoleGrant.scope_type, RoleGrant.scope_id)
+            .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
+            .where(User.id == user_id)
+            .order_by(RoleGrant.id)
+        )
+    ).all()
+    if not rows:
+        return None, ()
+    return rows[0][0], tuple(Grant(r, t, i) for _, r, t, i in rows if r is not None)
+
+
 async def current_principal(
+    request: Request,
     settings: SettingsDep,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -92,20 +158,20 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("请先登录", code="not_authenticated")
     user_id, version = decode_access_token(settings, credentials.credentials)
-    # the user and their grants in one statement: this runs before every authenticated request
-    rows = (
-        await session.execute(
-            select(User, RoleGrant)
-            .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
-            .where(User.id == user_id)
-            .order_by(RoleGrant.id)
-        )
-    ).all()
-    if not rows:
+    cache = principal_cache(request)
+    grants = cache.get(user_id, version)
+    missed = grants is None
+    if missed:
+        user, grants = await _user_and_grants(session, user_id)
+    else:  # the grants are known for this token version: the user's row alone says it is current
+        user = (await session.execute(select(User).where(User.id == user_id))).scalar_one_or_none()
+    if user is None:
         raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
-    if version != rows[0][0].token_version:  # compared on the row just loaded: no extra query
+    if version != user.token_version:  # compared on the row just loaded: no extra query
         raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
-    return Principal(user=rows[0][0], grants=[g for _, g in rows if g is not None])
+    if missed:  # kept from the read, not refreshed by later hits: the TTL bounds how stale they get
+        cache.put(user_id, version, grants)
+    return Principal(user=user, grants=list(grants))
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

@@ -13,7 +13,7 @@ from starlette.background import BackgroundTask
 from backend.auth.deps import Admin
 from backend.auth.reach import AreaScopeQ, resolve_scope
 from backend.exports import ledger, work_units
-from backend.kernel.db import SessionDep
+from backend.kernel.db import ReadSessionDep
 from backend.kernel.periods import PeriodQ, parse_period
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
@@ -29,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     "over a period",
 )
 async def export_ledger(
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: Admin,
     kind: Literal["wishes", "visits", "issues", "registrations", "proposals", "meetings", "projects"],
     scope: AreaScopeQ = None,
@@ -54,7 +54,7 @@ async def export_ledger(
     summary="向单位反馈 (.xlsx): per work unit, its members' reporting-in and wishes over a half year",
 )
 async def export_work_units(
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: Admin,
     half: Annotated[
         str | None, Query(max_length=10, description="deprecated: 2026H1 | 2026H2 (use period)", deprecated=True)
@@ -79,7 +79,7 @@ async def export_work_units(
     summary="向单位反馈 as JSON: per work unit, each count with the members and wishes behind it",
 )
 async def work_unit_details(
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: Admin,
     scope: Annotated[str | None, Query(max_length=30, description="street:<id> | community:<id>")] = None,
     period: PeriodQ = None,

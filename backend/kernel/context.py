@@ -12,7 +12,8 @@ from fastapi import Depends, Request
 from backend.kernel.settings import Settings
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per request
     return request.app.state.settings
 
 

@@ -7,14 +7,16 @@ sent, because it is declared with scope="function"); services only `flush()`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import await_
 from sqlmodel import SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -59,9 +61,50 @@ def create_engine(
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(
-        url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow, **kwargs
+    engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
+    _ping_idle_connections(engine)
+    return engine
+
+
+def read_engine_from_settings(settings: Any) -> AsyncEngine | None:
+    """The engine of DATABASE_READ_URL (None when unset: reporting reads the main database). On
+    PostgreSQL its transactions are read-only (default_transaction_read_only), so a reporting
+    route that tried to write would fail loudly on the primary as it would on a replica."""
+    url = settings.database_read_url
+    if not url:
+        return None
+    extra = {}
+    if url.startswith("postgresql"):
+        extra["connect_args"] = {"server_settings": {"default_transaction_read_only": "on"}}
+    return create_engine(
+        url, echo=settings.sql_echo, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow, **extra
     )
+
+
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_idle_connections(engine: AsyncEngine) -> None:
+    """Pessimistic disconnect handling that costs one round trip, and only for a connection that
+    sat idle in the pool: a checkout runs `SELECT 1` (simple protocol, no transaction) when the connection was
+    last returned more than PING_AFTER_IDLE_SECONDS ago, and a dead one is replaced (the pool
+    retries the checkout on DisconnectionError). SQLAlchemy's pool_pre_ping did the same with three
+    round trips (BEGIN, `;`, ROLLBACK) on every checkout. A server restart takes longer than that
+    second, so every connection it killed has been idle longer and is pinged."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            await_(dbapi_connection._connection.execute("SELECT 1"))  # simple protocol, outside a transaction
+        except Exception as error:  # any failure: a connection we cannot use
+            raise exc.DisconnectionError(str(error)) from error
 
 
 def engine_from_settings(settings: Any) -> AsyncEngine:
@@ -117,6 +160,24 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_read_session(request: Request, main: SessionDep) -> AsyncIterator[AsyncSession]:
+    """The session of a reporting route: one on DATABASE_READ_URL's engine when that is set (never
+    committed: what a reporting route does is read), else the request's own session (one
+    connection per request, as before)."""
+    factory: SessionFactory | None = getattr(request.app.state, "read_session_factory", None)
+    if factory is None:
+        yield main
+        return
+    session = factory()
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 
 
 # ---- a lost deadlock or serialisation check: replay the request once ------------------------------

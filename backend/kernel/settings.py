@@ -53,12 +53,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'happyhome.db'}"
+    # reporting routes (figures, ledgers, airing reads, visit coverage) read through this one, e.g.
+    # a PostgreSQL replica; empty: the main database. Its sessions run read-only transactions.
+    database_read_url: str = ""
     # PostgreSQL connections per worker process: keep db_pool_size at the concurrency one worker
     # serves (overflow connections are opened and closed per burst), and
     # (db_pool_size + db_max_overflow) × workers below the server's max_connections.
     db_pool_size: int = Field(10, ge=1, le=200)
     db_max_overflow: int = Field(10, ge=0, le=200)
     sql_echo: bool = False
+    # the caller's role grants kept per worker for this long (0: read them on every request); a
+    # logout or a removed role bumps the token version and is refused at once whatever this says
+    principal_cache_seconds: float = Field(5.0, ge=0, le=300)
 
     jwt_secret: str = DEV_JWT_SECRET
     jwt_ttl_seconds: int = 7 * 24 * 3600

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from backend.auth.deps import Admin, FigureReader
 from backend.auth.reach import AreaScopeQ, ScopeQ, resolve_scope
 from backend.kernel.context import SettingsDep
-from backend.kernel.db import SessionDep
+from backend.kernel.db import ReadSessionDep
 from backend.kernel.periods import PeriodQ, parse_period
 from backend.stats import backlog, co_governance, escalation, overview
 from backend.stats import projects as project_figures
@@ -21,7 +21,11 @@ router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
     "for a street or community also the grid's backlog",
 )
 async def escalation_stats(
-    session: SessionDep, settings: SettingsDep, principal: FigureReader, scope: ScopeQ = None, period: PeriodQ = None
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    principal: FigureReader,
+    scope: ScopeQ = None,
+    period: PeriodQ = None,
 ):
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "department"))
     out = await escalation.escalation_stats(session, resolved, parse_period(period))
@@ -36,7 +40,7 @@ async def escalation_stats(
     "the three rates, the grid's backlog and a weekly series; every figure with its items",
 )
 async def overview_stats(
-    session: SessionDep, settings: SettingsDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None
+    session: ReadSessionDep, settings: SettingsDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None
 ):
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
     grid_backlog = await backlog.backlog(session, settings, resolved)
@@ -48,7 +52,9 @@ async def overview_stats(
     summary="社区提案与党群议事日: proposals by status, category and level, participants (人数、人次), "
     "adoption rate, 议事事项办结率, each with its items",
 )
-async def co_governance_stats(session: SessionDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None):
+async def co_governance_stats(
+    session: ReadSessionDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None
+):
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
     return await co_governance.co_governance(session, resolved, parse_period(period))
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from backend.auth.deps import Admin, GridWorker
 from backend.households.policy import HouseholdVisible
 from backend.kernel.context import SettingsDep
-from backend.kernel.db import SessionDep
+from backend.kernel.db import ReadSessionDep, SessionDep
 from backend.kernel.pagination import LimitQ, Page, decode_cursor
 from backend.kernel.validation import IdPath, IdQuery
 from backend.visits import coverage as visit_coverage
@@ -74,7 +74,7 @@ async def todo(
 )
 async def coverage(
     settings: SettingsDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: StaffScope,
     grid_id: IdQuery = None,
     period: Annotated[

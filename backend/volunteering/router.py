@@ -14,7 +14,7 @@ from backend.auth.reach import ScopeQ, resolve_scope
 from backend.directory.models import User
 from backend.kernel.clock import utcnow
 from backend.kernel.context import SettingsDep
-from backend.kernel.db import SessionDep
+from backend.kernel.db import ReadSessionDep, SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.periods import PeriodQ, parse_period
@@ -370,7 +370,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     "and the lists' figures, each with its items (admins)",
 )
 async def volunteering_stats(
-    session: SessionDep, principal: Admin, scope: ScopeQ = None, period: PeriodQ = None
+    session: ReadSessionDep, principal: Admin, scope: ScopeQ = None, period: PeriodQ = None
 ) -> dict:
     resolved = await resolve_scope(session, principal, scope, ("street", "community"))
     return await figures.volunteering_stats(session, resolved, parse_period(period, default="month"))

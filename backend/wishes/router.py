@@ -16,6 +16,7 @@ from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
 from backend.kernel.ratelimit import enforce, per_client
+from backend.kernel.responses import FastJSON, ModelJSON
 from backend.kernel.validation import IdQuery
 from backend.wishes import policy, schemas, service, views
 from backend.wishes.categories import CATEGORIES
@@ -77,7 +78,7 @@ async def list_wishes(
     mine: bool = False,
     cursor: CursorQ = None,
     limit: LimitQ = 20,
-) -> Page[schemas.WishSummary]:
+) -> FastJSON:  # Page[WishSummary], encoded once
     staff = await principal.compound_ids(session, *policy.STAFF_ROLES)
     requester_id = None
     compound_ids: set[int] | None = None
@@ -99,8 +100,8 @@ async def list_wishes(
         cursor=parse_cursor(cursor),
         limit=limit,
     )
-    rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
-    return Page(items=views.summaries(rows, principal.id), next_cursor=next_cursor)
+    rows, next_cursor = page_of(rows, limit)
+    return FastJSON({"items": views.summaries(rows, principal.id), "next_cursor": next_cursor})
 
 
 @router.get(
@@ -114,7 +115,7 @@ async def wall(
     compound_id: IdQuery = None,
     cursor: CursorQ = None,
     limit: LimitQ = 20,
-) -> Page[schemas.WishSummary]:
+) -> FastJSON:  # Page[WishSummary], encoded once
     mine = principal.scope_ids("party_member", "compound")  # already loaded with the caller's grants
     if compound_id is not None:
         if compound_id not in mine:
@@ -129,8 +130,8 @@ async def wall(
         limit=limit,
         exclude_requester=principal.id,  # one's own wishes are not on one's wall
     )
-    rows, next_cursor = page_of(rows, limit, key=lambda r: r[0].id)
-    return Page(items=views.masked_summaries(rows), next_cursor=next_cursor)
+    rows, next_cursor = page_of(rows, limit)
+    return FastJSON({"items": views.masked_summaries(rows), "next_cursor": next_cursor})
 
 
 @router.get(
@@ -138,11 +139,9 @@ async def wall(
     response_model=schemas.WishDetail,
     summary="A wish with its timeline (requester, its compound's staff, members who may take it)",
 )
-async def get_wish(
-    wish: WishPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep
-) -> schemas.WishDetail:
+async def get_wish(wish: WishPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> ModelJSON:
     window = timedelta(days=settings.contact_access_days)  # the holder's sight of the requester after completing
-    return await views.detail(session, principal, wish, contact_window=window)
+    return ModelJSON(await views.detail(session, principal, wish, contact_window=window))  # WishDetail, once
 
 
 @router.post(

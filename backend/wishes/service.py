@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
@@ -133,6 +133,18 @@ async def auto_close_due(session: AsyncSession, confirm_ttl: timedelta, limit: i
     return closed
 
 
+SUMMARY_COLUMNS = (
+    Wish.id,
+    Wish.title,
+    Wish.category,
+    Wish.status,
+    Wish.compound_id,
+    Wish.requester_id,
+    Wish.created_at,
+    Wish.updated_at,
+)
+
+
 async def list_wishes(
     session: AsyncSession,
     *,
@@ -142,9 +154,10 @@ async def list_wishes(
     cursor: int | None,
     limit: int,
     exclude_requester: int | None = None,
-) -> list[tuple[Wish, str]]:
-    """A keyset page of wishes (newest first) with each requester's name, in one query."""
-    stmt = select(Wish, User.name).join(User, User.id == Wish.requester_id)
+) -> list[Row]:
+    """A keyset page of wishes (newest first) with each requester's name, in one query: exactly
+    the columns of a summary (WishSummary), as plain rows (no ORM objects, no photo JSON)."""
+    stmt = select(*SUMMARY_COLUMNS, User.name).join(User, User.id == Wish.requester_id)
     if exclude_requester is not None:
         stmt = stmt.where(Wish.requester_id != exclude_requester)
     if requester_id is not None:
@@ -156,17 +169,26 @@ async def list_wishes(
     if cursor is not None:
         stmt = stmt.where(Wish.id < cursor)
     stmt = stmt.order_by(Wish.id.desc()).limit(limit + 1)
-    return [(w, name) for w, name in (await session.execute(stmt)).all()]
+    return list((await session.execute(stmt)).all())
 
 
-async def events_of(session: AsyncSession, wish_id: int) -> list[tuple[WishEvent, str | None]]:
+async def events_of(session: AsyncSession, wish_id: int) -> list[Row]:
+    """The timeline as plain rows (type, from_status, to_status, actor_id, at, note, name)."""
     stmt = (
-        select(WishEvent, User.name)
+        select(
+            WishEvent.type,
+            WishEvent.from_status,
+            WishEvent.to_status,
+            WishEvent.actor_id,
+            WishEvent.at,
+            WishEvent.note,
+            User.name,
+        )
         .outerjoin(User, User.id == WishEvent.actor_id)
         .where(WishEvent.wish_id == wish_id)
         .order_by(WishEvent.id)
     )
-    return [(e, n) for e, n in (await session.execute(stmt)).all()]
+    return list((await session.execute(stmt)).all())
 
 
 async def requester_card(session: AsyncSession, wish: Wish, *, reveal: bool) -> dict:
