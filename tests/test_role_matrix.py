@@ -28,8 +28,8 @@ from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
 from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
-from tests.projects.targets import project_bodies, project_objects
 from tests.assessment.targets import assessment_bodies, assessment_objects
+from tests.projects.targets import project_bodies, project_objects
 from tests.support.matrix import PREFIX, assert_error_shape
 from tests.support.matrix import matrix_url as _url
 from tests.volunteering.targets import cobuild_bodies, cobuild_objects

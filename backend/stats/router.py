@@ -65,7 +65,7 @@ async def co_governance_stats(
     "on-time rate, task overdue counts, funding per source, each with its items (community and street admins)",
 )
 async def project_stats(
-    session: SessionDep, settings: SettingsDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None
+    session: ReadSessionDep, settings: SettingsDep, principal: Admin, scope: AreaScopeQ = None, period: PeriodQ = None
 ):
     resolved = await resolve_scope(session, principal, scope, ("street", "community", "compound"))
     return await project_figures.projects(session, resolved, parse_period(period), settings.key_projects_per_year)

@@ -3,7 +3,7 @@ community: a unique constraint), department contacts and sign-ins, the assessmen
 competition indicators and the communities' entered values.
 
 Revision ID: 9e1a7c4d2200
-Revises: 1074fb2312b0
+Revises: 5e3a9c1d2100
 Create Date: 2026-12-02 06:36:28.894610+00:00
 
 """
@@ -17,7 +17,7 @@ import backend.kernel.db
 
 
 revision: str = '9e1a7c4d2200'
-down_revision: Union[str, None] = '1074fb2312b0'
+down_revision: Union[str, None] = '5e3a9c1d2100'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
