@@ -46,10 +46,10 @@ async def check_assignee(session: AsyncSession, project: Project, kind: str, ass
     elif kind == "owners_committee":
         if project.compound_id != assignee_id or contact_id is None or await session.get(User, contact_id) is None:
             raise InvalidInput("业主委员会须是本项目小区的，并填写联系人", code="assignee_not_found")
-    elif project.compound_id is not None and project.compound_id not in await directory_service.member_compounds(
-        session, assignee_id
-    ):
-        raise InvalidInput("该党员未向本小区报到", code="assignee_not_member")
+    else:
+        reported = await directory_service.member_compounds(session, assignee_id)
+        if not reported or (project.compound_id is not None and project.compound_id not in reported):
+            raise InvalidInput("该党员未向本小区报到", code="assignee_not_member")
 
 
 async def create(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from backend.projects import service as projects_service
-from backend.projects.models import Milestone, Project, ProjectEvent
+from backend.projects.models import AnnualPlan, Milestone, Project, ProjectEvent
 from backend.proposals.models import Proposal
 from tests.support.api import error
 from tests.support.projects import create_started, ids, move, project_body
@@ -66,6 +66,11 @@ async def test_scope_checks_on_creation(api, session):
     assert made["scope"] == f"community:{i['community_c1']}" and made["compound_id"] is None
     error(await api.post(P, "demo-resident", json=project_body(i["c1"])), 403, "role_required")
     error(await api.post(P, "demo-street", json=project_body(i["c1"])), 403, "role_required")
+    r = await api.post(P, "demo-dispatcher", json=project_body(i["c1"], supervisor_id=999_999))
+    error(r, 422, "user_not_found")
+    plan_c2 = (await session.execute(select(AnnualPlan).where(AnnualPlan.compound_id == i["c2"]))).scalars().first()
+    r = await api.post(P, "demo-dispatcher", json=project_body(i["c1"], year=plan_c2.year, source_id=plan_c2.id))
+    error(r, 422, "source_elsewhere")  # another compound's plan
 
 
 async def test_residents_see_the_public_page_masked(api, session):
