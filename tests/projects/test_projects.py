@@ -230,3 +230,17 @@ async def test_reviews_once_per_kind_by_the_community(api, session):
     assert [e["note"] for e in detail["events"] if e["type"] == "reviewed"] == ["年中评估 86 分", "年底评估 91 分"]
     rows = (await session.execute(select(ProjectEvent).where(ProjectEvent.project_id == p["id"]))).scalars().all()
     assert len(rows) == 5  # created, approved, started, two reviews
+
+
+async def test_an_ended_project_takes_no_more_tasks_milestones_or_money(api, session):
+    i = await ids(session)
+    p = await api.ok("POST", P, "demo-dispatcher", status=201, json=project_body(i["c1"]))
+    await move(api, p["id"], "demo-admin", "cancelled", "重复立项")
+    task = {"assignee_kind": "department", "assignee_id": i["dept"], "title": "检修", "due_working_days": 2}
+    r = await api.post(f"{P}/{p['id']}/tasks", "demo-dispatcher", json=task)
+    assert error(r, 409, "invalid_state")["detail"] == "项目当前状态为「已取消」，不能派发任务"
+    r = await api.call("PUT", f"{P}/{p['id']}/milestones", "demo-dispatcher", json={"items": []})
+    assert error(r, 409, "invalid_state")["detail"] == "项目当前状态为「已取消」，不能修改里程碑"
+    money = {"source": "venture", "kind": "pledged", "amount": 100, "note": "x"}
+    r = await api.post(f"{P}/{p['id']}/funding", "demo-dispatcher", json=money)
+    assert error(r, 409, "invalid_state")["detail"] == "项目当前状态为「已取消」，不能登记资金"
