@@ -3,10 +3,11 @@ adopted proposal, milestones' weighted progress, funding limits, reviews once pe
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from backend.projects import service as projects_service
 from backend.projects.models import AnnualPlan, Milestone, Project, ProjectEvent
+from backend.projects.state import FUNDING_SOURCES as FUNDING
 from backend.proposals.models import Proposal
 from tests.support.api import error
 from tests.support.projects import create_started, ids, move, project_body
@@ -244,3 +245,36 @@ async def test_an_ended_project_takes_no_more_tasks_milestones_or_money(api, ses
     money = {"source": "venture", "kind": "pledged", "amount": 100, "note": "x"}
     r = await api.post(f"{P}/{p['id']}/funding", "demo-dispatcher", json=money)
     assert error(r, 409, "invalid_state")["detail"] == "项目当前状态为「已取消」，不能登记资金"
+
+
+async def test_detail_statements_do_not_grow_with_tasks_milestones_and_money(api, session, db):
+    """No N+1 on the detail: one task or five, one milestone or five, one funding line or five."""
+    _, engine = db
+    i = await ids(session)
+    counts = []
+    for n in (1, 5):
+        p = await create_started(api, i["c1"], title=f"计数{n}")
+        for k in range(n):
+            task = {"assignee_kind": "department", "assignee_id": i["dept"], "title": f"任务{k}", "due_working_days": 2}
+            await api.ok("POST", f"{P}/{p['id']}/tasks", "demo-dispatcher", status=201, json=task)
+            money = {"source": list(FUNDING)[k], "kind": "pledged", "amount": 100, "note": "认捐"}
+            await api.ok("POST", f"{P}/{p['id']}/funding", "demo-dispatcher", json=money)
+        items = [{"title": f"节点{k}", "progress": 10} for k in range(n)]
+        await api.ok("PUT", f"{P}/{p['id']}/milestones", "demo-dispatcher", json={"items": items})
+        seen: list[int] = []
+        listen = seen_appender(seen)
+        event.listen(engine.sync_engine, "before_cursor_execute", listen)
+        try:
+            body = await api.ok("GET", f"{P}/{p['id']}", "demo-dispatcher")
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", listen)
+        assert len(body["tasks"]) == len(body["milestones"]) == len(body["funding"]) == n
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
+
+
+def seen_appender(seen: list[int]):
+    def listen(*args) -> None:
+        seen.append(1)
+
+    return listen
