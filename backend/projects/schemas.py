@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from backend.files.signing import SignedUrl, SignedUrls
 from backend.kernel.validation import Id, Photos, PhotoUrl, Reason, Text
 
 Scope = Annotated[str, StringConstraints(pattern=r"^(community|compound):\d{1,9}$", max_length=30)]
@@ -120,7 +121,7 @@ class ProjectEventOut(BaseModel):
     actor_name: str | None
     at: datetime
     note: str | None
-    photos: list[str] = []
+    photos: SignedUrls = []
 
 
 class ProjectTaskOut(BaseModel):
@@ -139,7 +140,7 @@ class ProjectTaskOut(BaseModel):
     reminded: bool
     escalated: bool
     report: str | None
-    photos: list[str]
+    photos: SignedUrls
     events: list[ProjectEventOut] | None = None
     actions: list[str] = []
 
@@ -165,7 +166,7 @@ class FundingChangeOut(BaseModel):
     source: str
     kind: str
     amount: int
-    evidence: str | None
+    evidence: SignedUrl | None
     note: str | None
     at: datetime
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
 from backend.directory.models import User
+from backend.files import service as files_service
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.org.models import Compound, Department
@@ -118,6 +119,7 @@ async def report(session: AsyncSession, task: ProjectTask, *, note: str, photos:
     """A progress report with photos (a note event: the task stays accepted)."""
     if task.status != TaskStatus.accepted:
         raise TASK.refusal(task.status, "progress")
+    await files_service.attach(session, photos)
     values = {"report": note, "photos": [*task.photos, *photos][-30:]}
     event = await TASK.apply(session, task, "progress", actor_id=actor_id, note=note, values=values)
     event.photos = photos
@@ -128,6 +130,7 @@ async def report(session: AsyncSession, task: ProjectTask, *, note: str, photos:
 async def complete(
     session: AsyncSession, task: ProjectTask, *, note: str, photos: list[str], actor_id: int
 ) -> ProjectTask:
+    await files_service.attach(session, photos)
     values = {"report": note, "photos": [*task.photos, *photos][-30:], "completed_at": utcnow()}
     event = await TASK.apply(session, task, "completed", actor_id=actor_id, note=note, values=values)
     event.photos = photos

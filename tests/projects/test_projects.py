@@ -10,6 +10,7 @@ from backend.projects.models import AnnualPlan, Milestone, Project, ProjectEvent
 from backend.projects.state import FUNDING_SOURCES as FUNDING
 from backend.proposals.models import Proposal
 from tests.support.api import error
+from tests.support.photos import uploaded
 from tests.support.projects import create_started, ids, move, project_body
 
 P = "/api/v1/projects"
@@ -204,10 +205,12 @@ async def test_funding_never_spends_more_than_received_nor_receives_more_than_pl
         60000,
         "党组织服务群众经费",
     )
-    await change("pledged", 5000, source="residents", note="居民自筹")
+    receipt = await uploaded(api, "demo-dispatcher")
+    await change("pledged", 5000, source="residents", evidence=receipt)  # a photo of the sign-up sheet
     detail = await api.ok("GET", f"{P}/{p['id']}", "demo-resident")  # the public page shows the money
     assert {f["source"]: f["spent"] for f in detail["funding"]} == {"party_service": 60000, "residents": 0}
     assert [c["kind"] for c in detail["funding_changes"]] == ["pledged", "received", "spent", "pledged"]
+    assert "sig=" in detail["funding_changes"][-1]["evidence"]  # the evidence photo, signed
     error(await change("spent", 1, note="x"), 409, "spent_exceeds_received")
 
 
