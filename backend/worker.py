@@ -1,5 +1,6 @@
 """Periodic sweeps: remind members of offers about to expire, expire unanswered offers, flag
-overdue orders, auto-close unconfirmed completed wishes, the grid issues' clocks, and delete uploads
+overdue orders, auto-close unconfirmed completed wishes, the grid issues' clocks, the project tasks'
+clocks (75% reminder, escalation when late) and the June/December review reminders, and delete uploads
 nothing has referred to for a day. (The
 WeChat outbox has its own worker: backend/notify/worker.py.) Started in-process by `make run`
 (dev); `python -m backend.worker` runs it on its own.

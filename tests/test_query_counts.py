@@ -27,6 +27,9 @@ LISTS = [
     ("demo-resident", "/api/v1/activities"),
     ("demo-resident", "/api/v1/timebank/offers"),
     ("demo-resident", "/api/v1/list-items"),
+    # projects (issue 18)
+    ("demo-admin", "/api/v1/projects"),
+    ("demo-resident", "/api/v1/projects"),
 ]
 
 

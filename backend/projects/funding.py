@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.files import service as files_service
 from backend.kernel.errors import Conflict, InvalidInput
 from backend.projects.models import FundingChange, FundingLine, Project
 from backend.projects.service import require_live
@@ -54,6 +55,8 @@ async def change(
     require_live(project, "funding")
     if not evidence and not note:
         raise InvalidInput("每笔资金变动须附凭证照片或说明", code="evidence_required")
+    if evidence:
+        await files_service.attach(session, [evidence])
     line = await line_for(session, project.id, source)
     column = getattr(FundingLine, kind)
     where = [FundingLine.id == line.id]

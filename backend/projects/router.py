@@ -136,12 +136,16 @@ async def _managed(session: AsyncSession, principal: Principal, project_id: int)
 @router.post(
     "/projects/{project_id}/tasks",
     status_code=201,
-    response_model=schemas.TaskOut,
+    response_model=schemas.ProjectTaskOut,
     summary="Give a co-executor a task with a working-day deadline (the compound branch or the community)",
 )
 async def create_task(
-    project_id: IdPath, body: schemas.TaskCreate, session: SessionDep, principal: ProjectManager, settings: SettingsDep
-) -> schemas.TaskOut:
+    project_id: IdPath,
+    body: schemas.ProjectTaskCreate,
+    session: SessionDep,
+    principal: ProjectManager,
+    settings: SettingsDep,
+) -> schemas.ProjectTaskOut:
     project = await _managed(session, principal, project_id)
     task = await tasks.create(
         session,
@@ -159,12 +163,12 @@ async def create_task(
 
 @router.get(
     "/project-tasks/mine",
-    response_model=Page[schemas.TaskOut],
+    response_model=Page[schemas.ProjectTaskOut],
     summary="The caller's own tasks as a co-executor (department staff, partner contacts, members, contacts)",
 )
 async def my_tasks(
     session: SessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20
-) -> Page[schemas.TaskOut]:
+) -> Page[schemas.ProjectTaskOut]:
     departments = principal.scope_ids("department_staff", "department") | principal.scope_ids(
         "department_head", "department"
     )
@@ -187,10 +191,10 @@ async def my_tasks(
 
 @router.get(
     "/project-tasks/{task_id}",
-    response_model=schemas.TaskOut,
+    response_model=schemas.ProjectTaskOut,
     summary="A task with its reports (its assignee; the project's staff and supervisor)",
 )
-async def get_task(task_id: IdPath, session: SessionDep, principal: CurrentUser) -> schemas.TaskOut:
+async def get_task(task_id: IdPath, session: SessionDep, principal: CurrentUser) -> schemas.ProjectTaskOut:
     task = await tasks.get(session, task_id)
     project = await service.get(session, task.project_id)
     if not await policy.sees_all(session, principal, project, await tasks.tasks_of(session, project.id)):
@@ -204,8 +208,10 @@ async def _own_task(session: AsyncSession, principal: Principal, task_id: int) -
     return task
 
 
-@router.post("/project-tasks/{task_id}/accept", response_model=schemas.TaskOut, summary="Accept a task (its assignee)")
-async def accept_task(task_id: IdPath, session: SessionDep, principal: CurrentUser) -> schemas.TaskOut:
+@router.post(
+    "/project-tasks/{task_id}/accept", response_model=schemas.ProjectTaskOut, summary="Accept a task (its assignee)"
+)
+async def accept_task(task_id: IdPath, session: SessionDep, principal: CurrentUser) -> schemas.ProjectTaskOut:
     task = await _own_task(session, principal, task_id)
     await tasks.accept(session, task, actor_id=principal.id)
     return await views.task_detail(session, task, principal)
@@ -213,23 +219,23 @@ async def accept_task(task_id: IdPath, session: SessionDep, principal: CurrentUs
 
 @router.post(
     "/project-tasks/{task_id}/progress",
-    response_model=schemas.TaskOut,
+    response_model=schemas.ProjectTaskOut,
     summary="Report progress with photos (its assignee)",
 )
 async def report_task(
-    task_id: IdPath, body: schemas.TaskReport, session: SessionDep, principal: CurrentUser
-) -> schemas.TaskOut:
+    task_id: IdPath, body: schemas.ProjectTaskReport, session: SessionDep, principal: CurrentUser
+) -> schemas.ProjectTaskOut:
     task = await _own_task(session, principal, task_id)
     await tasks.report(session, task, note=body.note, photos=body.photos, actor_id=principal.id)
     return await views.task_detail(session, task, principal)
 
 
 @router.post(
-    "/project-tasks/{task_id}/complete", response_model=schemas.TaskOut, summary="Complete a task (its assignee)"
+    "/project-tasks/{task_id}/complete", response_model=schemas.ProjectTaskOut, summary="Complete a task (its assignee)"
 )
 async def complete_task(
-    task_id: IdPath, body: schemas.TaskReport, session: SessionDep, principal: CurrentUser
-) -> schemas.TaskOut:
+    task_id: IdPath, body: schemas.ProjectTaskReport, session: SessionDep, principal: CurrentUser
+) -> schemas.ProjectTaskOut:
     task = await _own_task(session, principal, task_id)
     await tasks.complete(session, task, note=body.note, photos=body.photos, actor_id=principal.id)
     return await views.task_detail(session, task, principal)
@@ -237,12 +243,12 @@ async def complete_task(
 
 @router.post(
     "/project-tasks/{task_id}/cancel",
-    response_model=schemas.TaskOut,
+    response_model=schemas.ProjectTaskOut,
     summary="Cancel a task with a reason (the compound branch or the community)",
 )
 async def cancel_task(
-    task_id: IdPath, body: schemas.TaskCancel, session: SessionDep, principal: ProjectManager
-) -> schemas.TaskOut:
+    task_id: IdPath, body: schemas.ProjectTaskCancel, session: SessionDep, principal: ProjectManager
+) -> schemas.ProjectTaskOut:
     task = await tasks.get(session, task_id)
     await _managed(session, principal, task.project_id)
     await tasks.cancel(session, task, reason=body.reason, actor_id=principal.id)
@@ -302,18 +308,18 @@ async def change_funding(
 @router.post(
     "/projects/{project_id}/reviews",
     status_code=201,
-    response_model=schemas.ReviewOut,
+    response_model=schemas.ProjectReviewOut,
     summary="The mid-year or year-end review, once per kind (the community admin of its community)",
 )
 async def review(
-    project_id: IdPath, body: schemas.ReviewCreate, session: SessionDep, principal: CommunityAdmin
-) -> schemas.ReviewOut:
+    project_id: IdPath, body: schemas.ProjectReviewCreate, session: SessionDep, principal: CommunityAdmin
+) -> schemas.ProjectReviewOut:
     project = await service.get(session, project_id, for_update=True)
     policy.require_community_admin(principal, project.community_id)
     row = await service.review(
         session, project, kind=body.kind, score=body.score, note=body.note, actor_id=principal.id
     )
-    return schemas.ReviewOut(
+    return schemas.ProjectReviewOut(
         kind=row.kind, kind_label=REVIEW_KINDS[row.kind], score=row.score, note=row.note, at=row.at
     )
 
@@ -321,9 +327,9 @@ async def review(
 # ---- the annual plan ----------------------------------------------------------------------------
 
 
-async def _plan_out(session: AsyncSession, plan: AnnualPlan, minimum: int) -> schemas.PlanOut:
+async def _plan_out(session: AsyncSession, plan: AnnualPlan, minimum: int) -> schemas.AnnualPlanOut:
     rows = await plans.projects_of(session, plan)
-    return schemas.PlanOut(
+    return schemas.AnnualPlanOut(
         id=plan.id,
         compound_id=plan.compound_id,
         year=plan.year,
@@ -338,17 +344,17 @@ async def _plan_out(session: AsyncSession, plan: AnnualPlan, minimum: int) -> sc
 
 @router.put(
     "/plans/{compound_id}/{year}",
-    response_model=schemas.PlanOut,
+    response_model=schemas.AnnualPlanOut,
     summary="The compound's annual plan: its projects of the year and new planned ones (the compound branch)",
 )
 async def put_plan(
     compound_id: IdPath,
     year: YearPath,
-    body: schemas.PlanPut,
+    body: schemas.AnnualPlanPut,
     session: SessionDep,
     principal: ProjectManager,
     settings: SettingsDep,
-) -> schemas.PlanOut:
+) -> schemas.AnnualPlanOut:
     await principal.require_compound(session, compound_id, *policy.BRANCH_ROLES)
     new = [p.model_dump() for p in body.new_projects]
     plan = await plans.put(session, compound_id, year, project_ids=body.project_ids, new=new, actor_id=principal.id)
@@ -357,24 +363,24 @@ async def put_plan(
 
 @router.get(
     "/plans/{compound_id}/{year}",
-    response_model=schemas.PlanOut,
+    response_model=schemas.AnnualPlanOut,
     summary="The compound's annual plan (the compound branch, the community and street admins)",
 )
 async def get_plan(
     compound_id: IdPath, year: YearPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep
-) -> schemas.PlanOut:
+) -> schemas.AnnualPlanOut:
     await principal.require_compound(session, compound_id, "dispatcher", "community_admin", "street_admin")
     return await _plan_out(session, await plans.require(session, compound_id, year), settings.key_projects_per_year)
 
 
 @router.post(
     "/plans/{compound_id}/{year}/submit",
-    response_model=schemas.PlanOut,
+    response_model=schemas.AnnualPlanOut,
     summary="Submit the plan to the community; refused below KEY_PROJECTS_PER_YEAR key projects (the compound branch)",
 )
 async def submit_plan(
     compound_id: IdPath, year: YearPath, session: SessionDep, principal: ProjectManager, settings: SettingsDep
-) -> schemas.PlanOut:
+) -> schemas.AnnualPlanOut:
     await principal.require_compound(session, compound_id, *policy.BRANCH_ROLES)
     plan = await plans.require(session, compound_id, year, for_update=True)
     await plans.submit(session, plan, minimum=settings.key_projects_per_year, actor_id=principal.id)
@@ -383,17 +389,17 @@ async def submit_plan(
 
 @router.post(
     "/plans/{compound_id}/{year}/decide",
-    response_model=schemas.PlanOut,
+    response_model=schemas.AnnualPlanOut,
     summary="Approve the plan (its planned projects with it) or return it with a reason (the community admin)",
 )
 async def decide_plan(
     compound_id: IdPath,
     year: YearPath,
-    body: schemas.PlanDecision,
+    body: schemas.AnnualPlanDecision,
     session: SessionDep,
     principal: CommunityAdmin,
     settings: SettingsDep,
-) -> schemas.PlanOut:
+) -> schemas.AnnualPlanOut:
     plan = await plans.require(session, compound_id, year, for_update=True)
     policy.require_community_admin(principal, plan.community_id)
     await plans.decide(session, plan, approve=body.decision == "approve", reason=body.reason, actor_id=principal.id)

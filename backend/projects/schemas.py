@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from backend.files.signing import SignedUrl, SignedUrls
 from backend.kernel.validation import Id, Photos, PhotoUrl, Reason, Text
 
 Scope = Annotated[str, StringConstraints(pattern=r"^(community|compound):\d{1,9}$", max_length=30)]
@@ -48,12 +49,12 @@ class PlannedProject(Strict):
     due_date: date | None = None
 
 
-class PlanPut(Strict):
+class AnnualPlanPut(Strict):
     project_ids: Annotated[list[Id], Field(max_length=100)] = []
     new_projects: Annotated[list[PlannedProject], Field(max_length=50)] = []
 
 
-class PlanDecision(Strict):
+class AnnualPlanDecision(Strict):
     decision: Literal["approve", "return"]
     reason: Reason | None = None
 
@@ -63,7 +64,7 @@ class ProjectMove(Strict):
     reason: Reason | None = None
 
 
-class TaskCreate(Strict):
+class ProjectTaskCreate(Strict):
     assignee_kind: AssigneeKind
     assignee_id: Id = Field(description="department, partner, compound (owners' committee) or Party member id")
     contact_id: Id | None = Field(None, description="the owners' committee's contact person")
@@ -71,12 +72,12 @@ class TaskCreate(Strict):
     due_working_days: Annotated[int, Field(ge=1, le=60)]
 
 
-class TaskReport(Strict):
+class ProjectTaskReport(Strict):
     note: Text(1, 500)
     photos: Photos = []
 
 
-class TaskCancel(Strict):
+class ProjectTaskCancel(Strict):
     reason: Reason
 
 
@@ -103,7 +104,7 @@ class FundingChangeIn(Strict):
     note: Text(0, 200) | None = None
 
 
-class ReviewCreate(Strict):
+class ProjectReviewCreate(Strict):
     kind: Literal["midyear", "yearend"]
     score: Percent
     note: Text(0, 500) = ""
@@ -112,7 +113,7 @@ class ReviewCreate(Strict):
 # ---- responses --------------------------------------------------------------------------------
 
 
-class EventOut(BaseModel):
+class ProjectEventOut(BaseModel):
     type: str
     label: str
     from_status: str | None
@@ -120,10 +121,10 @@ class EventOut(BaseModel):
     actor_name: str | None
     at: datetime
     note: str | None
-    photos: list[str] = []
+    photos: SignedUrls = []
 
 
-class TaskOut(BaseModel):
+class ProjectTaskOut(BaseModel):
     id: int
     project_id: int
     assignee_kind: str
@@ -139,8 +140,8 @@ class TaskOut(BaseModel):
     reminded: bool
     escalated: bool
     report: str | None
-    photos: list[str]
-    events: list[EventOut] | None = None
+    photos: SignedUrls
+    events: list[ProjectEventOut] | None = None
     actions: list[str] = []
 
 
@@ -165,12 +166,12 @@ class FundingChangeOut(BaseModel):
     source: str
     kind: str
     amount: int
-    evidence: str | None
+    evidence: SignedUrl | None
     note: str | None
     at: datetime
 
 
-class ReviewOut(BaseModel):
+class ProjectReviewOut(BaseModel):
     kind: str
     kind_label: str
     score: int
@@ -200,16 +201,16 @@ class ProjectOut(BaseModel):
 class ProjectDetail(ProjectOut):
     view: Literal["full", "public"]
     supervisor_name: str | None
-    tasks: list[TaskOut]
+    tasks: list[ProjectTaskOut]
     milestones: list[MilestoneOut]
     funding: list[FundingLineOut]
     funding_changes: list[FundingChangeOut]
-    reviews: list[ReviewOut]
-    events: list[EventOut]
+    reviews: list[ProjectReviewOut]
+    events: list[ProjectEventOut]
     actions: list[str]
 
 
-class PlanOut(BaseModel):
+class AnnualPlanOut(BaseModel):
     id: int
     compound_id: int
     year: int

@@ -17,7 +17,7 @@ from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.lists import service as lists_service
 from backend.org.models import Community, Compound
 from backend.partners import service as partners_service
-from backend.projects.models import Milestone, Project, ProjectEvent, ProjectReview
+from backend.projects.models import AnnualPlan, Milestone, Project, ProjectEvent, ProjectReview
 from backend.projects.state import PROJECT, PUBLIC, ProjectStatus
 from backend.proposals import service as proposals_service
 from backend.proposals.state import ProposalStatus
@@ -86,6 +86,10 @@ async def _check_source(session: AsyncSession, d: Draft, compound_id: int | None
         if proposal.status != ProposalStatus.adopted or proposal.project_id is not None:
             raise Conflict("只有议事通过、尚未立项的提案可以转为项目", code="proposal_not_adoptable")
         return proposal
+    if d.source == "plan" and d.source_id is not None:
+        plan = await session.get(AnnualPlan, d.source_id)
+        if plan is None or plan.compound_id != compound_id or plan.year != d.year:
+            raise InvalidInput("该年度计划不属于这个小区和年度", code="source_elsewhere")
     if d.source == "list" and d.source_id is not None:
         item = await lists_service.get_item(session, d.source_id)
         if item.community_id != community_id or item.kind != "project":
@@ -96,6 +100,8 @@ async def _check_source(session: AsyncSession, d: Draft, compound_id: int | None
 async def create(session: AsyncSession, d: Draft, *, actor_id: int) -> Project:
     compound_id, community_id, street_id = await place(session, d.scope_kind, d.scope_id)
     proposal = await _check_source(session, d, compound_id, community_id)
+    if d.supervisor_id is not None and await session.get(User, d.supervisor_id) is None:
+        raise InvalidInput(f"督办人 {d.supervisor_id} 不存在", code="user_not_found")
     name = await undertaker_name(session, d.undertaker_kind, d.undertaker_id, d.undertaker)
     project = Project(
         **{k: v for k, v in d.__dict__.items() if k != "undertaker"},

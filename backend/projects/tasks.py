@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
 from backend.directory.models import User
+from backend.files import service as files_service
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.org.models import Compound, Department
@@ -46,10 +47,10 @@ async def check_assignee(session: AsyncSession, project: Project, kind: str, ass
     elif kind == "owners_committee":
         if project.compound_id != assignee_id or contact_id is None or await session.get(User, contact_id) is None:
             raise InvalidInput("业主委员会须是本项目小区的，并填写联系人", code="assignee_not_found")
-    elif project.compound_id is not None and project.compound_id not in await directory_service.member_compounds(
-        session, assignee_id
-    ):
-        raise InvalidInput("该党员未向本小区报到", code="assignee_not_member")
+    else:
+        reported = await directory_service.member_compounds(session, assignee_id)
+        if not reported or (project.compound_id is not None and project.compound_id not in reported):
+            raise InvalidInput("该党员未向本小区报到", code="assignee_not_member")
 
 
 async def create(
@@ -118,6 +119,7 @@ async def report(session: AsyncSession, task: ProjectTask, *, note: str, photos:
     """A progress report with photos (a note event: the task stays accepted)."""
     if task.status != TaskStatus.accepted:
         raise TASK.refusal(task.status, "progress")
+    await files_service.attach(session, photos)
     values = {"report": note, "photos": [*task.photos, *photos][-30:]}
     event = await TASK.apply(session, task, "progress", actor_id=actor_id, note=note, values=values)
     event.photos = photos
@@ -128,6 +130,7 @@ async def report(session: AsyncSession, task: ProjectTask, *, note: str, photos:
 async def complete(
     session: AsyncSession, task: ProjectTask, *, note: str, photos: list[str], actor_id: int
 ) -> ProjectTask:
+    await files_service.attach(session, photos)
     values = {"report": note, "photos": [*task.photos, *photos][-30:], "completed_at": utcnow()}
     event = await TASK.apply(session, task, "completed", actor_id=actor_id, note=note, values=values)
     event.photos = photos

@@ -42,12 +42,12 @@ async def projects(session: AsyncSession, rows: list[Project], *, public_ids: fr
     return [project(p, ms[p.id], public=p.id in public_ids) for p in rows]
 
 
-def _events(rows, names: dict[int, str], label, *, public: bool) -> list[schemas.EventOut]:
+def _events(rows, names: dict[int, str], label, *, public: bool) -> list[schemas.ProjectEventOut]:
     out = []
     for e in rows:
         name = names.get(e.actor_id) if e.actor_id is not None else None
         out.append(
-            schemas.EventOut(
+            schemas.ProjectEventOut(
                 type=e.type,
                 label=label(e.type),
                 from_status=e.from_status,
@@ -61,10 +61,10 @@ def _events(rows, names: dict[int, str], label, *, public: bool) -> list[schemas
     return out
 
 
-def task(t: ProjectTask, name: str, principal: Principal, *, public: bool, events=None) -> schemas.TaskOut:
+def task(t: ProjectTask, name: str, principal: Principal, *, public: bool, events=None) -> schemas.ProjectTaskOut:
     mine = policy.acts_on_task(principal, t)
     actions = [e for e in ("accepted", "progress", "completed") if mine and _task_can(t, e)]
-    return schemas.TaskOut(
+    return schemas.ProjectTaskOut(
         id=t.id,
         project_id=t.project_id,
         assignee_kind=t.assignee_kind,
@@ -92,7 +92,7 @@ def _task_can(t: ProjectTask, event: str) -> bool:
     return TASK.can(t.status, event)
 
 
-async def task_detail(session: AsyncSession, t: ProjectTask, principal: Principal) -> schemas.TaskOut:
+async def task_detail(session: AsyncSession, t: ProjectTask, principal: Principal) -> schemas.ProjectTaskOut:
     names = await tasks.assignee_names(session, [t])
     rows = await tasks.events_of(session, [t.id])
     actors = await directory_service.names_of(session, [e.actor_id for e in rows])
@@ -133,7 +133,7 @@ async def detail(session: AsyncSession, p: Project, principal: Principal, task_r
             for c in changes
         ],
         reviews=[
-            schemas.ReviewOut(kind=r.kind, kind_label=REVIEW_KINDS[r.kind], score=r.score, note=r.note, at=r.at)
+            schemas.ProjectReviewOut(kind=r.kind, kind_label=REVIEW_KINDS[r.kind], score=r.score, note=r.note, at=r.at)
             for r in reviews
         ],
         events=_events(events, names, PROJECT.event_label, public=public),

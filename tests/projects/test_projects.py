@@ -3,12 +3,14 @@ adopted proposal, milestones' weighted progress, funding limits, reviews once pe
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from backend.projects import service as projects_service
-from backend.projects.models import Milestone, Project, ProjectEvent
+from backend.projects.models import AnnualPlan, Milestone, Project, ProjectEvent
+from backend.projects.state import FUNDING_SOURCES as FUNDING
 from backend.proposals.models import Proposal
 from tests.support.api import error
+from tests.support.photos import uploaded
 from tests.support.projects import create_started, ids, move, project_body
 
 P = "/api/v1/projects"
@@ -66,6 +68,11 @@ async def test_scope_checks_on_creation(api, session):
     assert made["scope"] == f"community:{i['community_c1']}" and made["compound_id"] is None
     error(await api.post(P, "demo-resident", json=project_body(i["c1"])), 403, "role_required")
     error(await api.post(P, "demo-street", json=project_body(i["c1"])), 403, "role_required")
+    r = await api.post(P, "demo-dispatcher", json=project_body(i["c1"], supervisor_id=999_999))
+    error(r, 422, "user_not_found")
+    plan_c2 = (await session.execute(select(AnnualPlan).where(AnnualPlan.compound_id == i["c2"]))).scalars().first()
+    r = await api.post(P, "demo-dispatcher", json=project_body(i["c1"], year=plan_c2.year, source_id=plan_c2.id))
+    error(r, 422, "source_elsewhere")  # another compound's plan
 
 
 async def test_residents_see_the_public_page_masked(api, session):
@@ -198,10 +205,12 @@ async def test_funding_never_spends_more_than_received_nor_receives_more_than_pl
         60000,
         "党组织服务群众经费",
     )
-    await change("pledged", 5000, source="residents", note="居民自筹")
+    receipt = await uploaded(api, "demo-dispatcher")
+    await change("pledged", 5000, source="residents", evidence=receipt)  # a photo of the sign-up sheet
     detail = await api.ok("GET", f"{P}/{p['id']}", "demo-resident")  # the public page shows the money
     assert {f["source"]: f["spent"] for f in detail["funding"]} == {"party_service": 60000, "residents": 0}
     assert [c["kind"] for c in detail["funding_changes"]] == ["pledged", "received", "spent", "pledged"]
+    assert "sig=" in detail["funding_changes"][-1]["evidence"]  # the evidence photo, signed
     error(await change("spent", 1, note="x"), 409, "spent_exceeds_received")
 
 
@@ -225,3 +234,50 @@ async def test_reviews_once_per_kind_by_the_community(api, session):
     assert [e["note"] for e in detail["events"] if e["type"] == "reviewed"] == ["年中评估 86 分", "年底评估 91 分"]
     rows = (await session.execute(select(ProjectEvent).where(ProjectEvent.project_id == p["id"]))).scalars().all()
     assert len(rows) == 5  # created, approved, started, two reviews
+
+
+async def test_an_ended_project_takes_no_more_tasks_milestones_or_money(api, session):
+    i = await ids(session)
+    p = await api.ok("POST", P, "demo-dispatcher", status=201, json=project_body(i["c1"]))
+    await move(api, p["id"], "demo-admin", "cancelled", "重复立项")
+    task = {"assignee_kind": "department", "assignee_id": i["dept"], "title": "检修", "due_working_days": 2}
+    r = await api.post(f"{P}/{p['id']}/tasks", "demo-dispatcher", json=task)
+    assert error(r, 409, "invalid_state")["detail"] == "项目当前状态为「已取消」，不能派发任务"
+    r = await api.call("PUT", f"{P}/{p['id']}/milestones", "demo-dispatcher", json={"items": []})
+    assert error(r, 409, "invalid_state")["detail"] == "项目当前状态为「已取消」，不能修改里程碑"
+    money = {"source": "venture", "kind": "pledged", "amount": 100, "note": "x"}
+    r = await api.post(f"{P}/{p['id']}/funding", "demo-dispatcher", json=money)
+    assert error(r, 409, "invalid_state")["detail"] == "项目当前状态为「已取消」，不能登记资金"
+
+
+async def test_detail_statements_do_not_grow_with_tasks_milestones_and_money(api, session, db):
+    """No N+1 on the detail: one task or five, one milestone or five, one funding line or five."""
+    _, engine = db
+    i = await ids(session)
+    counts = []
+    for n in (1, 5):
+        p = await create_started(api, i["c1"], title=f"计数{n}")
+        for k in range(n):
+            task = {"assignee_kind": "department", "assignee_id": i["dept"], "title": f"任务{k}", "due_working_days": 2}
+            await api.ok("POST", f"{P}/{p['id']}/tasks", "demo-dispatcher", status=201, json=task)
+            money = {"source": list(FUNDING)[k], "kind": "pledged", "amount": 100, "note": "认捐"}
+            await api.ok("POST", f"{P}/{p['id']}/funding", "demo-dispatcher", json=money)
+        items = [{"title": f"节点{k}", "progress": 10} for k in range(n)]
+        await api.ok("PUT", f"{P}/{p['id']}/milestones", "demo-dispatcher", json={"items": items})
+        seen: list[int] = []
+        listen = seen_appender(seen)
+        event.listen(engine.sync_engine, "before_cursor_execute", listen)
+        try:
+            body = await api.ok("GET", f"{P}/{p['id']}", "demo-dispatcher")
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", listen)
+        assert len(body["tasks"]) == len(body["milestones"]) == len(body["funding"]) == n
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
+
+
+def seen_appender(seen: list[int]):
+    def listen(*args) -> None:
+        seen.append(1)
+
+    return listen

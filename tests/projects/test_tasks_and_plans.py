@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from backend.directory.models import User
+from backend.files.models import Upload
 from backend.kernel.clock import SHANGHAI, clock
 from backend.partners.models import Partner
 from backend.projects import tasks as project_tasks
@@ -21,6 +22,7 @@ from tests.support.projects import at, create_started, ids, notifications, proje
 
 P = "/api/v1/projects"
 T = "/api/v1/project-tasks"
+GHOST = "/uploads/0123456789abcdef0123456789abcdef.jpg"  # well formed, but nothing was uploaded
 
 
 async def test_task_deadlines_skip_the_national_day_holiday_and_count_the_make_up_saturday(app, session):
@@ -60,6 +62,12 @@ async def test_the_assignee_accepts_reports_with_photos_and_completes(api, sessi
         "POST", f"{T}/{t['id']}/progress", "demo-department", json={"note": "更换线缆一半", "photos": [photo]}
     )
     assert rep["status"] == "accepted" and rep["report"] == "更换线缆一半" and len(rep["photos"]) == 1
+    assert "sig=" in rep["photos"][0] and "exp=" in rep["photos"][0]  # served signed, like every photo
+    name = photo.rsplit("/", 1)[-1]
+    attached = (await session.execute(select(Upload.attached_at).where(Upload.name == name))).scalar_one()
+    assert attached is not None  # in use: the orphan sweep keeps it
+    r = await api.post(f"{T}/{t['id']}/progress", "demo-department", json={"note": "x", "photos": [GHOST]})
+    error(r, 422, "unknown_upload")
     done = await api.ok("POST", f"{T}/{t['id']}/complete", "demo-department", json={"note": "检修完毕"})
     assert done["status"] == "completed" and [e["type"] for e in done["events"]] == [
         "created",
