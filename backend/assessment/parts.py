@@ -2,7 +2,7 @@
 of the street, a score 0–100 (None when it has nothing to score) and the items behind it.
 
 `PARTS` maps a code to its label, its default weight and its function; a new part (the project
-tasks overdue, once backend/projects lands) is one more entry. Scores:
+tasks overdue are counted in the overdue part) is one more entry. Scores:
 
 - response / disposal / satisfaction: the department's 呼叫应答率, 事件处置率, 居民满意率 over the
   issues first whistled to it in the year (backend.stats.escalation.rates), × 100;
@@ -10,7 +10,8 @@ tasks overdue, once backend/projects lands) is one more entry. Scores:
   level communities_rate_department of the year about it, ÷ 5 × 100;
 - checkin: contact-days signed ÷ contact-days (each current contact × each working day of the year
   from the day it was set up to today, backend.evaluations.checkins), × 100;
-- overdue: 100 − 10 per escalation of it overdue now (open, past its response or disposal deadline),
+- overdue: 100 − 10 per item of it overdue now — an escalation (open, past its response or disposal
+  deadline) or a project task assigned to it (assigned or accepted, past its working-day deadline),
   never below 0.
 """
 
@@ -33,11 +34,14 @@ from backend.evaluations.state import CampaignStatus
 from backend.issues.models import IssueAssignment
 from backend.kernel.figures import figure
 from backend.kernel.periods import Period, today_local
+from backend.projects.models import ProjectTask
+from backend.projects.state import TaskStatus
 from backend.stats import escalation
 
 OVERDUE_PENALTY = 10
 OVERDUE_DEFINITION = (
-    f"当前超期未办的吹哨事件：未办结且已过响应时限未响应或已过处置时限；得分 = 100 − 每件{OVERDUE_PENALTY}分，最低0分"
+    "当前超期未办的事项：吹哨事件未办结且已过响应时限未响应或已过处置时限，以及派给该部门的项目任务未完成且已过办理时限；"
+    f"得分 = 100 − 每件{OVERDUE_PENALTY}分，最低0分"
 )
 EVALUATION_DEFINITION = "本年度已结束的「社区评部门」测评中对该部门的全部评分题得分的平均分 ÷ 5 × 100"
 
@@ -173,15 +177,35 @@ async def _overdue(ctx: Context) -> dict[int, dict]:
     by_dept: dict[int, list[int]] = defaultdict(list)
     for d, issue_id in rows.all():
         by_dept[d].append(issue_id)
+    tasks = await _overdue_tasks(ctx)
     return {
         d: {
-            "score": max(0, 100 - OVERDUE_PENALTY * len(by_dept[d])),
-            "count": len(by_dept[d]),
+            "score": max(0, 100 - OVERDUE_PENALTY * (len(by_dept[d]) + len(tasks[d]))),
+            "count": len(by_dept[d]) + len(tasks[d]),
             "issues": by_dept[d],
+            "project_tasks": tasks[d],
             "definition": OVERDUE_DEFINITION,
         }
         for d in ctx.department_ids
     }
+
+
+async def _overdue_tasks(ctx: Context) -> dict[int, list[int]]:
+    """Project tasks assigned to the departments, not yet completed, past their deadline now."""
+    rows = await ctx.session.execute(
+        select(ProjectTask.assignee_id, ProjectTask.id)
+        .where(
+            ProjectTask.assignee_kind == "department",
+            ProjectTask.assignee_id.in_(ctx.department_ids),
+            ProjectTask.status.in_([TaskStatus.assigned, TaskStatus.accepted]),
+            ProjectTask.due_at < ctx.now,
+        )
+        .order_by(ProjectTask.id)
+    )
+    by_dept: dict[int, list[int]] = defaultdict(list)
+    for d, task_id in rows.all():
+        by_dept[d].append(task_id)
+    return by_dept
 
 
 PARTS: dict[str, Part] = {

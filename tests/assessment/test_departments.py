@@ -13,6 +13,7 @@ from backend.evaluations.models import DepartmentCheckin, DepartmentContact, Eva
 from backend.issues.models import IssueAssignment
 from backend.kernel.clock import SHANGHAI, utcnow
 from backend.kernel.periods import parse_period, today_local
+from backend.projects.models import Project, ProjectTask
 from backend.workcal.models import WorkCalendarDay
 from tests.support.api import error
 from tests.support.sheets import open_sheet
@@ -167,8 +168,23 @@ async def _recount_overdue(session, dept_id: int, part: dict) -> None:
         .scalars()
         .all()
     )
+    tasks = (
+        (
+            await session.execute(
+                select(ProjectTask.id).where(
+                    ProjectTask.assignee_kind == "department",
+                    ProjectTask.assignee_id == dept_id,
+                    ProjectTask.status.in_(["assigned", "accepted"]),
+                    ProjectTask.due_at < now,
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     assert sorted(part["issues"]) == sorted(issues)
-    assert part["score"] == max(0, 100 - 10 * len(issues))
+    assert sorted(part["project_tasks"]) == sorted(tasks)
+    assert part["score"] == max(0, 100 - 10 * (len(issues) + len(tasks)))
 
 
 async def test_each_department_equals_a_recount_from_its_items(api, session):
@@ -222,3 +238,20 @@ async def test_exports(api):
     assert rows[1][:3] == ("部门", "工作人员", "联系点")
     assert len(rows) > 2 and {row[6] for row in rows[2:]} <= {"计入", "不计（休息日）", "不计（当日已签到）"}
     error(await api.get("/api/v1/checkins/ledger", "demo-department"), 422, "department_required")
+
+
+async def test_a_late_project_task_of_a_department_counts_as_overdue(api, session):
+    before = await api.ok("GET", f"/api/v1/assessments/departments?year={YEAR}", "demo-street")
+    dept = next(d for d in before["departments"] if d["department_name"] == "城管执法中队")
+    project = (await session.execute(select(Project).order_by(Project.id).limit(1))).scalar_one()
+    now = utcnow()
+    task = ProjectTask(project_id=project.id, assignee_kind="department", assignee_id=dept["department_id"],
+                       title="路灯检修", due_working_days=3, due_at=now - timedelta(days=1),
+                       remind_at=now - timedelta(days=2), created_by=project.created_by)  # fmt: skip
+    session.add(task)
+    await session.flush()
+    after = await api.ok("GET", f"/api/v1/assessments/departments?year={YEAR}", "demo-street")
+    part = next(d for d in after["departments"] if d["department_id"] == dept["department_id"])["parts"]["overdue"]
+    assert task.id in part["project_tasks"]
+    assert part["count"] == dept["parts"]["overdue"]["count"] + 1
+    await _recount_overdue(session, dept["department_id"], part)
