@@ -24,8 +24,10 @@ from backend.auth.reach import ReportScope
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import InvalidInput, NotFound
 from backend.kernel.periods import Period
+from backend.kernel.settings import get_settings
 from backend.org.models import Community, Compound
 from backend.stats import co_governance, overview
+from backend.stats import projects as project_figures
 from backend.volunteering import figures as volunteering_figures
 
 MAX_INDICATORS = 20
@@ -40,11 +42,15 @@ class Source:
     label: str
     unit: str  # percent | count
     compute: Callable[[dict], tuple[float | None, dict]]  # the community's figures → (value, figure)
-    needs: str  # which figures: overview | co_governance | volunteering
+    needs: str  # which figures: overview | co_governance | volunteering | projects
 
 
 def _pct(f: dict) -> tuple[float | None, dict]:
     return (None if f["rate"] is None else round(f["rate"] * 100, 2)), f
+
+
+async def _project_figures(session: AsyncSession, scope: ReportScope, period: Period) -> dict:
+    return await project_figures.projects(session, scope, period, get_settings().key_projects_per_year)
 
 
 SOURCES: dict[str, Source] = {
@@ -70,6 +76,7 @@ SOURCES: dict[str, Source] = {
         lambda f: (f["co_governance"]["adoption_rate"]["numerator"], f["co_governance"]["adoption_rate"]),
         "co_governance",
     ),
+    "projects_on_time": Source("项目按期完成率", "percent", lambda f: _pct(f["projects"]["on_time_rate"]), "projects"),
     "volunteer_person_times": Source(
         "志愿服务人次",
         "count",
@@ -81,6 +88,7 @@ FIGURES: dict[str, Callable[[AsyncSession, ReportScope, Period], Awaitable[dict]
     "overview": overview.overview,
     "co_governance": co_governance.co_governance,
     "volunteering": volunteering_figures.volunteering_stats,
+    "projects": _project_figures,
 }
 
 

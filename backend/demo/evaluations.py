@@ -210,6 +210,7 @@ async def _assessment(session: AsyncSession, street: Street, actor: User) -> Non
         {"code": "satisfaction", "name": "居民满意率", "source": "satisfaction_rate", "target": 80, "star": 95},
         {"code": "proposals", "name": "提案采纳数", "source": "proposals_adopted", "target": 1, "star": 3},
         {"code": "volunteers", "name": "志愿服务人次", "source": "volunteer_person_times", "target": 10, "star": 30},
+        {"code": "projects", "name": "项目按期完成率", "source": "projects_on_time", "target": 80, "star": 100},
         {"code": "brand", "name": "党建品牌创建", "source": "entered", "target": 1, "star": 1},
         {"code": "property", "name": "红色物业覆盖小区数", "source": "entered", "target": 1, "star": 2},
     ]
