@@ -51,6 +51,8 @@ class Proposal(SQLModel, table=True):
     undertaking: str | None = Field(default=None, max_length=500)
     estimated_cost: int | None = None  # yuan
     organisation_name: str | None = Field(default=None, max_length=60)
+    # an organisation proposal of a partner's contact: the partner it is for (its name is shown)
+    partner_id: int | None = Field(default=None, foreign_key="partner.id")
     photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="draft", max_length=20)
     list_version: int | None = None  # the negative list it was screened against at submission

@@ -85,11 +85,12 @@ async def put_lists(
 async def create(
     body: schemas.ProposalCreate, session: SessionDep, principal: CurrentUser, settings: SettingsDep
 ) -> schemas.ProposalDetail:
-    fields = body.model_dump(exclude={"partner_id"})
+    fields = body.model_dump()
     if body.partner_id is not None:
         if body.kind != "organisation":
             raise InvalidInput("只有单位提案可以指定合伙人", code="partner_only_for_organisation")
         compound_id, fields["organisation_name"] = await policy.partner_compound(session, principal, body.partner_id)
+        fields["partner_id"] = body.partner_id
     else:
         compound_id = await policy.proposing_compound(session, principal, body.kind)
     draft = service.Draft(**fields)

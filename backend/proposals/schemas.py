@@ -178,6 +178,7 @@ class ProposalDetail(ProposalSummary):
     undertaking: str | None
     estimated_cost: int | None
     organisation_name: str | None
+    partner_id: int | None = Field(None, description="organisation: the partner it was filed for by its contact")
     photos: list[str]
     list_version: int | None
     cosign_threshold: int | None

@@ -72,6 +72,7 @@ class Draft:
     estimated_cost: int | None = None
     organisation_name: str | None = None
     photos: list[str] | None = None
+    partner_id: int | None = None
 
 
 def _check_draft(d: Draft) -> None:
@@ -101,6 +102,7 @@ async def create(session: AsyncSession, proposer: User, compound_id: int, d: Dra
         undertaking=d.undertaking if d.will_undertake else None,
         estimated_cost=d.estimated_cost,
         organisation_name=d.organisation_name if d.kind == "organisation" else None,
+        partner_id=d.partner_id if d.kind == "organisation" else None,
         photos=d.photos or [],
         status=S.draft,
         created_at=now,
@@ -129,6 +131,10 @@ async def edit(session: AsyncSession, proposal: Proposal, changes: dict, *, acto
     """A draft or a returned proposal, changed by its proposer (level and kind stay)."""
     if proposal.status not in (S.draft, S.returned):
         raise PROPOSAL.refusal(proposal.status, "edited")
+    if proposal.partner_id is not None and changes.get("organisation_name", proposal.organisation_name) != (
+        proposal.organisation_name
+    ):
+        raise InvalidInput("代表合伙人提出的提案，单位名称就是合伙人的名称，不能修改", code="partner_name_fixed")
     merged = Draft(
         level=proposal.level,
         kind=proposal.kind,

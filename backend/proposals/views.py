@@ -142,6 +142,7 @@ async def detail(session: AsyncSession, principal: Principal, p: Proposal, thres
         undertaking=p.undertaking,
         estimated_cost=p.estimated_cost,
         organisation_name=p.organisation_name,
+        partner_id=p.partner_id,
         photos=p.photos,
         list_version=p.list_version,
         cosign_threshold=threshold if p.kind == "joint" else None,

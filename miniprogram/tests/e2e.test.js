@@ -449,6 +449,56 @@ if (!HAVE_BACKEND) {
       ;[worker, department, admin].forEach((p) => expect(p.wx.toasts).toEqual([]))
     })
 
+    test('社区提案 → 审议 → 议事日: a resident proposes through the self-check, the branch accepts it onto the agenda, residents raise topics and check in', async () => {
+      const resident = phone('demo-resident')
+      const branch = phone('demo-dispatcher')
+      const admin = phone('demo-admin')
+
+      const lists = await resident.api.getProposalLists()
+      expect(lists.encouraged).toHaveLength(6)
+      expect(lists.negative).toHaveLength(13)
+      const draft = await resident.api.createProposal({
+        level: 'compound',
+        kind: 'individual',
+        title: '端到端：楼道加装扶手',
+        problem: '老人上下楼不便',
+        solution: '每个单元加装扶手',
+        category: lists.encouraged[0].code,
+        will_undertake: true,
+        undertaking: '我来联系施工队',
+        estimated_cost: 3000,
+        organisation_name: null,
+        photos: [],
+      })
+      expect(draft.status).toBe('draft')
+      expect(draft.actions).toEqual(expect.arrayContaining(['edit', 'submit', 'withdraw']))
+      const refused = await resident.api.submitProposal(draft.id, false, { silent: true }).catch((e) => e)
+      expect(refused.code).toBe('self_check_required')
+      const submitted = await resident.api.submitProposal(draft.id, true)
+      expect(submitted.status).toBe('submitted')
+      const mine = await resident.api.listProposals({ mine: true, limit: 50 })
+      expect(mine.items.map((p) => p.id)).toContain(draft.id)
+
+      const queue = await branch.api.listProposals({ status: 'submitted', level: 'compound', limit: 50 })
+      expect(queue.items.map((p) => p.id)).toContain(draft.id)
+      const bare = await branch.api.reviewProposal(draft.id, { decision: 'reject', reason: null, negative_codes: [], to_level: null }, { silent: true }).catch((e) => e)
+      expect(bare.code).toBe('reason_required')
+      const accepted = await branch.api.reviewProposal(draft.id, { decision: 'accept', reason: null, negative_codes: [], to_level: null })
+      expect(accepted.status).toBe('accepted')
+      expect(accepted.steps.filter((st) => st.done).map((st) => st.name)).toEqual(['收集', '审议'])
+
+      const meetings = await admin.api.listMeetings({ limit: 20 })
+      const coming = meetings.items.find((m) => m.kind === 'deliberation_day' && m.status === 'planned')
+      const topic = await resident.api.raiseTopic('端到端：小区装充电桩', null)
+      expect(topic.status).toBe('proposed')
+      const checkedIn = await resident.api.checkIn(coming.id)
+      expect(checkedIn.meeting.actions).toContain('check_in')
+      expect(checkedIn.meeting.steps).toHaveLength(9)
+      const resident2 = await resident.api.getProposal(draft.id)
+      // the month's deliberation day (the 10th; the meeting itself may move to the next working day)
+      expect(resident2.agenda.meeting_date.slice(0, 7)).toBe(coming.date.slice(0, 7))
+    })
+
     test('an expired or broken token: the client logs in again and the call goes through', async () => {
       const resident = phone('demo-resident')
       await resident.api.getMe()

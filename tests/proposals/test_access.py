@@ -68,7 +68,14 @@ async def test_the_proposal_names_the_partner_and_follows_its_lifecycle(api, app
         status=201,
         json=organisation_body(ids["partner_own"], organisation_name="别的单位"),
     )
-    assert other["organisation_name"] == "鲁味坊餐馆"
+    assert other["organisation_name"] == "鲁味坊餐馆" and other["partner_id"] == ids["partner_own"]
+    # and it stays the partner's: an edit may not rename it
+    r = await api.patch(f"/api/v1/proposals/{other['id']}", "demo-partner", json={"organisation_name": "别的单位"})
+    assert r.status_code == 422 and r.json()["error"] == "partner_name_fixed"
+    edited = await api.ok(
+        "PATCH", f"/api/v1/proposals/{other['id']}", "demo-partner", json={"title": "爱心午餐（每周三）"}
+    )
+    assert edited["title"] == "爱心午餐（每周三）" and edited["organisation_name"] == "鲁味坊餐馆"
     submitted = await api.ok("POST", f"/api/v1/proposals/{p['id']}/submit", "demo-partner", json={"none_applies": True})
     assert submitted["status"] == "submitted"
 
