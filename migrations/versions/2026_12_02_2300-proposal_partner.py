@@ -2,7 +2,7 @@
 (proposal.partner_id), so the name it shows stays the partner's.
 
 Revision ID: 3b7d2e9a1c40
-Revises: 1074fb2312b0
+Revises: 9e1a7c4d2200
 Create Date: 2026-12-02 07:35:00+00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '3b7d2e9a1c40'
-down_revision: Union[str, None] = '1074fb2312b0'
+down_revision: Union[str, None] = '9e1a7c4d2200'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
