@@ -14,7 +14,7 @@ from backend.issues.models import GridIssue
 from backend.org.models import Building, Household, Unit
 from backend.visits.models import Visit
 from backend.wishes.models import Wish
-from tests.support.clock import set_now
+from tests.support.clock import freeze_at, set_now
 from tests.support.issues import RAISE
 from tests.support.sheets import INJECTIONS, check_datetime_column, check_inert, check_layout, column, open_sheet
 from tests.support.stats_world import build
@@ -27,8 +27,8 @@ def local(*args) -> datetime:
 
 async def test_issue_ledger_cell_by_cell(api, session, demo_ids):  # noqa: F811
     for who in ("demo-gridworker", "demo-department", "demo-street"):
-        await api.login(who)  # before the clock is set: a slow login on a busy machine would shift 09:00 to 09:00:01
-    set_now(2025, 11, 3, 9, 0)
+        await api.login(who)
+    freeze_at(2025, 11, 3, 9, 0)  # frozen: on a busy machine a moving clock put 09:00 at 09:00:04
     issue = await api.ok(
         "POST",
         "/api/v1/issues",
@@ -37,7 +37,7 @@ async def test_issue_ledger_cell_by_cell(api, session, demo_ids):  # noqa: F811
         json={**RAISE, "household_id": demo_ids["house_g1"], "urgency": "urgent"},
     )
     await api.ok("POST", f"/api/v1/issues/{issue['id']}/whistle", "demo-gridworker", json={})
-    set_now(2025, 11, 3, 9, 20)
+    freeze_at(2025, 11, 3, 9, 20)
     await api.ok("POST", f"/api/v1/issues/{issue['id']}/respond", "demo-department", json={"note": "到"})
     building, unit, room = (
         await session.execute(

@@ -18,3 +18,12 @@ def set_now(*args) -> datetime:
     target = args[0] if len(args) == 1 and isinstance(args[0], datetime) else sh(*args)
     clock.advance(target - clock.now())
     return target
+
+
+def freeze_at(*args) -> datetime:
+    """Stop the application's clock at the given moment (as set_now takes it): a timestamp a
+    ledger test compares to the second cannot drift on a busy machine. The clock is reset after
+    every test."""
+    target = args[0] if len(args) == 1 and isinstance(args[0], datetime) else sh(*args)
+    clock.freeze(target)
+    return target
