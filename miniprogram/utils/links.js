@@ -29,6 +29,12 @@ const PAGES = [
   'pages/stats/rates/rates',
   'pages/airing/list/list',
   'pages/airing/detail/detail',
+  'pages/cobuild/activities/activities',
+  'pages/cobuild/activity/activity',
+  'pages/cobuild/mine/mine',
+  'pages/cobuild/roster/roster',
+  'pages/cobuild/lists/lists',
+  'pages/cobuild/opportunities/opportunities',
 ]
 
 // Tab pages: a message that leads to one opens it with wx.switchTab.

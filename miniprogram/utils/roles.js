@@ -63,7 +63,6 @@ function homeSections(me) {
       ],
     },
   ]
-  sections.push(cobuildSection(me))
   if (hasRole(me, 'party_member')) {
     sections.push({
       title: '党员服务',
@@ -113,6 +112,7 @@ function homeSections(me) {
       entries: [{ key: 'rates', text: '三率统计', icon: 'chart-bar', url: '/pages/stats/rates/rates' }],
     })
   }
+  sections.push(cobuildSection(me))
   return sections
 }
 
