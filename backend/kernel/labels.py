@@ -71,6 +71,7 @@ LABELS: dict[str, str] = {
     "membership_id": "入队申请编号",
     "mine": "只看我的",
     "upcoming": "只看未结束的活动",
+    "my_community": "只看我所在社区",
     "minutes": "会议纪要",
     "service_minutes": "服务时长（分钟）",
     "mode": "合作方式",

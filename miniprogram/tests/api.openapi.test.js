@@ -84,7 +84,7 @@ const SAMPLES = {
   listIssuePlaces: [],
   reopenIssue: [12, '问题又出现了'],
   // co-building
-  listActivities: [{ community_id: 1, team_id: 2, series_id: 3, upcoming: true, cursor: '3', limit: 20 }],
+  listActivities: [{ community_id: 1, team_id: 2, series_id: 3, upcoming: true, my_community: true, cursor: '3', limit: 20 }],
   getActivity: [7],
   signUp: [7],
   cancelSignup: [70],
