@@ -79,6 +79,7 @@ LABELS: dict[str, str] = {
     "milestone_id": "里程碑编号",
     "mine": "只看我的",
     "upcoming": "只看未结束的活动",
+    "my_community": "只看我所在社区",
     "minutes": "会议纪要",
     "new_projects": "新增计划项目",
     "progress": "进度",

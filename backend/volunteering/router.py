@@ -180,14 +180,17 @@ async def create_activity(
 @router.get("/activities", response_model=Page[schemas.ActivityOut], summary="Activities (any logged-in user)")
 async def list_activities(
     session: SessionDep,
-    _: CurrentUser,
+    principal: CurrentUser,
     community_id: IdQuery = None,
     team_id: IdQuery = None,
     series_id: IdQuery = None,
     upcoming: bool = False,
+    my_community: bool = False,
     cursor: CursorQ = None,
     limit: LimitQ = 20,
 ) -> Page[schemas.ActivityOut]:
+    if community_id is None and my_community:
+        community_id = await service.community_of_user(session, principal.user)
     rows = await service.activities(
         session,
         community_ids={community_id} if community_id else None,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.directory.models import User
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
 from backend.org import service as org_service
+from backend.org.models import Compound
 from backend.partners import service as partners_service
 from backend.volunteering import notifications
 from backend.volunteering.models import Activity, ActivitySeries, Team, TeamMembership
@@ -133,6 +134,14 @@ async def get_activity(session: AsyncSession, activity_id: int, *, for_update: b
     if row is None:
         raise NotFound(f"活动 {activity_id} 不存在", code="activity_not_found")
     return row
+
+
+async def community_of_user(session: AsyncSession, user: User) -> int | None:
+    """The community of the caller's compound (None without one)."""
+    if user.compound_id is None:
+        return None
+    compound = await session.get(Compound, user.compound_id)
+    return compound.community_id if compound else None
 
 
 async def activities(

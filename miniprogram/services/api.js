@@ -434,7 +434,13 @@ function createClient(options = {}) {
         '/api/v1/activities',
         {
           query: Object.assign(
-            { community_id: p.community_id, team_id: p.team_id, series_id: p.series_id, upcoming: p.upcoming },
+            {
+              community_id: p.community_id,
+              team_id: p.team_id,
+              series_id: p.series_id,
+              upcoming: p.upcoming,
+              my_community: p.my_community,
+            },
             page(p)
           ),
         },

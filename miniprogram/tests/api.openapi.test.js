@@ -118,7 +118,7 @@ const SAMPLES = {
   recordOutcome: [3, 9, { decision: 'adopted', votes_for: 12, votes_against: 1, abstained: 2, note: '先试点', follow_up: { kind: 'plan', owner: '社区', due: '2027-01-10', funding: '社区公益金' } }],
   closeMeeting: [3, '会议纪要'],
   // co-building
-  listActivities: [{ community_id: 1, team_id: 2, series_id: 3, upcoming: true, cursor: '3', limit: 20 }],
+  listActivities: [{ community_id: 1, team_id: 2, series_id: 3, upcoming: true, my_community: true, cursor: '3', limit: 20 }],
   getActivity: [7],
   signUp: [7],
   cancelSignup: [70],

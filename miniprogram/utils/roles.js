@@ -89,7 +89,6 @@ function homeSections(me) {
     title: '社区提案',
     entries: proposalEntries(me),
   })
-  sections.push(cobuildSection(me))
   if (hasRole(me, 'party_member')) {
     sections.push({
       title: '党员服务',
@@ -139,6 +138,7 @@ function homeSections(me) {
       entries: [{ key: 'rates', text: '三率统计', icon: 'chart-bar', url: '/pages/stats/rates/rates' }],
     })
   }
+  sections.push(cobuildSection(me))
   return sections
 }
 

@@ -20,7 +20,7 @@ describe('志愿活动 list', () => {
     api.on('GET /api/v1/activities', fixtures.page([cb.activity(), cb.activity({ id: 8, title: '重阳节包饺子', seats_left: 0, registered: 20 })], 'c2'))
     const page = await openPage('pages/cobuild/activities/activities')
     const t = text(page)
-    expect(api.callsTo('GET /api/v1/activities')[0].query).toMatchObject({ upcoming: 'true', limit: '20' })
+    expect(api.callsTo('GET /api/v1/activities')[0].query).toMatchObject({ upcoming: 'true', my_community: 'true', limit: '20' })
     expect(t).toContain('周六爱心义剪')
     expect(t).toContain('余 8 个名额（共 20 个）')
     expect(t).toContain('名额已满，可候补')

@@ -1,4 +1,5 @@
-// 志愿活动: upcoming activities (GET /api/v1/activities?upcoming=true), with the seats left; 报名
+// 志愿活动: upcoming activities of my community (GET /api/v1/activities?upcoming=true&my_community=true,
+// or ?community_id= when opened with one), with the seats left; 报名
 // or 候补 right from the list (POST …/registrations), the detail for the rest.
 const api = require('../../../services/api')
 const pagedList = require('../../../behaviors/paged-list')
@@ -25,7 +26,7 @@ Component({
     },
     fetchPage(cursor) {
       return api
-        .listActivities({ community_id: this._community, upcoming: true, cursor, limit: 20 }, { silent: true })
+        .listActivities({ community_id: this._community, my_community: !this._community, upcoming: true, cursor, limit: 20 }, { silent: true })
         .then((page) => ({ items: page.items.map((a) => activityItem(a)), next_cursor: page.next_cursor }))
     },
     noop() {},
