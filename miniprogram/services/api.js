@@ -416,7 +416,7 @@ function createClient(options = {}) {
       request('GET', '/api/v1/meetings', { query: Object.assign({ community_id: p.community_id }, page(p)) }, opts),
     getMeeting: (id, opts) => request('GET', '/api/v1/meetings/' + pathId(id), {}, opts),
     // no entries: the caller checks in
-    checkIn: (id, opts) => request('POST', '/api/v1/meetings/' + pathId(id) + '/attendance', { data: {} }, opts),
+    checkInMeeting: (id, opts) => request('POST', '/api/v1/meetings/' + pathId(id) + '/attendance', { data: {} }, opts),
     // {decision, votes_for, votes_against, abstained, note, follow_up}
     recordOutcome: (meetingId, itemId, body, opts) =>
       request(
@@ -451,7 +451,7 @@ function createClient(options = {}) {
     cancelSignup: (registrationId, opts) =>
       request('POST', '/api/v1/registrations/' + pathId(registrationId) + '/cancel', {}, opts),
     // the code read by wx.scanCode from the organiser's rotating QR
-    checkIn: (id, code, opts) => request('POST', '/api/v1/activities/' + pathId(id) + '/check-in', { data: { code } }, opts),
+    checkInActivity: (id, code, opts) => request('POST', '/api/v1/activities/' + pathId(id) + '/check-in', { data: { code } }, opts),
     listMySignups: (p = {}, opts) => request('GET', '/api/v1/registrations/mine', { query: page(p) }, opts),
     // the organiser's side: the roster, the rotating code, the offline roster batch, check-out, close
     listRoster: (id, opts) => request('GET', '/api/v1/activities/' + pathId(id) + '/registrations', {}, opts),

@@ -114,7 +114,7 @@ const SAMPLES = {
   raiseTopic: ['小区停车难', 1],
   listMeetings: [{ community_id: 1, cursor: '3', limit: 20 }],
   getMeeting: [3],
-  checkIn: [3],
+  checkInMeeting: [3],
   recordOutcome: [3, 9, { decision: 'adopted', votes_for: 12, votes_against: 1, abstained: 2, note: '先试点', follow_up: { kind: 'plan', owner: '社区', due: '2027-01-10', funding: '社区公益金' } }],
   closeMeeting: [3, '会议纪要'],
   // co-building
@@ -122,7 +122,7 @@ const SAMPLES = {
   getActivity: [7],
   signUp: [7],
   cancelSignup: [70],
-  checkIn: [7, 'hh1.7.29876543.0123456789abcdef01234567'],
+  checkInActivity: [7, 'hh1.7.29876543.0123456789abcdef01234567'],
   listMySignups: [{ cursor: '3', limit: 20 }],
   listRoster: [7],
   getCheckinCode: [7],
@@ -304,4 +304,18 @@ test('a visit location is LocationIn {lat, lng, accuracy} (contracts.md §4 says
   expect(Object.keys(loc.properties).sort()).toEqual(['accuracy', 'lat', 'lng'])
   const findingIn = resolve({ $ref: '#/components/schemas/FindingIn' })
   expect(Object.keys(findingIn.properties)).toContain('resident_id')
+})
+
+// Two functions of one name in services/api.js: the second silently replaces the first (the meeting's
+// 签到 once called the activity's check-in route). The client's names and the samples' must be unique.
+test('every client function and every sample has a name of its own', () => {
+  const names = (file, indent) => {
+    const src = fs.readFileSync(path.resolve(__dirname, file), 'utf8')
+    return [...src.matchAll(new RegExp('^' + indent + '([A-Za-z_]\\w*): ', 'gm'))].map((m) => m[1])
+  }
+  const dupes = (list) => list.filter((n, i) => list.indexOf(n) !== i)
+  const client = names('../services/api.js', '    ')
+  expect(client.length).toBeGreaterThan(100)
+  expect(dupes(client)).toEqual([])
+  expect(dupes(names('./api.openapi.test.js', '  '))).toEqual([])
 })

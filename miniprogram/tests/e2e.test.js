@@ -491,7 +491,7 @@ if (!HAVE_BACKEND) {
       const coming = meetings.items.find((m) => m.kind === 'deliberation_day' && m.status === 'planned')
       const topic = await resident.api.raiseTopic('端到端：小区装充电桩', null)
       expect(topic.status).toBe('proposed')
-      const checkedIn = await resident.api.checkIn(coming.id)
+      const checkedIn = await resident.api.checkInMeeting(coming.id)
       expect(checkedIn.meeting.actions).toContain('check_in')
       expect(checkedIn.meeting.steps).toHaveLength(9)
       const resident2 = await resident.api.getProposal(draft.id)

@@ -89,7 +89,7 @@ Component({
       return this.scanCode().then((code) => {
         if (!code) return
         this.setData({ busy: 'scan', scan: null })
-        return api.checkIn(this._id, code, { silent: true }).then(
+        return api.checkInActivity(this._id, code, { silent: true }).then(
           (r) => {
             this.setData({ busy: '', scan: { ok: true, title: '签到成功', detail: '签到时间 ' + signupItem(r).checkedInText } })
             wx.vibrateShort && wx.vibrateShort({ type: 'light' })

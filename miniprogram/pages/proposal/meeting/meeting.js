@@ -124,7 +124,7 @@ Component({
     onCheckIn() {
       if (this.data.busy) return Promise.resolve()
       this.setData({ busy: true })
-      return api.checkIn(this._id).then(
+      return api.checkInMeeting(this._id).then(
         (out) => {
           this.setData({ busy: false })
           wx.showToast({ title: out.added ? '签到成功' : '您已签到过', icon: 'success' })
