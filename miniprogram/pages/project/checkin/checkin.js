@@ -140,7 +140,7 @@ Component({
           if (x.result !== 'refused') this._done[placeKey(x.place_kind, x.place_id)] = true
         })
         const results = r.results.map((x) => Object.assign({}, x, { label: glossary.label('checkin', x.result), theme: glossary.theme('checkin', x.result), atText: time.formatMoment(x.at) }))
-        this.setData({ syncing: false, offline: !!r.offline, results: results.length ? results : this.data.results })
+        this.setData({ syncing: false, offline: !network.isOnline(), results: results.length ? results : this.data.results })
         this.show()
         if (r.sent) {
           const refused = results.filter((x) => x.result === 'refused').length
