@@ -35,6 +35,17 @@ const PAGES = [
   'pages/proposal/review/review',
   'pages/proposal/meeting/meeting',
   'pages/proposal/board/board',
+  'pages/cobuild/activities/activities',
+  'pages/cobuild/activity/activity',
+  'pages/cobuild/mine/mine',
+  'pages/cobuild/roster/roster',
+  'pages/cobuild/lists/lists',
+  'pages/cobuild/opportunities/opportunities',
+  'pages/project/list/list',
+  'pages/project/detail/detail',
+  'pages/project/tasks/tasks',
+  'pages/project/checkin/checkin',
+  'pages/project/ballots/ballots',
 ]
 
 // Tab pages: a message that leads to one opens it with wx.switchTab.
