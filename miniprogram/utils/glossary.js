@@ -140,7 +140,7 @@ const TASK_STATUS = { assigned: '待接收', accepted: '执行中', completed: '
 // a department sign-in kept on the phone, then the server's answer (CheckinResult.result)
 const CHECKIN_RESULT = { pending: '待同步', accepted: '已签到', duplicate: '已签到', refused: '未能签到' }
 // a ballot of an open campaign on this phone
-const BALLOT_STATE = { open: '待测评', submitted: '已测评', already: '本户已测评' }
+const BALLOT_STATE = { open: '待测评', submitted: '已测评', already: '已投过票' }
 
 // TDesign tag themes (the colours come from app.wxss and pass 4.5:1 on their tint)
 const THEMES = {

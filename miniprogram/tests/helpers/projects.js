@@ -126,8 +126,8 @@ function ballot(o = {}) {
     {
       campaign_id: 4,
       title: '2026年第四季度小区党支部测评',
-      level: 'compound',
-      level_label: '小区',
+      level: 'residents_rate_compound',
+      level_label: '党群评小区',
       target_id: 1,
       target_name: '锦华苑党支部',
       questions: [

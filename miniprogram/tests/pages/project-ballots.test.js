@@ -10,7 +10,7 @@ let wx, api
 beforeEach(() => {
   ;({ wx, api } = setup())
   api.on('GET /api/v1/me', fixtures.me())
-  api.on('GET /api/v1/evaluations/ballots', [pj.ballot(), pj.ballot({ campaign_id: 5, level: 'community', level_label: '社区', target_id: 1, target_name: '和谐社区两委' })])
+  api.on('GET /api/v1/evaluations/ballots', [pj.ballot(), pj.ballot({ campaign_id: 5, title: '2026年第四季度小区评社区', level: 'compounds_rate_community', level_label: '小区评社区', target_id: 1, target_name: '和谐社区两委' })])
 })
 
 test('my open ballots, each with its target, level, questions and closing time in words', async () => {
@@ -49,15 +49,26 @@ test('answering: every score is required; 1–5 and a comment are sent; then 已
 })
 
 test('a second ballot from the household: the 409 said in words, not as a failure', async () => {
-  api.on('POST /api/v1/evaluations/campaigns/4/ballots', fail(409, 'already_voted', '本户已经投过票'))
+  api.on('POST /api/v1/evaluations/campaigns/4/ballots', fail(409, 'already_voted', '您家已参加本次测评，每户只能投一票'))
   const page = await openPage('pages/project/ballots/ballots')
   await tap(page, '#open-4-1')
   await tap(page, '#score-service-2')
   await tap(page, '#score-response-2')
   await tap(page, '#submit')
   expect(text(page.querySelector('#notice'))).toContain('您家已经有人提交过「锦华苑党支部」的测评，每户只算一票')
-  expect(text(page.querySelector('#ballot-4-1'))).toContain('本户已测评')
+  expect(text(page.querySelector('#ballot-4-1'))).toContain('已投过票')
   expect(exists(page, '#open-4-1')).toBe(false)
+})
+
+test('a compound rating its community: the 409 names the compound, not the household', async () => {
+  api.on('POST /api/v1/evaluations/campaigns/5/ballots', fail(409, 'already_voted', '本小区已参加本次测评'))
+  const page = await openPage('pages/project/ballots/ballots')
+  await tap(page, '#open-5-1')
+  await tap(page, '#score-service-3')
+  await tap(page, '#score-response-3')
+  await tap(page, '#submit')
+  expect(text(page.querySelector('#notice'))).toContain('本小区已经有人代表小区提交过「和谐社区两委」的测评，每个小区只算一票')
+  expect(text(page.querySelector('#ballot-5-1'))).toContain('已投过票')
 })
 
 test('a campaign that closed meanwhile: the server words, the answers kept', async () => {

@@ -17,6 +17,14 @@ const SCORES = [
   { value: 5, text: '好' },
 ]
 
+// who "one ballot" is at each level (backend/evaluations/state.py LEVELS)
+const VOTER = {
+  residents_rate_compound: '您家已经有人提交过',
+  compounds_rate_community: '本小区已经有人代表小区提交过',
+  communities_rate_department: '本社区已经有人代表社区提交过',
+}
+const ONE_VOTE = { residents_rate_compound: '每户只算一票', compounds_rate_community: '每个小区只算一票', communities_rate_department: '每个社区只算一票' }
+
 function keyOf(b) {
   return b.campaign_id + '-' + b.target_id
 }
@@ -34,7 +42,7 @@ function ballotItem(b, state) {
 
 Component({
   behaviors: [uiMode],
-  data: { items: [], loading: true, error: '', errorKind: '', current: null, answers: {}, missing: [], busy: false, notice: '', scores: SCORES, words: glossary.ACTIONS },
+  data: { items: [], loading: true, error: '', errorKind: '', current: null, answers: {}, missing: [], busy: false, notice: null, scores: SCORES, words: glossary.ACTIONS },
   methods: {
     onLoad() {
       this._done = {}
@@ -60,11 +68,11 @@ Component({
     onOpen(e) {
       const b = this.data.items.find((x) => x.key === e.currentTarget.dataset.key)
       if (!b || b.state !== 'open') return
-      this.setData({ current: b, answers: {}, missing: [], notice: '' })
+      this.setData({ current: b, answers: {}, missing: [], notice: null })
       wx.pageScrollTo && wx.pageScrollTo({ scrollTop: 0, duration: 0 })
     },
     onBack() {
-      this.setData({ current: null, notice: '' })
+      this.setData({ current: null, notice: null })
     },
     onScore(e) {
       const { code, value } = e.currentTarget.dataset
@@ -97,12 +105,14 @@ Component({
       return api.castBallot(d.current.campaign_id, d.current.target_id, answers, { silent: true }).then(
         () => {
           this.setData({ busy: false })
-          this.finish('submitted', '已提交「' + d.current.target_name + '」的测评，谢谢您！')
+          this.finish('submitted', { text: '已提交「' + d.current.target_name + '」的测评，谢谢您！', kind: 'success' })
         },
         (err) => {
           this.setData({ busy: false })
           if (err.status === 409 && err.code === 'already_voted') {
-            return this.finish('already', '您家已经有人提交过「' + d.current.target_name + '」的测评，每户只算一票，这次不再重复提交。' + (err.detail ? '（' + err.detail + '）' : ''))
+            const level = d.current.level
+            const text = (VOTER[level] || '已经有人提交过') + '「' + d.current.target_name + '」的测评，' + (ONE_VOTE[level] || '只算一票') + '，这次不再重复提交。'
+            return this.finish('already', { text, kind: 'info' })
           }
           ui.toast(err.detail || '提交失败，请稍后再试')
         }

@@ -118,7 +118,7 @@ screen('project-checkin', 'refused', {
 })
 
 // ---------------------------------------------------------------- 测评
-const ballots = [pj.ballot(), pj.ballot({ campaign_id: 5, level: 'community', level_label: '社区', target_name: '和谐社区两委' })]
+const ballots = [pj.ballot(), pj.ballot({ campaign_id: 5, title: '2026年第四季度小区评社区', level: 'compounds_rate_community', level_label: '小区评社区', target_name: '和谐社区两委' })]
 screen('project-ballots', 'data', {
   route: 'pages/project/ballots/ballots',
   routes(api) {
@@ -141,7 +141,7 @@ screen('project-ballots', 'already', {
   route: 'pages/project/ballots/ballots',
   routes(api) {
     api.on('GET /api/v1/evaluations/ballots', ballots)
-    api.on('POST /api/v1/evaluations/campaigns/4/ballots', wxHelpers.fail(409, 'already_voted', '本户已经投过票'))
+    api.on('POST /api/v1/evaluations/campaigns/4/ballots', wxHelpers.fail(409, 'already_voted', '您家已参加本次测评，每户只能投一票'))
   },
   async after(page) {
     page.instance.onOpen({ currentTarget: { dataset: { key: '4-1' } } })
