@@ -145,10 +145,14 @@ if (!HAVE_BACKEND) {
       expect(first.items).toHaveLength(1)
       const again = await dept.api.postCheckins([entry]) // the answer was lost: the same entry again
       expect(again.items[0].client_id).toBe(entry.client_id)
-      if (first.items[0].result !== 'refused') {
-        expect(again.items[0].result).toBe('duplicate')
-        expect(again.items[0].checkin_id).toBe(first.items[0].checkin_id)
-      }
+      // a contact place, now: kept; the replay is answered as the same sign-in
+      expect(first.items[0]).toMatchObject({ result: 'accepted', reason: null })
+      expect(again.items[0].result).toBe('duplicate')
+      expect(again.items[0].checkin_id).toBe(first.items[0].checkin_id)
+      // a place that is not mine: refused with the reason, in words
+      const other = await dept.api.postCheckins([Object.assign({}, entry, { client_id: '7a2d3c0f-2e3b-4d4c-8f90-1b2c3d4e5f60', place_id: 99999 })])
+      expect(other.items[0]).toMatchObject({ result: 'refused', checkin_id: null })
+      expect(other.items[0].reason).toMatch(/[\u4e00-\u9fa5]/)
       const s = await dept.api.getCheckinSummary({ department_id: places.department_id })
       const me = s.people.find((p) => p.user_id === c.user_id)
       expect(me).toBeTruthy()

@@ -18,7 +18,7 @@ beforeEach(() => {
 
 afterEach(() => jest.useRealTimers())
 
-const accepted = (req, result = 'accepted') => ({ items: req.data.checkins.map((c, i) => ({ client_id: c.client_id, result, reason: result === 'refused' ? '不是您的联系点' : null, checkin_id: result === 'refused' ? null : 100 + i })) })
+const accepted = (req, result = 'accepted') => ({ items: req.data.checkins.map((c, i) => ({ client_id: c.client_id, result, reason: result === 'refused' ? '不是您联系的社区或小区' : null, checkin_id: result === 'refused' ? null : 100 + i })) })
 
 test('places and this month: days signed ÷ working days, from the summary figure', async () => {
   const page = await openPage('pages/project/checkin/checkin')
@@ -106,7 +106,7 @@ test('a refused sign-in is said with the server words and leaves the phone', asy
   const page = await openPage('pages/project/checkin/checkin')
   await tap(page, '#sign-compound-1')
   expect(text(page.querySelector('#result-0'))).toContain('未能签到')
-  expect(text(page.querySelector('#result-0'))).toContain('不是您的联系点')
+  expect(text(page.querySelector('#result-0'))).toContain('不是您联系的社区或小区')
   expect(wx.getStorageSync('hh_checkin_queue')).toBe('')
   expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '1 条签到未能记录，见下方原因' }))
 })

@@ -108,7 +108,7 @@ screen('project-checkin', 'refused', {
   route: 'pages/project/checkin/checkin',
   routes(api) {
     staff(api)
-    api.on('POST /api/v1/checkins/batch', (req) => ({ items: req.data.checkins.map((c) => ({ client_id: c.client_id, result: 'refused', reason: '今天是节假日，不需要签到', checkin_id: null })) }))
+    api.on('POST /api/v1/checkins/batch', (req) => ({ items: req.data.checkins.map((c) => ({ client_id: c.client_id, result: 'refused', reason: '不是您联系的社区或小区', checkin_id: null })) }))
   },
   async after(page) {
     await page.instance.onSign({ currentTarget: { dataset: { key: 'compound:1' } } })
