@@ -492,6 +492,35 @@ function createClient(options = {}) {
     applyOpportunity: (id, body, opts) =>
       request('POST', '/api/v1/opportunities/' + pathId(id) + '/applications', { data: body }, opts),
 
+    // 项目 (issue 18): the public page, the co-executor's tasks, daily sign-in, ballots
+    listProjects: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/projects',
+        { query: Object.assign({ scope: p.scope, year: p.year, status: p.status, key: p.key }, page(p)) },
+        opts
+      ),
+    getProject: (id, opts) => request('GET', '/api/v1/projects/' + pathId(id), {}, opts),
+    // event: one of the detail's `actions`; reason for cancelled / suspended
+    moveProject: (id, event, reason, opts) =>
+      request('POST', '/api/v1/projects/' + pathId(id) + '/transitions', { data: { event, reason: reason || null } }, opts),
+    listMyTasks: (p = {}, opts) => request('GET', '/api/v1/project-tasks/mine', { query: page(p) }, opts),
+    getTask: (id, opts) => request('GET', '/api/v1/project-tasks/' + pathId(id), {}, opts),
+    acceptTask: (id, opts) => request('POST', '/api/v1/project-tasks/' + pathId(id) + '/accept', {}, opts),
+    reportTask: (id, note, photos, opts) =>
+      request('POST', '/api/v1/project-tasks/' + pathId(id) + '/progress', { data: { note, photos: photos || [] } }, opts),
+    completeTask: (id, note, photos, opts) =>
+      request('POST', '/api/v1/project-tasks/' + pathId(id) + '/complete', { data: { note, photos: photos || [] } }, opts),
+    listCheckinPlaces: (opts) => request('GET', '/api/v1/checkins/places', {}, opts),
+    // checkins: [{client_id, at, place_kind, place_id, latitude, longitude}] — replay-safe by client_id
+    postCheckins: (checkins, opts) => request('POST', '/api/v1/checkins/batch', { data: { checkins } }, opts),
+    getCheckinSummary: (p = {}, opts) =>
+      request('GET', '/api/v1/checkins/summary', { query: { department_id: p.department_id, period: p.period } }, opts),
+    listBallots: (opts) => request('GET', '/api/v1/evaluations/ballots', {}, opts),
+    // answers: {code: 1..5 | comment}
+    castBallot: (campaignId, targetId, answers, opts) =>
+      request('POST', '/api/v1/evaluations/campaigns/' + pathId(campaignId) + '/ballots', { data: { target_id: targetId, answers } }, opts),
+
     // subscribe messages and the inbox
     listTemplates: (action, opts) =>
       request('GET', '/api/v1/notifications/templates', { query: { action } }, opts),

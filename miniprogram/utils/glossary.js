@@ -125,6 +125,23 @@ const PARTNER_KIND = {
   skilled_resident: '社区能人',
 }
 
+// ---- projects (issue 18): backend/projects/state.py, backend/evaluations
+const PROJECT_STATUS = {
+  planned: '计划中',
+  approved: '已审批',
+  in_progress: '实施中',
+  suspended: '已暂停',
+  completed: '已完成',
+  evaluated: '已评估',
+  published: '已公示',
+  cancelled: '已取消',
+}
+const TASK_STATUS = { assigned: '待接收', accepted: '执行中', completed: '已完成', cancelled: '已取消' }
+// a department sign-in kept on the phone, then the server's answer (CheckinResult.result)
+const CHECKIN_RESULT = { pending: '待同步', accepted: '已签到', duplicate: '已签到', refused: '未能签到' }
+// a ballot of an open campaign on this phone
+const BALLOT_STATE = { open: '待测评', submitted: '已测评', already: '已投过票' }
+
 // TDesign tag themes (the colours come from app.wxss and pass 4.5:1 on their tint)
 const THEMES = {
   wish: {
@@ -168,6 +185,19 @@ const THEMES = {
   listItem: { open: 'primary', matched: 'warning', closed: 'success' },
   claim: { proposed: 'warning', matched: 'primary', fulfilled: 'warning', closed: 'success', declined: 'default', withdrawn: 'default' },
   application: { submitted: 'primary', shortlisted: 'warning', accepted: 'success', declined: 'default' },
+  project: {
+    planned: 'default',
+    approved: 'primary',
+    in_progress: 'primary',
+    suspended: 'warning',
+    completed: 'success',
+    evaluated: 'success',
+    published: 'success',
+    cancelled: 'default',
+  },
+  task: { assigned: 'warning', accepted: 'primary', completed: 'success', cancelled: 'default' },
+  checkin: { pending: 'warning', accepted: 'success', duplicate: 'success', refused: 'danger' },
+  ballot: { open: 'warning', submitted: 'success', already: 'default' },
 }
 
 const STATUS = {
@@ -193,6 +223,10 @@ const STATUS = {
   claim: CLAIM_STATUS,
   application: APPLICATION_STATUS,
   partnerKind: PARTNER_KIND,
+  project: PROJECT_STATUS,
+  task: TASK_STATUS,
+  checkin: CHECKIN_RESULT,
+  ballot: BALLOT_STATE,
 }
 
 // ---- actions: the words on buttons and entries
@@ -264,6 +298,28 @@ const ACTIONS = {
   apply: '我要报名合作',
   submitApplication: '提交报名',
   share: '转发到群',
+  // projects (issue 18)
+  projectBoard: '项目公示',
+  myTasks: '我的任务',
+  dailyCheckin: '每日签到',
+  ballots: '测评',
+  acceptTask: '接收任务',
+  reportProgress: '报告进展',
+  completeTask: '完成任务',
+  sendReport: '提交',
+  signIn: '签到',
+  submitBallot: '提交测评',
+  // the project's lifecycle events the API lists in `actions`
+  projectEvents: {
+    approved: '审批通过',
+    started: '开始实施',
+    completed: '实施完成',
+    evaluated: '评估完成',
+    published: '结果公示',
+    suspended: '暂停实施',
+    resumed: '恢复实施',
+    cancelled: '取消项目',
+  },
 }
 
 // The label of a status: the glossary's word; for a status it does not know, what the API sent.
@@ -317,6 +373,10 @@ module.exports = {
   CLAIM_STATUS,
   APPLICATION_STATUS,
   PARTNER_KIND,
+  PROJECT_STATUS,
+  TASK_STATUS,
+  CHECKIN_RESULT,
+  BALLOT_STATE,
   STATUS,
   THEMES,
   ACTIONS,

@@ -41,6 +41,11 @@ const PAGES = [
   'pages/cobuild/roster/roster',
   'pages/cobuild/lists/lists',
   'pages/cobuild/opportunities/opportunities',
+  'pages/project/list/list',
+  'pages/project/detail/detail',
+  'pages/project/tasks/tasks',
+  'pages/project/checkin/checkin',
+  'pages/project/ballots/ballots',
 ]
 
 // Tab pages: a message that leads to one opens it with wx.switchTab.

@@ -23,6 +23,10 @@ const ADMIN_ROLES = ['community_admin', 'street_admin']
 const DEPT_ROLES = ['department_staff', 'department_head']
 // Who claims list items and organises activities (三清单, 签到管理 from an activity's page).
 const COBUILD_ROLES = ['team_leader', 'partner_contact', 'community_admin', 'street_admin']
+// Who may be given a project task (GET /project-tasks/mine): departments, partners, members.
+const TASK_ROLES = ['department_staff', 'department_head', 'partner_contact', 'party_member']
+// Who signs in daily at their contact places (GET /checkins/places).
+const CHECKIN_ROLES = ['department_staff']
 
 function hasAnyRole(me, list) {
   return list.some((r) => hasRole(me, r))
@@ -139,6 +143,7 @@ function homeSections(me) {
     })
   }
   sections.push(cobuildSection(me))
+  sections.push(projectSection(me))
   return sections
 }
 
@@ -153,4 +158,15 @@ function cobuildSection(me) {
   return { title: '志愿共建', entries }
 }
 
-module.exports = { ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, COBUILD_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }
+// 项目 (subpackage project): the public page and the ballots for everyone, tasks and sign-in by role
+function projectSection(me) {
+  const entries = [
+    { key: 'projects', text: ACTIONS.projectBoard, icon: 'chart-pie', url: '/pages/project/list/list' },
+    { key: 'ballots', text: ACTIONS.ballots, icon: 'star', url: '/pages/project/ballots/ballots' },
+  ]
+  if (hasAnyRole(me, TASK_ROLES)) entries.push({ key: 'tasks', text: ACTIONS.myTasks, icon: 'task-checked', url: '/pages/project/tasks/tasks' })
+  if (hasAnyRole(me, CHECKIN_ROLES)) entries.push({ key: 'checkin', text: ACTIONS.dailyCheckin, icon: 'location', url: '/pages/project/checkin/checkin' })
+  return { title: '项目与测评', entries }
+}
+
+module.exports = { TASK_ROLES, CHECKIN_ROLES, ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, COBUILD_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }
