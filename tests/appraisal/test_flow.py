@@ -63,7 +63,8 @@ async def test_checked_in_attendees_rate_each_line_once(api, session):
     assert sheet["lines"][-1]["name"] in body["detail"]
     count = select(func.count()).where(AppraisalRating.meeting_id == meeting["id"])
     assert (await session.execute(count)).scalar_one() == 0
-    error(await api.post(f"{url}/ratings", "demo-resident", json={"ratings": [{"line_id": "project:999999", "score": 3}]}), 422, "unknown_line")  # fmt: skip
+    unknown = {"ratings": [{"line_id": "project:999999", "score": 3}]}
+    error(await api.post(f"{url}/ratings", "demo-resident", json=unknown), 422, "unknown_line")
     twice = {"ratings": [{"line_id": "committee", "score": 3}, {"line_id": "committee", "score": 4}]}
     error(await api.post(f"{url}/ratings", "demo-resident", json=twice), 422, "duplicate_line")
 
@@ -72,7 +73,7 @@ async def test_checked_in_attendees_rate_each_line_once(api, session):
     done = await api.ok("POST", f"{url}/ratings", "demo-resident", status=201, json={"ratings": every})
     assert done["rated"] == len(sheet["lines"]) and all(line["rated_by_me"] for line in done["sheet"]["lines"])
     error(await api.post(f"{url}/ratings", "demo-resident", json=one), 409, "already_rated")
-    await api.ok("POST", f"{url}/ratings", "demo-member", status=201, json={"ratings": [{"line_id": "committee", "score": 4}]})  # fmt: skip
+    await api.ok("POST", f"{url}/ratings", "demo-member", status=201, json=one)
     assert (await session.execute(count)).scalar_one() == len(sheet["lines"]) + 1
 
 
