@@ -21,6 +21,7 @@ LABELS: dict[str, str] = {
     "airing_id": "晾晒编号",
     "amount": "金额（分）",
     "application_id": "报名编号",
+    "appraisal_id": "评议结果编号",
     "assignee_id": "承接方",
     "assignee_kind": "承接方类型",
     "at": "时间",
