@@ -33,7 +33,9 @@ async def appraisal_objects(session) -> dict[str, int]:
 
 def appraisal_bodies(ids: dict[str, int]) -> dict:
     return {
-        ("POST", "/meetings/{meeting_id}/ratings"): lambda: {"json": {"ratings": [{"line_id": "committee", "score": 4}]}},
+        ("POST", "/meetings/{meeting_id}/ratings"): lambda: {
+            "json": {"ratings": [{"line_id": "committee", "score": 4}]}
+        },
         ("POST", "/meetings/{meeting_id}/appraisal/submit"): lambda: {"json": {}},
         ("POST", "/meetings/{meeting_id}/appraisal/review"): lambda: {"json": {"decision": "approve"}},
     }
