@@ -218,6 +218,7 @@ MATRIX = [
     ("GET",   "/stats/projects",                                  None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=proposals",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=meetings",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=appraisals",    ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     # partners, opportunities, volunteering, the time bank (backend/partners, backend/volunteering)
     ("POST",  "/partners",                                        None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
     ("GET",   "/partners",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
