@@ -12,7 +12,7 @@ from backend.appraisal.state import AppraisalStatus
 from backend.auth.deps import CommunityAdmin, CurrentUser, Dispatcher
 from backend.deliberation import policy as deliberation_policy
 from backend.deliberation.models import Meeting
-from backend.deliberation.policy import MeetingPath
+from backend.deliberation.policy import MeetingLocked, MeetingPath
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
@@ -50,7 +50,7 @@ async def get_sheet(meeting: MeetingPath, session: SessionDep, principal: Curren
     summary="Rate lines of the sheet, each once (attendees checked in at the meeting)",
 )
 async def rate(
-    meeting: MeetingPath, body: schemas.RatingsIn, session: SessionDep, principal: CurrentUser
+    meeting: MeetingLocked, body: schemas.RatingsIn, session: SessionDep, principal: CurrentUser
 ) -> schemas.RatedOut:
     ratings = [service.RatingIn(r.line_id, r.score, r.comment) for r in body.ratings]
     rated = await service.rate(session, meeting, principal.id, ratings)

@@ -78,8 +78,9 @@ def _check_ratings(sheet: sheets.Sheet, ratings: list[RatingIn], done: set[str])
 
 
 async def rate(session: AsyncSession, meeting: Meeting, user_id: int, ratings: list[RatingIn]) -> int:
-    """One checked-in attendee's ratings, all or none. The unique (meeting, line, rater) constraint
-    refuses a second rating of a line even when two submissions race."""
+    """One checked-in attendee's ratings, all or none. The route holds the meeting's row lock, so
+    ratings queue behind a submission (none slips in after the results are frozen); the unique
+    (meeting, line, rater) constraint refuses a second rating of a line whatever the path."""
     require_evaluation(meeting)
     if not await checked_in(session, meeting.id, user_id):
         raise Forbidden("您没有在本次评议会签到，不能评议", code="not_checked_in")
@@ -171,9 +172,9 @@ async def submit(session: AsyncSession, meeting: Meeting, *, actor_id: int, reas
     if meeting.status != MeetingStatus.closed:
         raise Conflict("评议会结束后才能提交评议结果", code="meeting_not_closed")
     current = await latest(session, meeting.id, for_update=True)
-    content = await results(session, meeting)
     if current is not None and current.status == S.submitted:
         raise Conflict("评议结果已提交，正在等待社区审核", code="appraisal_pending")
+    content = await results(session, meeting)
     if current is not None and current.status == S.returned:
         await APPRAISAL.apply(
             session, current, "resubmitted", actor_id=actor_id, note=reason,

@@ -1,5 +1,6 @@
 """One rating per line per person under concurrency, on the real engines with real commits: six
-identical submissions at once, exactly one kept."""
+identical submissions at once, exactly one kept (the meeting's row lock queues them; the unique
+constraint is the last word, tested on its own below)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import uuid
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from backend.app import create_app
 from backend.appraisal.models import AppraisalRating
@@ -57,3 +60,20 @@ async def test_six_identical_ratings_at_once_keep_exactly_one(db, fake_wechat, t
             select(func.count()).where(AppraisalRating.meeting_id == meeting_id, AppraisalRating.rater_id == user_id)
         )
         assert kept.scalar_one() == 2
+
+
+async def test_the_table_itself_refuses_a_second_rating_of_a_line(session):
+    """Whatever path a row takes, (meeting, line, rater) is unique in the database."""
+    compound = (await session.execute(select(Compound).where(Compound.name == "锦华苑"))).scalar_one()
+    day = to_shanghai(utcnow()).date() + timedelta(days=3)
+    d = meetings.MeetingDraft("evaluation", compound.community_id, compound.id, day, "", None, "2026-Q3")
+    meeting = await meetings.create(session, d)
+    user = User(name="评议代表")
+    session.add(user)
+    await session.flush()
+    session.add(AppraisalRating(meeting_id=meeting.id, line_key="committee", rater_id=user.id, score=4))
+    await session.flush()
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            session.add(AppraisalRating(meeting_id=meeting.id, line_key="committee", rater_id=user.id, score=5))
+            await session.flush()
