@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend import demo
 from backend.airing.router import router as airing_router
+from backend.appraisal.router import router as appraisal_router
 from backend.assessment.router import router as assessment_router
 from backend.auth.router import router as auth_router
 from backend.deliberation.router import router as deliberation_router
@@ -97,6 +98,7 @@ ROUTERS = (
     projects_router,
     evaluations_router,
     assessment_router,
+    appraisal_router,
 )
 
 HTTP_CODES = {

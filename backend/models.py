@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from backend.airing.models import AiringSnapshot
+from backend.appraisal.models import Appraisal, AppraisalEvent, AppraisalRating
 from backend.assessment.models import AssessmentWeights, CompetitionIndicators, IndicatorEntry
 from backend.deliberation.models import AgendaItem, Meeting, MeetingAttendance
 from backend.directory.models import ContactView, User
@@ -57,6 +58,9 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AgendaItem",
+    "Appraisal",
+    "AppraisalEvent",
+    "AppraisalRating",
     "Upload",
     "ContactView",
     "Meeting",

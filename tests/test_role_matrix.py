@@ -28,6 +28,7 @@ from backend.kernel.clock import clock
 from backend.org.models import Compound, Grid, Household
 from backend.people.models import MemberRegistration, ResidentVerification
 from backend.wishes.models import Wish
+from tests.appraisal.targets import appraisal_bodies, appraisal_objects
 from tests.assessment.targets import assessment_bodies, assessment_objects
 from tests.projects.targets import project_bodies, project_objects
 from tests.support.matrix import PREFIX, assert_error_shape
@@ -57,6 +58,10 @@ FEWKEY = (
 NOTYOURS = "403 not_yours"  # a sign-up or redemption of someone else
 BROKE = "409 insufficient_credits"
 CLOSED = "409 campaign_not_open"
+NOTIN = "403 not_checked_in"  # rating an evaluation meeting one did not check in at
+RCLOSED = "409 ratings_closed"  # the demo's attendees rated; its results are submitted
+PENDING = "409 appraisal_pending"
+HIDDEN = "404 appraisal_not_found"  # results not yet published are hidden from who may not review them
 
 CALLERS = {
     "anon": None,
@@ -213,6 +218,7 @@ MATRIX = [
     ("GET",   "/stats/projects",                                  None,                  ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=proposals",     ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/exports/ledger",                                  "?kind=meetings",      ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    ("GET",   "/exports/ledger",                                  "?kind=appraisals",    ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     # partners, opportunities, volunteering, the time bank (backend/partners, backend/volunteering)
     ("POST",  "/partners",                                        None,                  ANON, NEW,     NEW,    NEW,     NEW,       NEW,       NEW,     NEW,       NEW),
     ("GET",   "/partners",                                        None,                  ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
@@ -314,6 +320,17 @@ MATRIX = [
     ("POST",  "/indicator-entries/{entry_id}/decide",             "entry_pending",       ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),
     ("GET",   "/competition",                                     "?year=year",          ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
     ("GET",   "/competition/export",                              "?year=year",          ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        OK),
+    # the quarterly 小区评议会 (backend/appraisal): the sheet, ratings, results reviewed and published
+    ("GET",   "/meetings/{meeting_id}/sheet",                     "eval_pending",        ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/meetings/{meeting_id}/sheet",                     "meeting_c3",          ANON, OUT,     OUT,    OUT,     OUT,       OUT,       OUT,     OUT,       "409 not_evaluation_meeting"),
+    ("POST",  "/meetings/{meeting_id}/ratings",                   "eval_pending",        ANON, RCLOSED, RCLOSED, RCLOSED, NOTIN,    NOTIN,     NOTIN,   NOTIN,     NOTIN),
+    ("POST",  "/meetings/{meeting_id}/appraisal/submit",          "eval_pending",        ANON, NO,      NO,     NO,      PENDING,   NO,        NO,      NO,        NO),
+    ("POST",  "/meetings/{meeting_id}/appraisal/submit",          "meeting_c1",          ANON, NO,      NO,     NO,      OUT,       NO,        NO,      NO,        NO),
+    ("POST",  "/meetings/{meeting_id}/appraisal/review",          "eval_pending",        ANON, NO,      NO,     NO,      NO,        NO,        OK,      NO,        NO),
+    ("POST",  "/meetings/{meeting_id}/appraisal/review",          "eval_published",      ANON, NO,      NO,     NO,      NO,        NO,        "409 no_pending_appraisal", NO, NO),
+    ("GET",   "/appraisals",                                      "?compound_id=c1",     ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/appraisals/{appraisal_id}",                       "appraisal_published", ANON, OK,      OK,     OK,      OK,        OK,        OK,      OK,        OK),
+    ("GET",   "/appraisals/{appraisal_id}",                       "appraisal_pending",   ANON, HIDDEN,  HIDDEN, HIDDEN,  OK,        HIDDEN,    OK,      HIDDEN,    OK),
 ]
 # fmt: on
 
@@ -423,6 +440,7 @@ def _request(method: str, path: str, ids: dict[str, int], code: str | None) -> d
     bodies.update(cobuild_bodies(ids))
     bodies.update(project_bodies(ids))
     bodies.update(assessment_bodies(ids))
+    bodies.update(appraisal_bodies(ids))
     make = bodies.get((method, path))
     return make() if make else {}
 
@@ -557,6 +575,7 @@ async def demo_objects(session, db_url: str) -> dict[str, int]:
     ids.update(await cobuild_objects(session))
     ids.update(await project_objects(session))
     ids.update(await assessment_objects(session))
+    ids.update(await appraisal_objects(session))
     _ids_cache[db_url] = ids
     return ids
 

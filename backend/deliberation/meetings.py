@@ -17,6 +17,7 @@ from backend.deliberation.models import AgendaItem, Meeting, MeetingAttendance
 from backend.deliberation.state import AGENDA, MEETING, AgendaStatus, MeetingStatus
 from backend.kernel.clock import to_shanghai, utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
+from backend.kernel.periods import parse_period
 from backend.org.models import Community
 from backend.workcal.service import Calendar, load_calendar
 
@@ -63,6 +64,24 @@ class MeetingDraft:
     date: date
     place: str
     convener_id: int | None
+    period: str | None = None
+
+
+def evaluation_period(kind: str, compound_id: int | None, period: str | None, day: date) -> str | None:
+    """An evaluation meeting (小区评议会) is a compound's and rates one quarter that has ended by its
+    date; other kinds carry no period."""
+    if kind != "evaluation":
+        if period is not None:
+            raise InvalidInput("只有小区评议会需要填写评议季度", code="period_not_allowed")
+        return None
+    if compound_id is None:
+        raise InvalidInput("小区评议会由小区召开，请指定小区", code="compound_required")
+    if period is None:
+        raise InvalidInput("请填写评议的季度，如 2026-Q3", code="period_required")
+    quarter = parse_period(period, kinds=("quarter",))
+    if quarter.end_day > day:
+        raise InvalidInput(f"{quarter.label}尚未结束，只能评议已结束的季度", code="period_not_complete")
+    return quarter.label
 
 
 async def create(session: AsyncSession, d: MeetingDraft) -> Meeting:
@@ -75,6 +94,7 @@ async def create(session: AsyncSession, d: MeetingDraft) -> Meeting:
         date=d.date,
         place=d.place,
         convener_id=d.convener_id,
+        period=d.period,
         status=MeetingStatus.planned,
     )
     try:

@@ -57,11 +57,12 @@ class Meeting(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=20)  # deliberation_day | heart_to_heart | regular
+    kind: str = Field(max_length=20)  # deliberation_day | heart_to_heart | regular | evaluation
     community_id: int = Field(foreign_key="community.id")
     compound_id: int | None = Field(default=None, foreign_key="compound.id")
     scope_key: str = Field(max_length=30)
     date: date
+    period: str | None = Field(default=None, max_length=10)  # evaluation: the quarter it rates (2026-Q3)
     place: str = Field(default="", max_length=100)
     convener_id: int | None = Field(default=None, foreign_key="user.id")
     status: str = Field(default="planned", max_length=20)

@@ -140,8 +140,9 @@ async def create_meeting(body: schemas.MeetingCreate, session: SessionDep, princ
         raise InvalidInput("会议日期不能早于今天", code="date_in_past")
     if body.date > today + timedelta(days=MAX_DAYS_AHEAD):
         raise InvalidInput(f"会议最多提前{MAX_DAYS_AHEAD}天安排", code="date_too_far")
+    period = meetings.evaluation_period(body.kind, body.compound_id, body.period, body.date)
     d = meetings.MeetingDraft(
-        body.kind, community_id, body.compound_id, body.date, body.place, body.convener_id or principal.id
+        body.kind, community_id, body.compound_id, body.date, body.place, body.convener_id or principal.id, period
     )
     meeting = await meetings.create(session, d)
     return await views.detail(session, principal, meeting)

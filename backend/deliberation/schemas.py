@@ -54,10 +54,13 @@ class OutcomeIn(BaseModel):
 
 
 class MeetingCreate(BaseModel):
-    kind: Literal["deliberation_day", "heart_to_heart", "regular"]
+    kind: Literal["deliberation_day", "heart_to_heart", "regular", "evaluation"]
     community_id: Id | None = None
     compound_id: Id | None = None
     date: date
+    period: Annotated[str, Field(max_length=10)] | None = Field(
+        None, description="evaluation (小区评议会): the complete quarter it rates, `2026-Q3`; a compound's meeting only"
+    )
     place: Text(0, 100) = ""
     convener_id: Id | None = None
 
@@ -131,6 +134,7 @@ class MeetingOut(BaseModel):
     community_id: int
     compound_id: int | None
     date: date
+    period: str | None = Field(description="evaluation: the quarter it rates")
     place: str
     convener_name: str | None
     status: str

@@ -63,7 +63,12 @@ AGENDA = Lifecycle(
 )
 
 OUTCOME_LABELS = {"adopted": "通过", "deferred": "暂缓", "rejected": "不通过", "referred": "转交办理"}
-KIND_LABELS = {"deliberation_day": "党群议事日", "heart_to_heart": "恳谈会", "regular": "例会"}
+KIND_LABELS = {
+    "deliberation_day": "党群议事日",
+    "heart_to_heart": "恳谈会",
+    "regular": "例会",
+    "evaluation": "小区评议会",
+}
 SOURCE_LABELS = {"visit": "入户走访", "proposal": "社区提案", "resident": "居民征集", "staff": "工作人员"}
 
 M = MeetingStatus

@@ -55,6 +55,7 @@ def meeting_out(m: Meeting, convener_name: str | None, attendance: int) -> schem
         community_id=m.community_id,
         compound_id=m.compound_id,
         date=m.date,
+        period=m.period,
         place=m.place,
         convener_name=convener_name,
         status=m.status,

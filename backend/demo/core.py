@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.demo import appraisal as appraisal_demo
 from backend.demo import cobuild as cobuild_demo
 from backend.demo import deliberation as deliberation_demo
 from backend.demo import evaluations as evaluations_demo
@@ -268,6 +269,7 @@ async def load(session: AsyncSession) -> dict:
     await deliberation_demo.load(session)  # deliberation days: past with minutes, the coming agenda
     await cobuild_demo.load(session)  # partners, volunteer teams and activities, the time bank
     await projects_demo.load(session)  # projects (联动执行): plans, tasks, milestones, funding
+    await appraisal_demo.load(session)  # 小区评议会: two quarters rated, one published, one awaiting review
     await evaluations_demo.load(session)  # contacts and sign-ins, campaigns and ballots, assessment, competition
     return {"compounds": len(compounds), "households": sum(len(h) for h in households.values())}
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.reach import ReportScope
 from backend.directory.models import User
 from backend.directory.service import mask_name
+from backend.exports import appraisals as appraisal_ledger
 from backend.exports import co_governance
 from backend.exports import projects as project_ledger
 from backend.issues.models import GridIssue
@@ -289,6 +290,7 @@ LEDGERS = {
     "proposals": Ledger("提案台账", co_governance.PROPOSAL_COLUMNS, co_governance.proposal_rows),
     "meetings": Ledger("议事台账", co_governance.MEETING_COLUMNS, co_governance.meeting_rows),
     "projects": Ledger("项目台账", project_ledger.PROJECT_COLUMNS, project_ledger.project_rows),
+    "appraisals": Ledger("评议台账", appraisal_ledger.APPRAISAL_COLUMNS, appraisal_ledger.appraisal_rows),
 }
 
 

@@ -25,13 +25,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     "/ledger",
     response_class=FileResponse,
     responses={200: {"content": {XLSX: {}}, "description": "the ledger (.xlsx)"}},
-    summary="台账 (.xlsx, streamed): wishes, visits, issues, registrations, proposals, meetings or projects of a scope "
-    "over a period",
+    summary="台账 (.xlsx, streamed): wishes, visits, issues, registrations, proposals, meetings, projects or "
+    "appraisals (评议台账) of a scope over a period",
 )
 async def export_ledger(
     session: ReadSessionDep,
     principal: Admin,
-    kind: Literal["wishes", "visits", "issues", "registrations", "proposals", "meetings", "projects"],
+    kind: Literal["wishes", "visits", "issues", "registrations", "proposals", "meetings", "projects", "appraisals"],
     scope: AreaScopeQ = None,
     period: PeriodQ = None,
 ):
