@@ -11,6 +11,7 @@ from backend.auth import service as auth_service
 from backend.auth.deps import PrincipalCache
 from backend.directory.models import User
 from backend.kernel.clock import clock
+from backend.org import service as org_service
 from backend.org.models import RoleGrant
 from tests.support.api import error
 
@@ -64,6 +65,16 @@ async def test_with_the_cache_off_a_deleted_grant_ends_at_once(app, api, session
     await session.execute(delete(RoleGrant).where(RoleGrant.user_id == member, RoleGrant.role == "party_member"))
     await session.commit()
     error(await api.get(WALL, "demo-member"), 403, "role_required")
+
+
+async def test_a_role_given_with_the_cache_warm_counts_at_once(app, api, session):
+    """A resident approved as a Party member (no token version bump) opens the wall right away."""
+    resident = (await session.execute(select(User).where(User.openid == "fake-openid-demo-resident"))).scalar_one()
+    error(await api.get(WALL, "demo-resident"), 403, "role_required")  # the cache is warm now
+    assert app.state.principal_cache.get(resident.id, resident.token_version) is not None
+    await org_service.grant(session, resident.id, "party_member", "compound", resident.compound_id)
+    await session.commit()
+    await api.ok("GET", WALL, "demo-resident")
 
 
 async def test_the_cache_is_keyed_by_the_token_version():
