@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, select
 
 from backend.auth import service as auth_service
@@ -16,6 +17,12 @@ from backend.org.models import RoleGrant
 from tests.support.api import error
 
 WALL = "/api/v1/wishes/wall"
+TTL = 5.0
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(app):
+    app.state.principal_cache = PrincipalCache(TTL)  # PRINCIPAL_CACHE_SECONDS is 0 (off) by default
 
 
 async def _member_id(session) -> int:
@@ -46,8 +53,7 @@ async def test_a_role_removed_through_the_service_ends_at_once(app, api, session
 
 
 async def test_a_grant_deleted_without_a_version_bump_ends_within_the_ttl(app, api, session):
-    ttl = app.state.settings.principal_cache_seconds
-    assert ttl > 0
+    ttl = TTL
     await api.ok("GET", WALL, "demo-member")
     member = await _member_id(session)
     await session.execute(delete(RoleGrant).where(RoleGrant.user_id == member, RoleGrant.role == "party_member"))
