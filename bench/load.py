@@ -544,8 +544,8 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, cmd: list[str], env: dict, port: int, logdir: Path):
-        self.name, self.cmd, self.env, self.port = name, cmd, env, port
+    def __init__(self, name: str, cmd: list[str], env: dict, port: int, logdir: Path, cwd: Path = ROOT):
+        self.name, self.cmd, self.env, self.port, self.cwd = name, cmd, env, port, cwd
         self.url = f"http://127.0.0.1:{port}"
         self.logfile = logdir / f"{name}.log"
         self.proc: subprocess.Popen | None = None
@@ -553,7 +553,7 @@ class Server:
     def start(self) -> None:
         out = open(self.logfile, "wb")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
-            self.cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            self.cmd, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
         out.close()
 
@@ -600,7 +600,13 @@ def server_env(database_url: str, secret: str, extra: dict | None = None) -> dic
 
 
 def app_server(
-    database_url: str, secret: str, workers: int, logdir: Path, port: int | None = None, pool_size: int = 20
+    database_url: str,
+    secret: str,
+    workers: int,
+    logdir: Path,
+    port: int | None = None,
+    pool_size: int = 20,
+    root: Path | None = None,
 ) -> Server:
     port = port or free_port()
     py = sys.executable
@@ -608,7 +614,9 @@ def app_server(
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"]
     # a fixed pool of the baseline's size, so neither side opens and closes connections per burst
     pool = {"DB_POOL_SIZE": str(pool_size), "DB_MAX_OVERFLOW": "0"}
-    return Server("app", cmd, server_env(database_url, secret, pool), port, logdir)
+    if root is not None:  # --app-root: another checkout's backend (e.g. `git archive main`), this venv
+        pool["PYTHONPATH"] = str(root)
+    return Server("app", cmd, server_env(database_url, secret, pool), port, logdir, cwd=root or ROOT)
 
 
 def baseline_server(database_url: str, secret: str, workers: int, logdir: Path, pool_size: int = 20) -> Server:
@@ -685,13 +693,13 @@ class CpuMeter:
         elapsed = time.perf_counter() - self.t0
         out = {"load_average_1m_before": round(self.load0, 2)}
         if self.srv0 is not None:
-            out["server_cores"] = round((group_cpu(self.server.proc.pid) - self.srv0) / elapsed, 2)
+            out["server_cores"] = round((group_cpu(self.server.proc.pid) - self.srv0) / elapsed, 3)
         pg = 0.0
         for p in await self._pg_pids():
             now = _proc_cpu(p)
             if now:
                 pg += now[1] - self.pids0.get(p, 0.0)
-        out["postgres_backends_cores"] = round(pg / elapsed, 2)  # backends alive at the end of the phase
+        out["postgres_backends_cores"] = round(pg / elapsed, 3)  # backends alive at the end of the phase
         out["new_db_connections"] = (await self._sessions()) - self.sessions0
         ru = resource.getrusage(resource.RUSAGE_SELF)
         out["load_client_cores"] = round((ru.ru_utime + ru.ru_stime - self.me0) / elapsed, 2)
@@ -789,7 +797,7 @@ async def wrk_phase(name: str, server, url: str, reqs, args, meter_pg, database:
     w, wrk_cpu = await run_wrk(url, reqs, args)
     cpu = await meter.stop()
     seconds = w["duration_us"] / 1e6
-    cpu["load_client_cores"] = round(wrk_cpu / seconds, 2)  # wrk's own, not this process's
+    cpu["load_client_cores"] = round(wrk_cpu / seconds, 3)  # wrk's own, not this process's
     ours = cpu.get("server_cores", 0) + cpu["postgres_backends_cores"] + cpu["load_client_cores"]
     cpu["other_work_cores"] = round(max(cpu["machine_busy_cores"] - ours, 0.0), 2)
     rps = w["requests"] / seconds
@@ -851,17 +859,24 @@ async def check_same_answers(app_url: str, base_url: str, lists: dict[str, list[
     return out
 
 
-async def run_ratio_phases(app, base, app_url, base_url, fx, tokens, args, meter_pg, dbname) -> dict:
-    """For each hot route: baseline, app, baseline, app … (--rounds), with wrk."""
+async def run_ratio_phases(app, base, app_url, base_url, fx, tokens, args, meter_pg, dbname, before=None) -> dict:
+    """For each hot route: baseline, app, baseline, app … (--rounds), with wrk; with `before` (the
+    app of --before-root) baseline, before, app in turn."""
     lists = {route: ratio_requests(fx, tokens, route) for route in RATIO_ROUTES}
     same = await check_same_answers(app_url, base_url, lists)
-    for reqs in lists.values():  # warm both (not measured)
-        for url in (base_url, app_url):
+    targets = [("baseline", base_url, base)]
+    if before is not None:
+        targets.append(("before", before.url, before))
+        for route, check in (await check_same_answers(before.url, base_url, lists)).items():
+            same[f"{route} (before)"] = check
+    targets.append(("app", app_url, app))
+    for reqs in lists.values():  # warm them all (not measured)
+        for _, url, _ in targets:
             await run_wrk(url, reqs, argparse.Namespace(**{**vars(args), "wrk_duration": 2}))
     phases: dict[str, dict] = {}
     for route, reqs in lists.items():
         for r in range(args.rounds):
-            for target, url, server in (("baseline", base_url, base), ("app", app_url, app)):
+            for target, url, server in targets:
                 name = f"{target}_{route}_wrk_{r + 1}"
                 phases[name] = await wrk_phase(name, server, url, reqs, args, meter_pg, dbname)
     return {"phases": phases, "same_answers": same, "routes": {r: ratio_of(phases, r) for r in RATIO_ROUTES}}
@@ -905,6 +920,15 @@ def ratio_of(phases: dict[str, dict], route: str) -> dict:
             app["server_cpu_ms_per_request"] + app["postgres_cpu_ms_per_request"],
         )
         out["server_cpu_ratio"] = ratio(base["server_cpu_ms_per_request"], app["server_cpu_ms_per_request"])
+    before_runs = [p for n, p in phases.items() if n.startswith(f"before_{route}_wrk")]
+    if before_runs:  # --before-root: the same figures for the older app, measured in turn with these
+        b = out["before"] = _agg(before_runs)
+        out["before_throughput_ratio"] = ratio(b["rps"], base["rps"])
+        if b["server_cpu_ms_per_request"] and base["server_cpu_ms_per_request"]:
+            out["before_server_pg_cpu_ratio"] = ratio(
+                base["server_cpu_ms_per_request"] + base["postgres_cpu_ms_per_request"],
+                b["server_cpu_ms_per_request"] + b["postgres_cpu_ms_per_request"],
+            )
     return out
 
 
@@ -1113,6 +1137,14 @@ def ratio_markdown(result: dict) -> list[str]:
                 max(b["load_average_1m"] + a["load_average_1m"]),
             )
         )
+        if "before" in r:
+            o = r["before"]
+            lines.append(
+                f"| {ROUTES[route]} (**before**) | {fmt(b['rps'])} | {fmt(o['rps'])} | "
+                f"×{r['before_throughput_ratio']} | "
+                f"{cpu(b)} | {cpu(o)} | ×{r.get('before_server_pg_cpu_ratio')} | {fmt(o['p50_ms'])} / "
+                f"{fmt(o['p99_ms'])} | {loads} |"
+            )
         lines.append(
             f"| {ROUTES[route]} | {fmt(b['rps'])} | {fmt(a['rps'])} | ×{r['throughput_ratio']} "
             f"({', '.join(f'×{x}' for x in r['throughput_ratio_per_round'])}) | {cpu(b)} | {cpu(a)} | "
@@ -1235,7 +1267,7 @@ async def main_async(args: argparse.Namespace) -> dict:
     if args.app_url:
         app_url = args.app_url
     else:
-        app = app_server(args.database_url, secret, args.workers, logdir, pool_size=args.pool_size)
+        app = app_server(args.database_url, secret, args.workers, logdir, pool_size=args.pool_size, root=args.app_root)
         app.start()
         app_url = app.url
     if args.baseline_url:
@@ -1244,10 +1276,17 @@ async def main_async(args: argparse.Namespace) -> dict:
         base = baseline_server(args.database_url, secret, args.workers, logdir, pool_size=args.pool_size)
         base.start()
         base_url = base.url
+    before = None
+    if args.before_root:
+        before = app_server(
+            args.database_url, secret, args.workers, logdir, pool_size=args.pool_size, root=args.before_root
+        )
+        before.name = "before"
+        before.start()
     meter_pg = await asyncpg.connect(pg_dsn(args.database_url))
     phases: dict[str, Phase] = {}
     try:
-        for s in (app, base):
+        for s in (app, base, before):
             if s:
                 await s.wait_ready()
         log(f"app at {app_url}, baseline at {base_url} ({args.workers} workers each); server logs in {logdir}")
@@ -1265,7 +1304,9 @@ async def main_async(args: argparse.Namespace) -> dict:
         # 1. the ratio phases, saturated: baseline and app alternately, so that drift from other
         #    work on the machine hits both; with wrk (a compiled client) unless told otherwise
         if args.ratio_client == "wrk":
-            ratio_run = await run_ratio_phases(app, base, app_url, base_url, fx, tokens, args, meter_pg, dbname)
+            ratio_run = await run_ratio_phases(
+                app, base, app_url, base_url, fx, tokens, args, meter_pg, dbname, before=before
+            )
             wall_rps = ratio_run["routes"]["wall"]["app"]["rps"]
         else:
             ratio_run = None
@@ -1300,7 +1341,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         )
     finally:
         await meter_pg.close()
-        for s in (app, base):
+        for s in (app, base, before):
             if s:
                 s.stop()
 
@@ -1458,6 +1499,8 @@ def main() -> None:
     p.add_argument("--max-inflight", type=int, default=256, help="paced: arrivals beyond this are dropped")
     p.add_argument("--rounds", type=int, default=2, help="wall-only baseline/app alternations")
     p.add_argument("--max-open-top-up", type=int, default=2000, help="keep at most this many open wishes for flows")
+    p.add_argument("--before-root", type=Path, help="ratio phases: also this checkout's app, in turn with ours")
+    p.add_argument("--app-root", type=Path, help="run the app from this checkout (before/after comparisons)")
     p.add_argument("--app-url", help="use an app already running there (with --jwt-secret)")
     p.add_argument("--baseline-url", help="use a baseline already running there (with --jwt-secret)")
     p.add_argument("--jwt-secret", help="the servers' JWT_SECRET (default: a random one for the servers started here)")

@@ -64,7 +64,9 @@ class PrincipalCache:
     """The caller's grants per user, kept in this process for PRINCIPAL_CACHE_SECONDS and only for
     the token version they were read under. The version itself is read from the user's row on
     every request (the user is loaded anyway), so a logout or a revoked role (both bump
-    token_version) is refused at once; a grant changed without a bump shows within the TTL."""
+    token_version) is refused at once. A role or compound given since counts at once where a role
+    check or `require_compound` would refuse (Principal.reload_grants); a grant taken away without
+    a bump, or a new scope read through `compound_ids`/`scope_ids` alone, shows within the TTL."""
 
     def __init__(self, seconds: float, max_entries: int = 50_000) -> None:
         self.ttl = timedelta(seconds=seconds)
@@ -90,6 +92,25 @@ class Principal:
     user: User
     grants: list[Grant] | list[RoleGrant]
     _compound_cache: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
+    cached: bool = False  # the grants came from the PrincipalCache (a grant given since is not in them)
+    cache: PrincipalCache | None = None
+
+    async def reload_grants(self, session: AsyncSession) -> bool:
+        """When the grants came from the cache, read them again (a role or scope given moments ago
+        counts at once when a check would refuse); whether they were read again."""
+        if not self.cached:
+            return False
+        rows = await session.execute(
+            select(RoleGrant.role, RoleGrant.scope_type, RoleGrant.scope_id)
+            .where(RoleGrant.user_id == self.id)
+            .order_by(RoleGrant.id)
+        )
+        grants = tuple(Grant(*r) for r in rows.all())
+        self.grants, self.cached = list(grants), False
+        self._compound_cache.clear()
+        if self.cache is not None:
+            self.cache.put(self.id, self.user.token_version, grants)
+        return True
 
     @property
     def id(self) -> int:
@@ -120,7 +141,9 @@ class Principal:
         return self._compound_cache[key]
 
     async def require_compound(self, session: AsyncSession, compound_id: int, *roles: str) -> None:
-        if compound_id not in await self.compound_ids(session, *roles):
+        if compound_id in await self.compound_ids(session, *roles):
+            return
+        if not (await self.reload_grants(session) and compound_id in await self.compound_ids(session, *roles)):
             raise Forbidden("您没有该小区的相应权限", code="out_of_scope")
 
 
@@ -171,7 +194,7 @@ async def current_principal(
         raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
     if missed:  # kept from the read, not refreshed by later hits: the TTL bounds how stale they get
         cache.put(user_id, version, grants)
-    return Principal(user=user, grants=list(grants))
+    return Principal(user=user, grants=list(grants), cached=not missed, cache=cache)
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
@@ -180,8 +203,10 @@ CurrentUser = Annotated[Principal, Depends(current_principal)]
 def require_role(*roles: str):
     """Dependency: the caller must hold at least one of `roles` (anywhere; scope is checked later)."""
 
-    async def checker(principal: CurrentUser) -> Principal:
-        if not principal.has_role(*roles):
+    async def checker(principal: CurrentUser, session: SessionDep) -> Principal:
+        if principal.has_role(*roles):
+            return principal
+        if not (await principal.reload_grants(session) and principal.has_role(*roles)):  # a role just given
             raise Forbidden("您没有执行此操作的角色权限", code="role_required")
         return principal
 

@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     # the caller's role grants kept per worker for this long (0: read them on every request); a
     # logout or a removed role bumps the token version and is refused at once whatever this says
-    principal_cache_seconds: float = Field(5.0, ge=0, le=300)
+    # off by default: a scope given since (e.g. a partner's contact) is not seen by every check until it expires
+    principal_cache_seconds: float = Field(0.0, ge=0, le=300)
 
     jwt_secret: str = DEV_JWT_SECRET
     jwt_ttl_seconds: int = 7 * 24 * 3600

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, select
 
 from backend.auth import service as auth_service
 from backend.auth.deps import PrincipalCache
 from backend.directory.models import User
 from backend.kernel.clock import clock
+from backend.org import service as org_service
 from backend.org.models import RoleGrant
 from tests.support.api import error
 
 WALL = "/api/v1/wishes/wall"
+TTL = 5.0
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(app):
+    app.state.principal_cache = PrincipalCache(TTL)  # PRINCIPAL_CACHE_SECONDS is 0 (off) by default
 
 
 async def _member_id(session) -> int:
@@ -45,8 +53,7 @@ async def test_a_role_removed_through_the_service_ends_at_once(app, api, session
 
 
 async def test_a_grant_deleted_without_a_version_bump_ends_within_the_ttl(app, api, session):
-    ttl = app.state.settings.principal_cache_seconds
-    assert ttl > 0
+    ttl = TTL
     await api.ok("GET", WALL, "demo-member")
     member = await _member_id(session)
     await session.execute(delete(RoleGrant).where(RoleGrant.user_id == member, RoleGrant.role == "party_member"))
@@ -64,6 +71,16 @@ async def test_with_the_cache_off_a_deleted_grant_ends_at_once(app, api, session
     await session.execute(delete(RoleGrant).where(RoleGrant.user_id == member, RoleGrant.role == "party_member"))
     await session.commit()
     error(await api.get(WALL, "demo-member"), 403, "role_required")
+
+
+async def test_a_role_given_with_the_cache_warm_counts_at_once(app, api, session):
+    """A resident approved as a Party member (no token version bump) opens the wall right away."""
+    resident = (await session.execute(select(User).where(User.openid == "fake-openid-demo-resident"))).scalar_one()
+    error(await api.get(WALL, "demo-resident"), 403, "role_required")  # the cache is warm now
+    assert app.state.principal_cache.get(resident.id, resident.token_version) is not None
+    await org_service.grant(session, resident.id, "party_member", "compound", resident.compound_id)
+    await session.commit()
+    await api.ok("GET", WALL, "demo-resident")
 
 
 async def test_the_cache_is_keyed_by_the_token_version():
