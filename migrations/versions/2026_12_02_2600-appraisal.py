@@ -14,7 +14,7 @@ from alembic import op
 import backend.kernel.db
 
 revision: str = 'a7c2e9d42600'
-down_revision: str | None = '9e1a7c4d2200'
+down_revision: str | None = '3b7d2e9a1c40'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
