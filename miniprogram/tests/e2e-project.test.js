@@ -7,51 +7,8 @@
 // resident's ballot and the household's second one (409 already_voted).
 //
 // Needs the backend's virtualenv (`make install` at the repo root); skipped with a message if absent.
-const fs = require('fs')
-const os = require('os')
-const net = require('net')
-const path = require('path')
-const { spawn } = require('child_process')
-const { createNodeWx, httpCall } = require('./helpers/node-wx')
-
-const REPO = path.resolve(__dirname, '../..')
-const PYTHON = path.join(REPO, '.venv/bin/python')
-// The backend's source tree; E2E_BACKEND_DIR runs another checkout with the same virtualenv.
-const BACKEND_DIR = process.env.E2E_BACKEND_DIR || REPO
-const HAVE_BACKEND = fs.existsSync(PYTHON)
-
-// a 1×1 PNG
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64'
-)
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitForHealth(base, child, logs, timeoutMs = 90000) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('the backend exited (' + child.exitCode + '):\n' + logs.join(''))
-    try {
-      const res = await httpCall(base + '/healthz', { timeout: 1000 })
-      if (res.statusCode === 200) return
-    } catch (e) {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error('the backend did not answer /healthz in time:\n' + logs.join(''))
-}
+const { createNodeWx } = require('./helpers/node-wx')
+const { REPO, PYTHON, HAVE_BACKEND, startBackend } = require('./helpers/backend')
 
 if (!HAVE_BACKEND) {
   // eslint-disable-next-line no-console
@@ -59,10 +16,8 @@ if (!HAVE_BACKEND) {
   test.skip(`e2e skipped: ../.venv/bin/python not found (run \`make install\` at the repo root)`, () => {})
 } else {
   describe('the project pages against the real backend', () => {
-    let child
-    let tmp
+    let backend
     let base
-    const logs = []
     const { createClient } = require('../services/api')
 
     // One mini-program per person: its own wx (storage, login code) and its own API client.
@@ -73,36 +28,12 @@ if (!HAVE_BACKEND) {
     }
 
     beforeAll(async () => {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-e2e-'))
-      const port = await freePort()
-      base = 'http://127.0.0.1:' + port
-      child = spawn(PYTHON, ['-m', 'backend'], {
-        cwd: BACKEND_DIR,
-        env: Object.assign({}, process.env, {
-          APP_ENV: 'dev',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          DATABASE_URL: 'sqlite+aiosqlite:///' + path.join(tmp, 'e2e.db'),
-          UPLOAD_DIR: path.join(tmp, 'uploads'),
-          WECHAT_API_BASE: '',
-        }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      child.stdout.on('data', (d) => logs.push(d.toString()))
-      child.stderr.on('data', (d) => logs.push(d.toString()))
-      await waitForHealth(base, child, logs)
-      fs.writeFileSync(path.join(tmp, 'photo.png'), PNG)
+      backend = await startBackend('hh-e2e-project-')
+      base = backend.base
     }, 120000)
 
     afterAll(async () => {
-      if (child && child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGTERM')
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10000)
-        await exited
-        clearTimeout(timer)
-      }
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+      if (backend) await backend.stop()
     }, 30000)
 
     test('项目公示: a resident reads the public page, without staff actions', async () => {
