@@ -216,7 +216,12 @@ def test_the_project_declares_its_templates_and_pages():
     settings = Settings(app_env="test")
     for event, spec in templates.EVENTS.items():  # every page an event opens exists
         assert spec.page.split("?")[0] in config.pages, event
-        assert templates.page_for(settings, event, {"wish_id": 1, "issue_id": 1}).split("?")[0] in config.pages
+        assert (
+            templates.page_for(
+                settings, event, {"activity_id": 1, "issue_id": 1, "meeting_id": 1, "proposal_id": 1, "wish_id": 1}
+            ).split("?")[0]
+            in config.pages
+        )
 
 
 # ---- phone number (getuserphonenumber) ---------------------------------------------------------
