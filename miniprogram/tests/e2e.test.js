@@ -8,7 +8,7 @@
 //
 // Needs the backend's virtualenv (`make install` at the repo root); skipped with a message if absent.
 const path = require('path')
-const { createNodeWx } = require('./helpers/node-wx')
+const { createNodeWx, httpCall } = require('./helpers/node-wx')
 const { REPO, PYTHON, HAVE_BACKEND, startBackend } = require('./helpers/backend')
 
 if (!HAVE_BACKEND) {
