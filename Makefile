@@ -48,12 +48,14 @@ test-miniprogram:
 screenshots:
 	cd miniprogram && npm ci --no-audit --no-fund && node tools/screenshots/run.js
 
-## Style, the layer contract (import-linter: dependencies run one way, no cycles) and function length
+## Style, the layer contract (import-linter: dependencies run one way, no cycles), function length,
+## and ESLint on the mini-program (undefined names, unused variables: miniprogram/eslint.config.js)
 lint: install
 	$(BIN)/ruff check backend tests bench scripts migrations/env.py
 	$(BIN)/ruff format --check backend tests bench scripts migrations/env.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/function_lengths.py --max 60
+	cd miniprogram && { test -d node_modules/eslint || npm ci --no-audit --no-fund; } && npx eslint .
 
 format: install
 	$(BIN)/ruff format backend tests bench scripts migrations/env.py

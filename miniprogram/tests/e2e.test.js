@@ -12,7 +12,6 @@ const { createNodeWx, httpCall } = require('./helpers/node-wx')
 const { REPO, PYTHON, HAVE_BACKEND, startBackend } = require('./helpers/backend')
 
 if (!HAVE_BACKEND) {
-  // eslint-disable-next-line no-console
   console.warn(`e2e skipped: ${PYTHON} does not exist — run \`make install\` in ${REPO} first`)
   test.skip(`e2e skipped: ../.venv/bin/python not found (run \`make install\` at the repo root)`, () => {})
 } else {

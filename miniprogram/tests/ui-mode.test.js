@@ -1,5 +1,5 @@
 // 长辈模式 and the WeChat font size (services/ui-mode.js), the privacy notice (services/privacy.js).
-const { setup, render, openPage, text, tap, find, flush } = require('./helpers/page')
+const { setup, openPage, text, tap, find, flush } = require('./helpers/page')
 const fixtures = require('./helpers/fixtures')
 
 let wx, api

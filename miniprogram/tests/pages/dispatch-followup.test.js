@@ -1,5 +1,5 @@
 // 派单跟进: offers not answered yet (GET /api/v1/orders?mine=false&status=offered), overdue marked.
-const { setup, openPage, text, tap, selectTab, retry } = require('../helpers/page')
+const { setup, openPage, text, tap, selectTab } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 

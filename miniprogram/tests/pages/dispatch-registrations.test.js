@@ -1,5 +1,5 @@
 // 报到审批: approve or reject Party members' registrations.
-const { setup, openPage, text, tap, selectTab, retry } = require('../helpers/page')
+const { setup, openPage, text, tap, selectTab } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 

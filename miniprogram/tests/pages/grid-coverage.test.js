@@ -3,10 +3,10 @@ const { setup, openPage, text, tap, retry, exists } = require('../helpers/page')
 const { fail } = require('../helpers/wx')
 const fixtures = require('../helpers/fixtures')
 
-let wx, api
+let api
 
 beforeEach(() => {
-  ;({ wx, api } = setup())
+  ;({ api } = setup())
 })
 
 test('shows the totals, the grid and its workers for the month', async () => {

@@ -1,7 +1,6 @@
 // Runs inside Chromium on one screen (shoot.js): for every text, its size and contrast against what
 // is really behind it; for every tap target (data-tap, data-input; data-main for main actions), its
 // size; and whether anything makes the page wider than the phone. Returns plain data.
-/* eslint-disable no-undef */
 module.exports = function measure() {
   const VIEW_W = 375
 

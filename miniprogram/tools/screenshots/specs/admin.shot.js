@@ -1,5 +1,5 @@
 // Everyone's and the admins' screens: 晾晒台, 三率统计, 网格事件 (list, detail, 上报).
-const { screen, hang, fx, wxHelpers, HOUR, DAY, ago, ahead } = require('../render')
+const { screen, hang, fx, wxHelpers, HOUR, DAY, ago } = require('../render')
 const d = require('./data')
 
 const { NETWORK_DOWN } = wxHelpers
