@@ -67,8 +67,8 @@ describe('roles', () => {
 
   test('home entries per role', () => {
     // (社区提案's entries: tests/pages/proposal-entries.test.js; 项目与测评's: project-entries.test.js;
-    // 志愿共建's: the cobuild tests)
-    const own = ['社区提案', '志愿共建', '项目与测评']
+    // 志愿共建's: the cobuild tests; 小区评议's: project-results.test.js)
+    const own = ['社区提案', '志愿共建', '项目与测评', '小区评议']
     const keys = (me) =>
       roles.homeSections(me).filter((s) => own.indexOf(s.title) < 0).reduce((all, s) => all.concat(s.entries.map((e) => e.key)), [])
     expect(keys(fixtures.me())).toEqual(['new-wish', 'my-wishes', 'airing', 'register'])

@@ -214,6 +214,7 @@ test('the community admin reviews the submitted results: returning needs a reaso
   expect(property).toContain('3.8 分')
   expect(property).toContain('6 人评议')
   expect(property).toContain('王**（2星）：本季度回应居民诉求不够及时，希望改进')
+  expect(exists(page, '#line-committee')).toBe(false) // the sheet is not repeated under the results
 
   await tap(page, '#return')
   expect(api.callsTo('POST /api/v1/meetings/9/appraisal/review')).toHaveLength(0)

@@ -57,6 +57,12 @@ Component({
     detail: null, // its content (staff)
     reason: '',
     busy: false,
+    reviewing: false, // the reviewer has submitted results before them: the sheet is not repeated
+  },
+  observers: {
+    'roles, appraisal, detail'(roles, appraisal, detail) {
+      this.setData({ reviewing: !!(roles.isReviewer && appraisal && appraisal.status === 'submitted' && detail) })
+    },
   },
   methods: {
     onLoad(query = {}) {
