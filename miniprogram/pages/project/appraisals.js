@@ -8,6 +8,25 @@ const STARS = [1, 2, 3, 4, 5]
 const STAR_WORDS = { 1: '差', 2: '较差', 3: '一般', 4: '较好', 5: '好' }
 const LOW = 2 // a score of 1–2 needs a reason (backend/appraisal/service.py LOW_SCORES)
 
+// "2026-10-08" (a calendar day) → "10月8日" (as pages/proposal/common.js, another subpackage, which
+// this one cannot require)
+function dateText(day) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || '')
+  if (!m) return day || ''
+  return Number(m[2]) + '月' + Number(m[3]) + '日'
+}
+
+// A meeting dressed for display: the glossary's words and colours, its day in words
+function meetingOf(m) {
+  return Object.assign({}, m, {
+    status_label: glossary.label('meeting', m.status, m.status_label),
+    theme: glossary.theme('meeting', m.status),
+    kindLabel: glossary.MEETING_KIND[m.kind] || m.kind_label || '',
+    dateText: dateText(m.date),
+    periodText: time.formatPeriod(m.period),
+  })
+}
+
 // "project:3" → "project-3": usable in an element id
 function safeKey(lineId) {
   return String(lineId).replace(/[^a-z0-9]/gi, '-')
@@ -67,7 +86,7 @@ function appraisalItem(a) {
 function detailOf(d) {
   const c = d.content || {}
   return Object.assign(appraisalItem(d), {
-    meetingDateText: c.meeting_date || '',
+    meetingDateText: dateText(c.meeting_date),
     summaryText: '签到 ' + (c.attendees || 0) + ' 人，参加评议 ' + (c.raters || 0) + ' 人' + (c.frozen_at ? ' · 结果定稿于 ' + c.frozen_at : ''),
     groups: groupLines(c.lines, resultLine),
   })
@@ -91,4 +110,4 @@ function appraisalUrl(meetingId) {
   return '/pages/project/appraisal/appraisal' + (meetingId ? '?id=' + meetingId : '')
 }
 
-module.exports = { KINDS, STARS, STAR_WORDS, LOW, safeKey, memberFigures, groupLines, resultLine, appraisalItem, detailOf, rolesFor, resultsUrl, appraisalUrl }
+module.exports = { dateText, meetingOf, KINDS, STARS, STAR_WORDS, LOW, safeKey, memberFigures, groupLines, resultLine, appraisalItem, detailOf, rolesFor, resultsUrl, appraisalUrl }

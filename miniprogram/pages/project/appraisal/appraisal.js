@@ -15,8 +15,9 @@ const errors = require('../../../utils/errors')
 const glossary = require('../../../utils/glossary')
 const time = require('../../../utils/time')
 const ui = require('../../../utils/ui')
-const { meetingOf } = require('../../proposal/common')
 const A = require('../appraisals')
+
+const meetingOf = A.meetingOf
 
 function communityOf(me) {
   const g = ((me && me.grants) || []).find((x) => x.role === 'community_admin' && x.scope_type === 'community')
@@ -100,7 +101,7 @@ Component({
     findId(me) {
       if (this._id) return Promise.resolve(this._id)
       return api.listMeetings({ community_id: communityOf(me), limit: 20 }, { silent: true }).then((page) => {
-        const list = evaluationsFor(me, page.items || []).map((m) => Object.assign(meetingOf(m), { periodText: time.formatPeriod(m.period) }))
+        const list = evaluationsFor(me, page.items || []).map(meetingOf)
         this.setData({ others: list })
         return list.length ? list[0].id : null
       })

@@ -53,7 +53,7 @@ screen('appraisal', 'branch-returned', {
     const returned = ax.appraisal({ status: 'returned', status_label: '已退回', review_reason: '物业服务企业一项只有3人评议，请核实签到名单' })
     api.on('GET /api/v1/me', branch)
     api.on('GET /api/v1/meetings/9', ax.meeting({ status: 'closed', status_label: '已结束', actions: [] }))
-    api.on('GET /api/v1/meetings/9/sheet', ax.sheet({ checked_in: false, can_rate: true }))
+    api.on('GET /api/v1/meetings/9/sheet', ax.sheet({ checked_in: false, can_rate: false }))
     api.on('GET /api/v1/appraisals', fx.page([returned]))
     api.on('GET /api/v1/appraisals/2', ax.detail(returned))
   },
