@@ -13,7 +13,6 @@ const { REPO, PYTHON, HAVE_BACKEND, startBackend } = require('./helpers/backend'
 const { pageFor } = require('../utils/links')
 
 if (!HAVE_BACKEND) {
-  // eslint-disable-next-line no-console
   console.warn(`e2e skipped: ${PYTHON} does not exist — run \`make install\` in ${REPO} first`)
   test.skip(`e2e skipped: ../.venv/bin/python not found (run \`make install\` at the repo root)`, () => {})
 } else {
