@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.appraisal import notifications
 from backend.appraisal import sheet as sheets
 from backend.appraisal.models import Appraisal, AppraisalRating
 from backend.appraisal.state import APPRAISAL, LINE_KIND_LABELS, PUBLIC, AppraisalStatus
@@ -180,6 +181,7 @@ async def submit(session: AsyncSession, meeting: Meeting, *, actor_id: int, reas
             session, current, "resubmitted", actor_id=actor_id, note=reason,
             values={"content": content, "submitted_by": actor_id, "submitted_at": utcnow()},
         )  # fmt: skip
+        await notifications.submitted(session, current, resubmitted=True)
         return current
     if current is not None and not (reason or "").strip():
         raise InvalidInput("更正已公示的评议结果时请写明更正理由", code="reason_required")
@@ -202,6 +204,7 @@ async def submit(session: AsyncSession, meeting: Meeting, *, actor_id: int, reas
     except IntegrityError:
         raise Conflict("评议结果已被他人提交，请刷新后重试", code="state_changed") from None
     await APPRAISAL.record(session, row, "submitted", actor_id=actor_id, note=row.correction_reason, from_status=None)
+    await notifications.submitted(session, row, resubmitted=False)
     return row
 
 
@@ -215,6 +218,7 @@ async def review(session: AsyncSession, meeting: Meeting, *, approve: bool, reas
         if not (reason or "").strip():
             raise InvalidInput("退回时请写明理由", code="reason_required")
         await APPRAISAL.apply(session, current, "returned", actor_id=actor_id, note=reason, values=values)
+        await notifications.reviewed(session, current, approved=False, reason=reason)
         return current
     if current.supersedes_id is not None:
         old = await get(session, current.supersedes_id, for_update=True)
@@ -223,6 +227,7 @@ async def review(session: AsyncSession, meeting: Meeting, *, approve: bool, reas
     await APPRAISAL.apply(
         session, current, "approved", actor_id=actor_id, note=reason, values=values | {"published_at": now}
     )
+    await notifications.reviewed(session, current, approved=True, reason=reason)
     return current
 
 

@@ -1,13 +1,17 @@
 """Demo projects (联动执行): 锦华苑's annual plan with five key projects, approved; 翠湖花园's plan
 with three, refused at submission and still being drafted; projects in every state with tasks (one
 late and escalated, one reminded at 75% of its time), milestones and funding; 阳光小区's adopted
-proposal 楼道扶手加装 turned into a project. Deterministic: everything is computed from the date."""
+proposal 楼道扶手加装 turned into a project. Deterministic: everything is computed from the date.
+
+The plans' projects are dated back to early in the quarter before last (the plan is drawn up ahead),
+so that the two demo 小区评议会 (backend/demo/appraisal.py: the last two complete quarters) find
+them on their rating sheets, which take the projects created before the quarter's end."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
@@ -176,8 +180,18 @@ async def _from_proposal(session: AsyncSession, year: int) -> None:
     await service.move(session, project, "started", actor_id=actor, reason=None)
 
 
+def planned_since(today: date) -> datetime:
+    """The 5th of the quarter two quarters before today's, 09:00 in Shanghai: before both quarters the
+    demo evaluation meetings rate."""
+    index = (today.month - 1) // 3 - 2
+    year, index = today.year + index // 4, index % 4
+    return datetime.combine(date(year, index * 3 + 1, 5), time(9, 0), SHANGHAI)
+
+
 async def load(session: AsyncSession) -> None:
-    year = utcnow().astimezone(SHANGHAI).year
-    await _c1(session, year)
-    await _c2(session, year)
-    await _from_proposal(session, year)
+    today = utcnow().astimezone(SHANGHAI).date()
+    await _c1(session, today.year)
+    await _c2(session, today.year)
+    await _from_proposal(session, today.year)
+    planned = update(Project).where(Project.source == "plan").values(created_at=planned_since(today))
+    await session.execute(planned.execution_options(synchronize_session=False))

@@ -800,6 +800,74 @@ register_action("redeem", ("redemption_result",))
 register_action("join_team", ("team_join_result",))
 
 
+# ---- the 小区评议会 (backend/appraisal): results to the community's review, and its decision -------
+
+register_template(Template("appraisal_progress", "评议结果审核通知", ("thing1", "phrase2", "thing3", "time4")))
+APPRAISAL_PAGE = "pages/project/appraisal/appraisal?id={meeting_id}"
+
+
+def _appraisal_name(p: Params) -> str:
+    return f"{p['compound_name']}{p['period']}小区评议会"
+
+
+def _appraisal_submitted_inbox(p: Params) -> tuple[str, str]:
+    if p.get("correction"):
+        note = f"这是对已公示结果的更正（第{p['edition']}版），更正理由：{p['correction']}。"
+    elif p.get("resubmitted"):
+        note = "这是退回后重新提交的结果。"
+    else:
+        note = ""
+    return "评议结果待审核", f"{_appraisal_name(p)}的评议结果已提交社区审核。{note}请审核后公示，或写明理由退回。"
+
+
+register_event(
+    Event(
+        "appraisal_submitted",  # to the community admins: results (or a correction) await their review
+        "appraisal_progress",
+        APPRAISAL_PAGE,
+        _appraisal_submitted_inbox,
+        lambda p: {
+            "thing1": f"{_appraisal_name(p)}评议结果",
+            "phrase2": "待审核",
+            "thing3": (f"更正：{p['correction']}" if p.get("correction") else "请审核后公示"),
+            "time4": p["at"],
+        },
+    )
+)
+register_event(
+    Event(
+        "appraisal_returned",  # to the compound's branch
+        "appraisal_progress",
+        APPRAISAL_PAGE,
+        lambda p: (
+            "评议结果被退回",
+            f"{_appraisal_name(p)}的评议结果被社区退回。原因：{p.get('reason') or '无'}。请核实后重新提交。",
+        ),
+        lambda p: {
+            "thing1": f"{_appraisal_name(p)}评议结果",
+            "phrase2": "已退回",
+            "thing3": p.get("reason") or "请核实后重新提交",
+            "time4": p["at"],
+        },
+    )
+)
+register_event(
+    Event(
+        "appraisal_published",  # to the compound's branch
+        "appraisal_progress",
+        APPRAISAL_PAGE,
+        lambda p: ("评议结果已公示", f"{_appraisal_name(p)}的评议结果已通过社区审核，现已公示。"),
+        lambda p: {
+            "thing1": f"{_appraisal_name(p)}评议结果",
+            "phrase2": "已公示",
+            "thing3": p.get("reason") or "已通过社区审核",
+            "time4": p["at"],
+        },
+    )
+)
+register_action("submit_appraisal", ("appraisal_progress",))
+
+
 def wechat_declarations(template_ids: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
     """The project's template table as the fake WeChat must know it: WeChat template id → data
     keys. ``template_ids``: NOTIFY_TEMPLATE_IDS (logical name → id); unset names are ``dev-<name>``."""

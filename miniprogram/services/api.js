@@ -521,6 +521,23 @@ function createClient(options = {}) {
     castBallot: (campaignId, targetId, answers, opts) =>
       request('POST', '/api/v1/evaluations/campaigns/' + pathId(campaignId) + '/ballots', { data: { target_id: targetId, answers } }, opts),
 
+    // 小区评议会 (issue 18): an evaluation meeting's rating sheet, ratings, the results' review
+    getAppraisalSheet: (meetingId, opts) => request('GET', '/api/v1/meetings/' + pathId(meetingId) + '/sheet', {}, opts),
+    // ratings: [{line_id, score 1..5, comment}] — each line once; a comment for 1–2
+    rateAppraisal: (meetingId, ratings, opts) =>
+      request('POST', '/api/v1/meetings/' + pathId(meetingId) + '/ratings', { data: { ratings } }, opts),
+    // the compound's branch; reason: a correction of published results
+    submitAppraisal: (meetingId, reason, opts) =>
+      request('POST', '/api/v1/meetings/' + pathId(meetingId) + '/appraisal/submit', { data: { reason: reason || null } }, opts),
+    // the community admin: decision approve | return (reason required)
+    reviewAppraisal: (meetingId, decision, reason, opts) =>
+      request('POST', '/api/v1/meetings/' + pathId(meetingId) + '/appraisal/review', { data: { decision, reason: reason || null } }, opts),
+    listAppraisals: (p = {}, opts) =>
+      request('GET', '/api/v1/appraisals', { query: Object.assign({ compound_id: p.compound_id, period: p.period }, page(p)) }, opts),
+    getAppraisal: (id, opts) => request('GET', '/api/v1/appraisals/' + pathId(id), {}, opts),
+    // the tree under a community or street admin (their compounds)
+    getOrgTree: (opts) => request('GET', '/api/v1/org/tree', {}, opts),
+
     // subscribe messages and the inbox
     listTemplates: (action, opts) =>
       request('GET', '/api/v1/notifications/templates', { query: { action } }, opts),

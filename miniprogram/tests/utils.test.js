@@ -67,8 +67,8 @@ describe('roles', () => {
 
   test('home entries per role', () => {
     // (社区提案's entries: tests/pages/proposal-entries.test.js; 项目与测评's: project-entries.test.js;
-    // 志愿共建's: the cobuild tests)
-    const own = ['社区提案', '志愿共建', '项目与测评']
+    // 志愿共建's: the cobuild tests; 小区评议's: project-results.test.js)
+    const own = ['社区提案', '志愿共建', '项目与测评', '小区评议']
     const keys = (me) =>
       roles.homeSections(me).filter((s) => own.indexOf(s.title) < 0).reduce((all, s) => all.concat(s.entries.map((e) => e.key)), [])
     expect(keys(fixtures.me())).toEqual(['new-wish', 'my-wishes', 'airing', 'register'])
@@ -150,7 +150,7 @@ describe('links', () => {
 
   test('the pages the backend links to keep their paths', () => {
     // subscribe messages and inbox items carry these (backend/**): moving them breaks old messages
-    ;['pages/wish/detail/detail', 'pages/issue/detail/detail', 'pages/member/register/register', 'pages/proposal/detail/detail', 'pages/proposal/meeting/meeting'].forEach((p) =>
+    ;['pages/wish/detail/detail', 'pages/issue/detail/detail', 'pages/member/register/register', 'pages/proposal/detail/detail', 'pages/proposal/meeting/meeting', 'pages/project/appraisal/appraisal'].forEach((p) =>
       expect(allPages()).toContain(p)
     )
   })
@@ -167,6 +167,8 @@ describe('links', () => {
     expect(pageFor({ page: '/pages/inbox/inbox' })).toBe('/pages/inbox/inbox')
     expect(pageFor({ page: 'pages/wish/detail?id=3', ref_type: 'wish', ref_id: 3 })).toBe('/pages/wish/detail/detail?id=3')
     expect(pageFor({ page: null, ref_type: 'registration', ref_id: 4 })).toBe('/pages/member/register/register')
+    // the 评议会's review messages (backend/notify/templates.py APPRAISAL_PAGE)
+    expect(pageFor({ page: 'pages/project/appraisal/appraisal?id=9', ref_type: 'meeting', ref_id: 9 })).toBe('/pages/project/appraisal/appraisal?id=9')
     expect(pageFor({ page: 'pages/nowhere', ref_type: null })).toBe('')
   })
 })

@@ -88,7 +88,7 @@ const AGENDA_STATUS = {
 }
 const MEETING_STATUS = { planned: '筹备中', closed: '会议已结束' }
 const OUTCOME = { adopted: '表决通过', deferred: '暂缓', rejected: '表决未通过', referred: '转交办理' }
-const MEETING_KIND = { deliberation_day: '党群议事日', heart_to_heart: '恳谈会', regular: '例会' }
+const MEETING_KIND = { deliberation_day: '党群议事日', heart_to_heart: '恳谈会', regular: '例会', evaluation: '小区评议会' }
 // ---- co-building (共建): volunteering, the time bank, the three lists, partners
 // backend/volunteering/state.py: a sign-up to an activity
 const SIGNUP_STATUS = {
@@ -141,6 +141,12 @@ const TASK_STATUS = { assigned: '待接收', accepted: '执行中', completed: '
 const CHECKIN_RESULT = { pending: '待同步', accepted: '已签到', duplicate: '已签到', refused: '未能签到' }
 // a ballot of an open campaign on this phone
 const BALLOT_STATE = { open: '待测评', submitted: '已测评', already: '已投过票' }
+
+// 小区评议会 (backend/appraisal/state.py): the results of an evaluation meeting, the lines of its
+// sheet, and a line on this attendee's sheet
+const APPRAISAL_STATUS = { submitted: '待社区审核', returned: '已退回', published: '已公示', superseded: '已更正' }
+const APPRAISAL_LINE_KIND = { project: '项目', member: '党员', committee: '业委会', property: '物业服务企业' }
+const SHEET_LINE = { todo: '未评', chosen: '待提交', done: '已评议' }
 
 // TDesign tag themes (the colours come from app.wxss and pass 4.5:1 on their tint)
 const THEMES = {
@@ -198,6 +204,8 @@ const THEMES = {
   task: { assigned: 'warning', accepted: 'primary', completed: 'success', cancelled: 'default' },
   checkin: { pending: 'warning', accepted: 'success', duplicate: 'success', refused: 'danger' },
   ballot: { open: 'warning', submitted: 'success', already: 'default' },
+  appraisal: { submitted: 'warning', returned: 'danger', published: 'success', superseded: 'default' },
+  sheetLine: { todo: 'default', chosen: 'warning', done: 'success' },
 }
 
 const STATUS = {
@@ -227,6 +235,8 @@ const STATUS = {
   task: TASK_STATUS,
   checkin: CHECKIN_RESULT,
   ballot: BALLOT_STATE,
+  appraisal: APPRAISAL_STATUS,
+  sheetLine: SHEET_LINE,
 }
 
 // ---- actions: the words on buttons and entries
@@ -309,6 +319,16 @@ const ACTIONS = {
   sendReport: '提交',
   signIn: '签到',
   submitBallot: '提交测评',
+  // 小区评议会
+  appraisal: '小区评议会',
+  appraisalResults: '评议结果',
+  submitRatings: '提交评议',
+  submitAppraisal: '提交社区审核',
+  resubmitAppraisal: '重新提交审核',
+  correctAppraisal: '提交更正',
+  approveAppraisal: '审核通过并公示',
+  returnAppraisal: '退回',
+  openSheet: '进入评议表',
   // the project's lifecycle events the API lists in `actions`
   projectEvents: {
     approved: '审批通过',
@@ -377,6 +397,9 @@ module.exports = {
   TASK_STATUS,
   CHECKIN_RESULT,
   BALLOT_STATE,
+  APPRAISAL_STATUS,
+  APPRAISAL_LINE_KIND,
+  SHEET_LINE,
   STATUS,
   THEMES,
   ACTIONS,

@@ -46,6 +46,8 @@ const PAGES = [
   'pages/project/tasks/tasks',
   'pages/project/checkin/checkin',
   'pages/project/ballots/ballots',
+  'pages/project/appraisal/appraisal',
+  'pages/project/results/results',
 ]
 
 // Tab pages: a message that leads to one opens it with wx.switchTab.

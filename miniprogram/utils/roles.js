@@ -144,7 +144,25 @@ function homeSections(me) {
   }
   sections.push(cobuildSection(me))
   sections.push(projectSection(me))
+  const appraisal = appraisalSection(me)
+  if (appraisal.entries.length) sections.push(appraisal)
   return sections
+}
+
+// 小区评议会 (subpackage project): the quarter's evaluation meeting for whoever lives in a compound
+// (they rate it there), its branch (sends the results) and the community admin (reviews them);
+// the published results for the same people and the street admin.
+const APPRAISAL_ROLES = ['dispatcher', 'community_admin']
+
+function appraisalSection(me) {
+  const entries = []
+  if ((me && me.compound_id) || hasAnyRole(me, APPRAISAL_ROLES)) {
+    entries.push({ key: 'appraisal', text: ACTIONS.appraisal, icon: 'star', url: '/pages/project/appraisal/appraisal' })
+  }
+  if ((me && me.compound_id) || hasAnyRole(me, APPRAISAL_ROLES.concat(['street_admin']))) {
+    entries.push({ key: 'appraisal-results', text: ACTIONS.appraisalResults, icon: 'chart-bar', url: '/pages/project/results/results' })
+  }
+  return { title: '小区评议', entries }
 }
 
 // 志愿共建 (subpackage cobuild): activities and my hours for everyone, the lists for organisers
@@ -169,4 +187,4 @@ function projectSection(me) {
   return { title: '项目与测评', entries }
 }
 
-module.exports = { TASK_ROLES, CHECKIN_ROLES, ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, COBUILD_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }
+module.exports = { APPRAISAL_ROLES, TASK_ROLES, CHECKIN_ROLES, ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, COBUILD_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }

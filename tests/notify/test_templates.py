@@ -69,6 +69,12 @@ LONG_PARAMS = {
     "cost": 30,
     "team_id": 2,
     "team_name": LONG,
+    # the 小区评议会 (backend/appraisal)
+    "appraisal_id": 6,
+    "period": "2026-Q3",
+    "edition": 2,
+    "correction": LONG,
+    "resubmitted": False,
 }
 
 

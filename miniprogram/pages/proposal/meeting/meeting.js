@@ -116,6 +116,10 @@ Component({
     onRetry() {
       return this.load()
     },
+    // 小区评议会: its rating sheet, submission and review are on their own page
+    onAppraisal() {
+      wx.navigateTo({ url: '/pages/project/appraisal/appraisal?id=' + this._id })
+    },
     onOther(e) {
       this._id = Number(e.currentTarget.dataset.id)
       this.setData({ editing: null, closeError: '' })
