@@ -260,7 +260,7 @@ Component({
         (plan) => {
           this.show(plan, [])
           this.setData({ busy: false })
-          ui.toast(decision === 'approve' ? '计划已批准' : '已退回修改', 'success')
+          ui.toast(decision === 'approve' ? '计划已批准' : '计划已退回小区党支部', 'success')
           this.refreshChips()
         },
         () => this.setData({ busy: false })
