@@ -55,7 +55,10 @@ test('keeping a project in, adding a new key one, then saving sends the whole pl
 
 test('taking a project out of the plan puts it back among the year\'s others', async () => {
   const page = await openPage('pages/project/plan/plan')
+  await tap(page, '#project-4')
+  expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/project/detail/detail?id=4' })
   await tap(page, '#exclude-3')
+  expect(wx.navigateTo).toHaveBeenCalledTimes(1) // the button does not open the project
   expect(exists(page, '#project-3')).toBe(false)
   expect(exists(page, '#other-3')).toBe(true)
   expect(text(page.querySelector('#key-count'))).toContain('还差 2 项')
@@ -76,10 +79,12 @@ test('submitting with too few key projects: the refusal with the count, in plain
   const page = await openPage('pages/project/plan/plan')
   await tap(page, '#submit')
   expect(api.callsTo(`PUT /api/v1/plans/1/${YEAR}`)).toHaveLength(0) // nothing changed: no save first
-  const refusal = text(page.querySelector('#refusal'))
-  expect(refusal).toContain('还不能提交：每个小区每年要落实 4 项以上重点项目，这份计划现在只有 3 项，还差 1 项')
-  expect(refusal).toContain('年度计划只有3项重点项目')
+  expect(text(page.querySelector('#refusal'))).toBe('还不能提交：每个小区每年要落实 4 项以上重点项目，这份计划现在只有 3 项，还差 1 项。请把已有的重点项目列入计划，或添加新的重点项目。')
   expect(text(page.querySelector('#plan-status'))).toBe('编制中')
+  // the server's count wins over the page's (someone else changed a project meanwhile)
+  api.on(`POST /api/v1/plans/1/${YEAR}/submit`, fail(409, 'too_few_key_projects', '年度计划只有2项重点项目，每个小区每年须落实重点项目4项以上'))
+  await tap(page, '#submit')
+  expect(text(page.querySelector('#refusal'))).toContain('现在只有 2 项，还差 2 项')
 })
 
 test('submitting saves the changes first, then shows 待社区审批 and no more editing', async () => {

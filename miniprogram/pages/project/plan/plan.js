@@ -9,7 +9,7 @@ const uiMode = require('../../../behaviors/ui-mode')
 const errors = require('../../../utils/errors')
 const glossary = require('../../../utils/glossary')
 const ui = require('../../../utils/ui')
-const { projectItem } = require('../common')
+const { projectItem, detailUrl } = require('../common')
 
 // the year in Beijing
 function thisYear(now = new Date()) {
@@ -38,9 +38,12 @@ function keyCount(projects, drafts) {
 }
 
 // the refusal of a submit with too few key projects, in plain words with the count
+// (the server's count wins: its detail reads "年度计划只有3项重点项目，…")
 function tooFewText(count, required, detail) {
-  const missing = Math.max(required - count, 1)
-  return '还不能提交：每个小区每年要落实 ' + required + ' 项以上重点项目，这份计划现在只有 ' + count + ' 项，还差 ' + missing + ' 项。请把已有项目标为重点后列入计划，或添加新的重点项目。' + (detail ? '（' + detail + '）' : '')
+  const said = /只有\s*(\d+)\s*项/.exec(detail || '')
+  const n = said ? Number(said[1]) : count
+  const missing = Math.max(required - n, 1)
+  return '还不能提交：每个小区每年要落实 ' + required + ' 项以上重点项目，这份计划现在只有 ' + n + ' 项，还差 ' + missing + ' 项。请把已有的重点项目列入计划，或添加新的重点项目。'
 }
 
 Component({
@@ -158,6 +161,10 @@ Component({
     },
     recount(projects, drafts) {
       this.setData({ projects, drafts, dirty: true, refusal: '', keyCount: keyCount(projects, drafts) })
+    },
+    noop() {},
+    onOpen(e) {
+      wx.navigateTo({ url: detailUrl(e.currentTarget.dataset.id) })
     },
     onInclude(e) {
       const id = Number(e.currentTarget.dataset.id)
