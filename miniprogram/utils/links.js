@@ -46,6 +46,8 @@ const PAGES = [
   'pages/project/tasks/tasks',
   'pages/project/checkin/checkin',
   'pages/project/ballots/ballots',
+  'pages/project/plan/plan',
+  'pages/project/reviews/reviews',
 ]
 
 // Tab pages: a message that leads to one opens it with wx.switchTab.
