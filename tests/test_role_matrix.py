@@ -298,6 +298,8 @@ MATRIX = [
     ("GET",   "/plans/{compound_id}/{year}",                      "plan_c1+year",        ANON, OUT,     OUT,    OUT,     OK,        OUT,       OK,      OUT,       OK),
     ("POST",  "/plans/{compound_id}/{year}/submit",               "plan_c2+year",        ANON, NO,      NO,     NO,      OUT,       NO,        FEWKEY,  NO,        NO),
     ("POST",  "/plans/{compound_id}/{year}/decide",               "plan_c1+year",        ANON, NO,      NO,     NO,      NO,        NO,        STATE,   NO,        NO),
+    ("GET",   "/plans",                                           "?year=year",          ANON, NO,      NO,     NO,      OK,        NO,        OK,      NO,        OK),
+    ("GET",   "/project-reviews",                                 "?year=2026&kind=midyear", ANON, NO,  NO,     NO,      NO,        NO,        OK,      NO,        NO),
     # cascaded evaluation, department sign-in, the assessment and the competition (backend/evaluations, backend/assessment)
     ("POST",  "/evaluations/campaigns",                           None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        NEW),
     ("GET",   "/evaluations/campaigns",                           None,                  ANON, NO,      NO,     NO,      NO,        NO,        NO,      NO,        OK),

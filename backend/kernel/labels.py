@@ -80,6 +80,7 @@ LABELS: dict[str, str] = {
     "membership_id": "入队申请编号",
     "milestone_id": "里程碑编号",
     "mine": "只看我的",
+    "reviewed": "是否已评",
     "upcoming": "只看未结束的活动",
     "my_community": "只看我所在社区",
     "minutes": "会议纪要",

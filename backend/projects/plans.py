@@ -4,12 +4,15 @@ projects (每个小区每年落实重点项目4项以上), approved (its planned
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.kernel.clock import utcnow
 from backend.kernel.errors import Conflict, InvalidInput, NotFound
+from backend.org.models import Community, Compound
 from backend.projects import service
 from backend.projects.models import AnnualPlan, Project
 from backend.projects.state import EDITABLE_PLAN, PLAN, PROJECT, ProjectStatus
@@ -112,3 +115,49 @@ async def decide(
         if project.status == ProjectStatus.planned:
             await PROJECT.apply(session, project, "approved", actor_id=actor_id, note=f"随{plan.year}年度计划批准")
     return plan
+
+
+@dataclass
+class PlanRow:
+    """A compound the caller reaches and its plan of the year (None while nobody has started one)."""
+
+    compound: Compound
+    community_name: str
+    plan: AnnualPlan | None
+    key_count: int
+
+
+async def overview(
+    session: AsyncSession, compound_ids: set[int], year: int, *, cursor: int | None, limit: int
+) -> list[PlanRow]:
+    """The compounds in `compound_ids` by id, each with its plan of `year` and its key count (three
+    statements whatever the page's size)."""
+    stmt = (
+        select(Compound, Community.name)
+        .join(Community, Community.id == Compound.community_id)
+        .where(Compound.id.in_(compound_ids))
+    )
+    if cursor is not None:
+        stmt = stmt.where(Compound.id > cursor)
+    rows = (await session.execute(stmt.order_by(Compound.id).limit(limit + 1))).all()
+    ids = [c.id for c, _ in rows]
+    found = await session.execute(select(AnnualPlan).where(AnnualPlan.compound_id.in_(ids), AnnualPlan.year == year))
+    by_compound = {plan.compound_id: plan for plan in found.scalars()}
+    counts = dict(
+        (
+            await session.execute(
+                select(Project.plan_id, func.count())
+                .where(
+                    Project.plan_id.in_([p.id for p in by_compound.values()]),
+                    Project.key.is_(True),
+                    Project.status != ProjectStatus.cancelled,
+                )
+                .group_by(Project.plan_id)
+            )
+        ).all()
+    )
+    out = []
+    for compound, community_name in rows:
+        plan = by_compound.get(compound.id)
+        out.append(PlanRow(compound, community_name, plan, counts.get(plan.id, 0) if plan else 0))
+    return out

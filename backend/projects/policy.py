@@ -21,7 +21,7 @@ from backend.auth.deps import Principal
 from backend.kernel.errors import Forbidden
 from backend.org.models import Compound
 from backend.projects.models import Project, ProjectTask
-from backend.projects.state import PROJECT, PUBLIC
+from backend.projects.state import EDITABLE_PLAN, PROJECT, PUBLIC, PlanStatus
 
 BRANCH_ROLES = ("dispatcher", "community_admin")
 
@@ -117,4 +117,21 @@ async def actions(session: AsyncSession, principal: Principal, project: Project)
     for event in ("approved", "started", "completed", "evaluated", "published", "suspended", "resumed", "cancelled"):
         if PROJECT.can(project.status, event) and from_state.get(event, manager):
             out.append(event)
+    return out
+
+
+async def plan_actions(
+    session: AsyncSession, principal: Principal, compound_id: int, community_id: int, status: str | None
+) -> list[str]:
+    """What the caller may do with a compound's plan now (None: no plan yet). The branch (the
+    compound's dispatcher) edits and submits; the community admin approves or returns. The server
+    also lets the community admin edit (BRANCH_ROLES); the pages show the community its own part."""
+    out: list[str] = []
+    if compound_id in await principal.compound_ids(session, "dispatcher"):
+        if status is None:
+            out.append("edited")
+        elif status in EDITABLE_PLAN:
+            out += ["edited", "submitted"]
+    if status == PlanStatus.submitted and community_admin_of(principal, community_id):
+        out += ["approved", "returned"]
     return out

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.auth.deps import CommunityAdmin, CurrentUser, Principal, ProjectManager
+from backend.auth.deps import CommunityAdmin, CurrentUser, Principal, ProjectManager, Staff
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden
@@ -17,10 +17,11 @@ from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_curs
 from backend.kernel.validation import IdPath
 from backend.projects import funding, plans, policy, schemas, service, tasks, views
 from backend.projects.models import AnnualPlan, Project, ProjectTask
-from backend.projects.state import PLAN, REVIEW_KINDS, ProjectStatus
+from backend.projects.state import PLAN, REVIEW_KINDS, PlanStatus, ProjectStatus
 
 router = APIRouter(prefix="/api/v1", tags=["projects"])
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
+YearQ = Annotated[int, Query(ge=2000, le=2100)]
 ScopeQ = Annotated[str | None, Query(pattern=r"^(community|compound):\d{1,9}$", max_length=30)]
 StatusQ = Annotated[Literal[tuple(s.value for s in ProjectStatus)] | None, Query()]  # type: ignore[valid-type]
 COMMUNITY_EVENTS = frozenset({"approved", "evaluated", "published", "cancelled"})
@@ -319,15 +320,55 @@ async def review(
     row = await service.review(
         session, project, kind=body.kind, score=body.score, note=body.note, actor_id=principal.id
     )
-    return schemas.ProjectReviewOut(
-        kind=row.kind, kind_label=REVIEW_KINDS[row.kind], score=row.score, note=row.note, at=row.at
+    return _review_out(row)
+
+
+def _review_out(r) -> schemas.ProjectReviewOut:
+    return schemas.ProjectReviewOut(kind=r.kind, kind_label=REVIEW_KINDS[r.kind], score=r.score, note=r.note, at=r.at)
+
+
+@router.get(
+    "/project-reviews",
+    response_model=Page[schemas.ReviewRowOut],
+    summary="The year's projects of the caller's communities that can be reviewed (started and after), each "
+    "with its 年中 / 年底 reviews; reviewed=false: those still without a review of `kind` (the community admin)",
+)
+async def list_reviews(
+    session: SessionDep,
+    principal: CommunityAdmin,
+    year: YearQ,
+    kind: Literal["midyear", "yearend"],
+    reviewed: bool | None = None,
+    community_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    cursor: CursorQ = None,
+    limit: LimitQ = 20,
+) -> Page[schemas.ReviewRowOut]:
+    communities = principal.scope_ids("community_admin", "community")
+    if community_id is not None:
+        policy.require_community_admin(principal, community_id)
+        communities = {community_id}
+    rows, next_cursor = page_of(
+        await service.reviewable(
+            session, communities, year=year, kind=kind, reviewed=reviewed, cursor=parse_cursor(cursor), limit=limit
+        ),
+        limit,
     )
+    outs = await views.projects(session, rows)
+    reviews = await service.reviews_by_project(session, [p.id for p in rows])
+    places = await service.place_names(session, rows)
+    items = [
+        schemas.ReviewRowOut(project=out, place_name=places[p.id], reviews=[_review_out(r) for r in reviews[p.id]])
+        for p, out in zip(rows, outs, strict=True)
+    ]
+    return Page(items=items, next_cursor=next_cursor)
 
 
 # ---- the annual plan ----------------------------------------------------------------------------
 
 
-async def _plan_out(session: AsyncSession, plan: AnnualPlan, minimum: int) -> schemas.AnnualPlanOut:
+async def _plan_out(
+    session: AsyncSession, principal: Principal, plan: AnnualPlan, minimum: int
+) -> schemas.AnnualPlanOut:
     rows = await plans.projects_of(session, plan)
     return schemas.AnnualPlanOut(
         id=plan.id,
@@ -339,7 +380,50 @@ async def _plan_out(session: AsyncSession, plan: AnnualPlan, minimum: int) -> sc
         key_count=await service.key_count(session, plan.id),
         key_required=minimum,
         projects=await views.projects(session, rows),
+        actions=await policy.plan_actions(session, principal, plan.compound_id, plan.community_id, plan.status),
     )
+
+
+@router.get(
+    "/plans",
+    response_model=Page[schemas.PlanSummaryOut],
+    summary="The compounds the caller reaches, each with its plan of the year and what the caller may do "
+    "with it (the compound branch, the community and street admins)",
+)
+async def list_plans(
+    session: SessionDep,
+    principal: Staff,
+    settings: SettingsDep,
+    year: YearQ,
+    cursor: CursorQ = None,
+    limit: LimitQ = 20,
+) -> Page[schemas.PlanSummaryOut]:
+    compounds = await principal.compound_ids(session, "dispatcher", "community_admin", "street_admin")
+    rows, next_cursor = page_of(
+        await plans.overview(session, compounds, year, cursor=parse_cursor(cursor), limit=limit),
+        limit,
+        key=lambda r: r.compound.id,
+    )
+    items = []
+    for r in rows:
+        status = PlanStatus(r.plan.status) if r.plan else None
+        items.append(
+            schemas.PlanSummaryOut(
+                compound_id=r.compound.id,
+                compound_name=r.compound.name,
+                community_id=r.compound.community_id,
+                community_name=r.community_name,
+                year=year,
+                plan_id=r.plan.id if r.plan else None,
+                status=status,
+                status_label=PLAN.label(status) if status else "尚未编制",
+                reason=r.plan.reason if r.plan else None,
+                key_count=r.key_count,
+                key_required=settings.key_projects_per_year,
+                actions=await policy.plan_actions(session, principal, r.compound.id, r.compound.community_id, status),
+            )
+        )
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.put(
@@ -358,7 +442,7 @@ async def put_plan(
     await principal.require_compound(session, compound_id, *policy.BRANCH_ROLES)
     new = [p.model_dump() for p in body.new_projects]
     plan = await plans.put(session, compound_id, year, project_ids=body.project_ids, new=new, actor_id=principal.id)
-    return await _plan_out(session, plan, settings.key_projects_per_year)
+    return await _plan_out(session, principal, plan, settings.key_projects_per_year)
 
 
 @router.get(
@@ -370,7 +454,8 @@ async def get_plan(
     compound_id: IdPath, year: YearPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep
 ) -> schemas.AnnualPlanOut:
     await principal.require_compound(session, compound_id, "dispatcher", "community_admin", "street_admin")
-    return await _plan_out(session, await plans.require(session, compound_id, year), settings.key_projects_per_year)
+    plan = await plans.require(session, compound_id, year)
+    return await _plan_out(session, principal, plan, settings.key_projects_per_year)
 
 
 @router.post(
@@ -384,7 +469,7 @@ async def submit_plan(
     await principal.require_compound(session, compound_id, *policy.BRANCH_ROLES)
     plan = await plans.require(session, compound_id, year, for_update=True)
     await plans.submit(session, plan, minimum=settings.key_projects_per_year, actor_id=principal.id)
-    return await _plan_out(session, plan, settings.key_projects_per_year)
+    return await _plan_out(session, principal, plan, settings.key_projects_per_year)
 
 
 @router.post(
@@ -403,4 +488,4 @@ async def decide_plan(
     plan = await plans.require(session, compound_id, year, for_update=True)
     policy.require_community_admin(principal, plan.community_id)
     await plans.decide(session, plan, approve=body.decision == "approve", reason=body.reason, actor_id=principal.id)
-    return await _plan_out(session, plan, settings.key_projects_per_year)
+    return await _plan_out(session, principal, plan, settings.key_projects_per_year)

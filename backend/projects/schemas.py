@@ -210,6 +210,9 @@ class ProjectDetail(ProjectOut):
     actions: list[str]
 
 
+PlanAction = Literal["edited", "submitted", "approved", "returned"]
+
+
 class AnnualPlanOut(BaseModel):
     id: int
     compound_id: int
@@ -220,3 +223,34 @@ class AnnualPlanOut(BaseModel):
     key_count: int
     key_required: int
     projects: list[ProjectOut]
+    actions: list[PlanAction] = Field(
+        [],
+        description="what the caller may do now: edited and submitted (the compound's branch, while a draft or "
+        "returned), approved and returned (the community admin, once submitted)",
+    )
+
+
+class PlanSummaryOut(BaseModel):
+    """A compound the caller reaches and its plan of the year; plan_id and status are null while no
+    plan was started."""
+
+    compound_id: int
+    compound_name: str
+    community_id: int
+    community_name: str
+    year: int
+    plan_id: int | None
+    status: str | None
+    status_label: str
+    reason: str | None
+    key_count: int
+    key_required: int
+    actions: list[PlanAction]
+
+
+class ReviewRowOut(BaseModel):
+    """A project of the year that can be reviewed, with the reviews it has (年中, 年底)."""
+
+    project: ProjectOut
+    place_name: str = Field(description="its compound's name, or its community's")
+    reviews: list[ProjectReviewOut]

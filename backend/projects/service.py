@@ -18,7 +18,7 @@ from backend.lists import service as lists_service
 from backend.org.models import Community, Compound
 from backend.partners import service as partners_service
 from backend.projects.models import AnnualPlan, Milestone, Project, ProjectEvent, ProjectReview
-from backend.projects.state import PROJECT, PUBLIC, ProjectStatus
+from backend.projects.state import PROJECT, PUBLIC, REVIEWABLE, ProjectStatus
 from backend.proposals import service as proposals_service
 from backend.proposals.state import ProposalStatus
 
@@ -272,7 +272,7 @@ async def set_progress(session: AsyncSession, project: Project, milestone_id: in
 async def review(
     session: AsyncSession, project: Project, *, kind: str, score: int, note: str, actor_id: int
 ) -> ProjectReview:
-    if project.status not in {P.in_progress, P.suspended, P.completed, P.evaluated, P.published}:
+    if project.status not in REVIEWABLE:
         raise PROJECT.refusal(project.status, "reviewed")
     row = ProjectReview(project_id=project.id, kind=kind, score=score, note=note, reviewer_id=actor_id)
     try:
@@ -291,6 +291,51 @@ async def reviews_of(session: AsyncSession, project_id: int) -> list[ProjectRevi
         select(ProjectReview).where(ProjectReview.project_id == project_id).order_by(ProjectReview.id)
     )
     return list(rows.scalars())
+
+
+async def reviewable(
+    session: AsyncSession,
+    community_ids: set[int],
+    *,
+    year: int,
+    kind: str,
+    reviewed: bool | None,
+    cursor: int | None,
+    limit: int,
+) -> list[Project]:
+    """The year's projects of these communities that can be reviewed (started and after), newest
+    first; `reviewed` keeps those with (True) or without (False) a review of `kind`."""
+    stmt = select(Project).where(
+        Project.community_id.in_(community_ids), Project.year == year, Project.status.in_(REVIEWABLE)
+    )
+    if reviewed is not None:
+        done = select(ProjectReview.project_id).where(ProjectReview.kind == kind)
+        stmt = stmt.where(Project.id.in_(done) if reviewed else Project.id.not_in(done))
+    if cursor is not None:
+        stmt = stmt.where(Project.id < cursor)
+    return list((await session.execute(stmt.order_by(Project.id.desc()).limit(limit + 1))).scalars())
+
+
+async def reviews_by_project(session: AsyncSession, project_ids: list[int]) -> dict[int, list[ProjectReview]]:
+    out: dict[int, list[ProjectReview]] = {pid: [] for pid in project_ids}
+    if project_ids:
+        rows = await session.execute(
+            select(ProjectReview).where(ProjectReview.project_id.in_(project_ids)).order_by(ProjectReview.id)
+        )
+        for r in rows.scalars():
+            out[r.project_id].append(r)
+    return out
+
+
+async def place_names(session: AsyncSession, rows: list[Project]) -> dict[int, str]:
+    """Each project's place in words: its compound's name, or its community's for a community project."""
+    compounds = {p.compound_id for p in rows if p.compound_id is not None}
+    communities = {p.community_id for p in rows if p.compound_id is None}
+    names_c = dict((await session.execute(select(Compound.id, Compound.name).where(Compound.id.in_(compounds)))).all())
+    names_m = dict(
+        (await session.execute(select(Community.id, Community.name).where(Community.id.in_(communities)))).all()
+    )
+    return {p.id: names_c.get(p.compound_id) if p.compound_id else names_m.get(p.community_id, "") for p in rows}
 
 
 async def key_count(session: AsyncSession, plan_id: int) -> int:

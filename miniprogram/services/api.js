@@ -511,6 +511,28 @@ function createClient(options = {}) {
       request('POST', '/api/v1/project-tasks/' + pathId(id) + '/progress', { data: { note, photos: photos || [] } }, opts),
     completeTask: (id, note, photos, opts) =>
       request('POST', '/api/v1/project-tasks/' + pathId(id) + '/complete', { data: { note, photos: photos || [] } }, opts),
+    // 年度计划 (the compound branch edits and submits; the community admin decides) and the reviews
+    listPlans: (p = {}, opts) => request('GET', '/api/v1/plans', { query: Object.assign({ year: p.year }, page(p)) }, opts),
+    getPlan: (compoundId, year, opts) => request('GET', '/api/v1/plans/' + pathId(compoundId) + '/' + pathId(year), {}, opts),
+    // body: {project_ids: [existing projects of the compound and year], new_projects: [{title, key, undertaker}]}
+    savePlan: (compoundId, year, body, opts) =>
+      request('PUT', '/api/v1/plans/' + pathId(compoundId) + '/' + pathId(year), { data: body }, opts),
+    submitPlan: (compoundId, year, opts) =>
+      request('POST', '/api/v1/plans/' + pathId(compoundId) + '/' + pathId(year) + '/submit', {}, opts),
+    // decision: approve | return (with a reason)
+    decidePlan: (compoundId, year, decision, reason, opts) =>
+      request('POST', '/api/v1/plans/' + pathId(compoundId) + '/' + pathId(year) + '/decide', { data: { decision, reason: reason || null } }, opts),
+    // the community's projects that can be reviewed; reviewed: true | false | undefined (all)
+    listProjectReviews: (p = {}, opts) =>
+      request(
+        'GET',
+        '/api/v1/project-reviews',
+        { query: Object.assign({ year: p.year, kind: p.kind, reviewed: p.reviewed, community_id: p.community_id }, page(p)) },
+        opts
+      ),
+    // kind: midyear | yearend; score 0–100
+    reviewProject: (id, kind, score, note, opts) =>
+      request('POST', '/api/v1/projects/' + pathId(id) + '/reviews', { data: { kind, score, note: note || '' } }, opts),
     listCheckinPlaces: (opts) => request('GET', '/api/v1/checkins/places', {}, opts),
     // checkins: [{client_id, at, place_kind, place_id, latitude, longitude}] — replay-safe by client_id
     postCheckins: (checkins, opts) => request('POST', '/api/v1/checkins/batch', { data: { checkins } }, opts),

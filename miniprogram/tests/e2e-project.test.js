@@ -111,5 +111,53 @@ if (!HAVE_BACKEND) {
       }
       expect(err).toMatchObject({ status: 409, code: 'already_voted' })
     })
+
+    async function refusal(promise) {
+      try {
+        await promise
+      } catch (e) {
+        return e
+      }
+      return null
+    }
+
+    test('年度计划: the branch plans, is refused below four key projects, submits; the community returns it', async () => {
+      const branch = phone('demo-dispatcher')
+      const admin = phone('demo-admin')
+      const year = new Date().getUTCFullYear() + 3 // a year the demo has not planned
+      const row = (await branch.api.listPlans({ year })).items.find((r) => r.compound_name === '锦华苑')
+      expect(row).toMatchObject({ plan_id: null, status: null, actions: ['edited'], key_required: 4 })
+      const planned = (n, key) => ({ title: '计划项目' + n + '（e2e）', key, undertaker: '锦华苑党支部' })
+      let plan = await branch.api.savePlan(row.compound_id, year, { project_ids: [], new_projects: [planned(1, true), planned(2, true), planned(3, true), planned(4, false)] })
+      expect(plan).toMatchObject({ status: 'draft', key_count: 3, actions: ['edited', 'submitted'] })
+      const err = await refusal(branch.api.submitPlan(row.compound_id, year, { silent: true }))
+      expect(err).toMatchObject({ status: 409, code: 'too_few_key_projects' })
+      expect(err.detail).toContain('只有3项')
+      const ids = plan.projects.map((p) => p.id)
+      plan = await branch.api.savePlan(row.compound_id, year, { project_ids: ids, new_projects: [planned(5, true)] })
+      expect(plan.key_count).toBe(4)
+      plan = await branch.api.submitPlan(row.compound_id, year)
+      expect(plan).toMatchObject({ status: 'submitted', actions: [] })
+      const seen = (await admin.api.listPlans({ year })).items.find((r) => r.compound_id === row.compound_id)
+      expect(seen).toMatchObject({ status: 'submitted', actions: ['approved', 'returned'] })
+      plan = await admin.api.decidePlan(row.compound_id, year, 'return', '请补充预算（e2e）')
+      expect(plan).toMatchObject({ status: 'returned', reason: '请补充预算（e2e）' })
+      expect((await branch.api.getPlan(row.compound_id, year)).actions).toEqual(['edited', 'submitted'])
+    })
+
+    test('项目评估: the admin records a review of a project not yet reviewed; a second is 409', async () => {
+      const admin = phone('demo-admin')
+      const year = Number(new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 4))
+      const todo = await admin.api.listProjectReviews({ year, kind: 'yearend', reviewed: false, limit: 50 })
+      expect(todo.items.length).toBeGreaterThan(0)
+      const row = todo.items[0]
+      expect(row.place_name).toBeTruthy()
+      const made = await admin.api.reviewProject(row.project.id, 'yearend', 92, '按期完成（e2e）')
+      expect(made).toMatchObject({ kind: 'yearend', score: 92 })
+      const done = await admin.api.listProjectReviews({ year, kind: 'yearend', reviewed: true, limit: 50 })
+      expect(done.items.find((r) => r.project.id === row.project.id).reviews.map((r) => r.kind)).toContain('yearend')
+      const err = await refusal(admin.api.reviewProject(row.project.id, 'yearend', 80, '', { silent: true }))
+      expect(err).toMatchObject({ status: 409, code: 'already_reviewed' })
+    })
   })
 }

@@ -139,6 +139,11 @@ const PROJECT_STATUS = {
 const TASK_STATUS = { assigned: '待接收', accepted: '执行中', completed: '已完成', cancelled: '已取消' }
 // a department sign-in kept on the phone, then the server's answer (CheckinResult.result)
 const CHECKIN_RESULT = { pending: '待同步', accepted: '已签到', duplicate: '已签到', refused: '未能签到' }
+// a compound's annual plan (年度计划); none: nobody has started the year's plan yet
+const PLAN_STATUS = { none: '尚未编制', draft: '编制中', submitted: '待社区审批', returned: '已退回', approved: '已批准' }
+// the community's reviews of a project (年中、年底集中观摩评估), and whether one is done
+const REVIEW_KIND = { midyear: '年中评估', yearend: '年底评估' }
+const REVIEW_STATE = { pending: '未评', done: '已评' }
 // a ballot of an open campaign on this phone
 const BALLOT_STATE = { open: '待测评', submitted: '已测评', already: '已投过票' }
 
@@ -206,6 +211,8 @@ const THEMES = {
   ballot: { open: 'warning', submitted: 'success', already: 'default' },
   appraisal: { submitted: 'warning', returned: 'danger', published: 'success', superseded: 'default' },
   sheetLine: { todo: 'default', chosen: 'warning', done: 'success' },
+  plan: { none: 'default', draft: 'primary', submitted: 'warning', returned: 'danger', approved: 'success' },
+  reviewState: { pending: 'warning', done: 'success' },
 }
 
 const STATUS = {
@@ -237,6 +244,9 @@ const STATUS = {
   ballot: BALLOT_STATE,
   appraisal: APPRAISAL_STATUS,
   sheetLine: SHEET_LINE,
+  plan: PLAN_STATUS,
+  reviewKind: REVIEW_KIND,
+  reviewState: REVIEW_STATE,
 }
 
 // ---- actions: the words on buttons and entries
@@ -329,6 +339,17 @@ const ACTIONS = {
   approveAppraisal: '审核通过并公示',
   returnAppraisal: '退回',
   openSheet: '进入评议表',
+  annualPlan: '年度计划',
+  projectReviews: '项目评估',
+  savePlan: '保存计划',
+  submitPlan: '提交社区审批',
+  approvePlan: '批准计划',
+  returnPlan: '退回修改',
+  addToPlan: '列入计划',
+  removeFromPlan: '移出计划',
+  addPlanned: '添加到计划',
+  recordReview: '记录评估',
+  submitReview: '提交评估',
   // the project's lifecycle events the API lists in `actions`
   projectEvents: {
     approved: '审批通过',

@@ -48,6 +48,8 @@ const PAGES = [
   'pages/project/ballots/ballots',
   'pages/project/appraisal/appraisal',
   'pages/project/results/results',
+  'pages/project/plan/plan',
+  'pages/project/reviews/reviews',
 ]
 
 // Tab pages: a message that leads to one opens it with wx.switchTab.

@@ -27,6 +27,10 @@ const COBUILD_ROLES = ['team_leader', 'partner_contact', 'community_admin', 'str
 const TASK_ROLES = ['department_staff', 'department_head', 'partner_contact', 'party_member']
 // Who signs in daily at their contact places (GET /checkins/places).
 const CHECKIN_ROLES = ['department_staff']
+// 年度计划: the compound branch edits and submits, the community admin approves (GET /plans).
+const PLAN_ROLES = ['dispatcher', 'community_admin']
+// 项目评估 (年中、年底观摩评估): the community admin (GET /project-reviews).
+const REVIEW_ROLES = ['community_admin']
 
 function hasAnyRole(me, list) {
   return list.some((r) => hasRole(me, r))
@@ -184,7 +188,9 @@ function projectSection(me) {
   ]
   if (hasAnyRole(me, TASK_ROLES)) entries.push({ key: 'tasks', text: ACTIONS.myTasks, icon: 'task-checked', url: '/pages/project/tasks/tasks' })
   if (hasAnyRole(me, CHECKIN_ROLES)) entries.push({ key: 'checkin', text: ACTIONS.dailyCheckin, icon: 'location', url: '/pages/project/checkin/checkin' })
+  if (hasAnyRole(me, PLAN_ROLES)) entries.push({ key: 'plan', text: ACTIONS.annualPlan, icon: 'calendar-edit', url: '/pages/project/plan/plan' })
+  if (hasAnyRole(me, REVIEW_ROLES)) entries.push({ key: 'reviews', text: ACTIONS.projectReviews, icon: 'assignment-checked', url: '/pages/project/reviews/reviews' })
   return { title: '项目与测评', entries }
 }
 
-module.exports = { APPRAISAL_ROLES, TASK_ROLES, CHECKIN_ROLES, ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, COBUILD_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }
+module.exports = { APPRAISAL_ROLES, TASK_ROLES, CHECKIN_ROLES, PLAN_ROLES, REVIEW_ROLES, ROLE_LABELS, TABS, PROPOSAL_REVIEWERS, MEETING_ROLES, GRID_ROLES, ADMIN_ROLES, DEPT_ROLES, COBUILD_ROLES, hasRole, hasAnyRole, roleLabels, tabsFor, homeSections }
