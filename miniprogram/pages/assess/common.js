@@ -26,7 +26,7 @@ function itemOf(unit, id) {
   }
   if (unit === 'issue') return { key: String(id), text: '事件 ' + id, url: '/pages/issue/detail/detail?id=' + id }
   if (unit === 'wish') return { key: String(id), text: '心愿 ' + id, url: '/pages/wish/detail/detail?id=' + id }
-  const noun = { household: '户', '条': '提案', '项': '项目', ballot: '测评票', task: '任务' }[unit] || ''
+  const noun = { household: '户', '条': '提案', '项': '项目编号', ballot: '测评票', task: '任务' }[unit] || ''
   return { key: String(id), text: noun + ' ' + id, url: '' }
 }
 

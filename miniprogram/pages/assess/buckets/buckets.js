@@ -7,7 +7,7 @@ Component({
   properties: {
     buckets: { type: Array, value: [] },
   },
-  data: { rows: [] },
+  data: { rows: [], empty: '' },
   observers: {
     buckets() {
       this._shown = {}
@@ -30,7 +30,9 @@ Component({
           more: Math.max(0, ids.length - n),
         }
       })
-      this.setData({ rows })
+      // empty buckets in one line: the partition stays visible without a screen of zeros
+      const empty = rows.filter((r) => !r.count).map((r) => r.label + ' 0').join(' · ')
+      this.setData({ rows: rows.filter((r) => r.count), empty })
     },
 
     onMore(e) {
