@@ -7,6 +7,11 @@ star threshold earns the indicator's star; a community with at least `flag_stars
 flag (夺旗). Rates are in percent (0–100), counts as counted. A computed value carries its figure
 (the items behind it); an entered one its entry, evidence and approval — an entry not yet approved
 has no value. Ranking: stars, then targets reached, then the community's id.
+
+The figures of all the street's communities are read at once (`GROUPED`: each family's `by_community`
+beside its one-scope function, sharing its helpers), so the ranking runs a fixed number of statements
+whatever the number of communities; tests/assessment checks each grouped figure against the
+one-community endpoint item for item.
 """
 
 from __future__ import annotations
