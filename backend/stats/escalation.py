@@ -145,6 +145,35 @@ async def assignments(session: AsyncSession, scope: ReportScope, period: Period)
     return list((await session.execute(stmt.order_by(IssueAssignment.id))).scalars())
 
 
+async def assignments_by_community(
+    session: AsyncSession, community_ids: list[int], period: Period
+) -> dict[int, list[IssueAssignment]]:
+    """`assignments` of many community scopes at once, in two statements: for each community, every
+    assignment there of the issues with an assignment there whistled in the period."""
+    out: dict[int, list[IssueAssignment]] = {c: [] for c in community_ids}
+    if not community_ids:
+        return out
+    called = (
+        select(IssueAssignment.community_id, IssueAssignment.issue_id)
+        .where(
+            IssueAssignment.community_id.in_(community_ids),
+            IssueAssignment.whistled_at >= period.start,
+            IssueAssignment.whistled_at < period.end,
+        )
+        .distinct()
+    )
+    pairs = {(c, i) for c, i in (await session.execute(called)).all()}
+    if not pairs:
+        return out
+    stmt = select(IssueAssignment).where(
+        IssueAssignment.issue_id.in_(sorted({i for _, i in pairs})), IssueAssignment.community_id.in_(community_ids)
+    )
+    for a in (await session.execute(stmt.order_by(IssueAssignment.id))).scalars():
+        if (a.community_id, a.issue_id) in pairs:
+            out[a.community_id].append(a)
+    return out
+
+
 async def escalation_stats(session: AsyncSession, scope: ReportScope, period: Period) -> dict:
     rows = await assignments(session, scope, period)
     now = utcnow()

@@ -30,10 +30,15 @@ def _years(period: Period) -> list[int]:
     return list(range(period.first_day.year, type(period.first_day).fromordinal(last).year + 1))
 
 
+def _in_scope(compound_ids, community_ids):
+    in_scope = Project.compound_id.in_(compound_ids)
+    if community_ids:
+        in_scope = or_(in_scope, and_(Project.scope_kind == "community", Project.community_id.in_(community_ids)))
+    return in_scope
+
+
 async def _projects(session: AsyncSession, scope: ReportScope, period: Period) -> list[Project]:
-    in_scope = Project.compound_id.in_(scope.compound_ids)
-    if scope.kind != "compound":
-        in_scope = or_(in_scope, and_(Project.scope_kind == "community", Project.community_id.in_(scope.community_ids)))
+    in_scope = _in_scope(scope.compound_ids, scope.community_ids if scope.kind != "compound" else ())
     rows = await session.execute(select(Project).where(in_scope, Project.year.in_(_years(period))).order_by(Project.id))
     return list(rows.scalars())
 
@@ -154,3 +159,23 @@ async def projects(session: AsyncSession, scope: ReportScope, period: Period, ta
         "tasks_overdue": await _tasks(session, ids),
         "funding": await _funding(session, ids),
     }
+
+
+async def by_community(session: AsyncSession, scopes: list[ReportScope], period: Period) -> dict[int, dict]:
+    """The 按期完成率 of many community scopes at once, in one statement whatever their number (what
+    夺旗摘星 reads of `projects`; each equals `projects` of that community): a community's projects
+    are its compounds' and its own community-level ones."""
+    community_of = {c: s.id for s in scopes for c in s.compound_ids}
+    mine: dict[int, list[Project]] = {s.id: [] for s in scopes}
+    if scopes:
+        in_scope = _in_scope(list(community_of), [s.id for s in scopes])
+        rows = await session.execute(
+            select(Project).where(in_scope, Project.year.in_(_years(period))).order_by(Project.id)
+        )
+        for p in rows.scalars():
+            owners = {community_of[p.compound_id]} if p.compound_id in community_of else set()
+            if p.scope_kind == "community" and p.community_id in mine:
+                owners.add(p.community_id)
+            for c in owners:
+                mine[c].append(p)
+    return {c: {"on_time_rate": _on_time(ps)} for c, ps in mine.items()}

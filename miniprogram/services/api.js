@@ -559,6 +559,19 @@ function createClient(options = {}) {
     getAppraisal: (id, opts) => request('GET', '/api/v1/appraisals/' + pathId(id), {}, opts),
     // the tree under a community or street admin (their compounds)
     getOrgTree: (opts) => request('GET', '/api/v1/org/tree', {}, opts),
+    // 部门考核 and 头雁领航·夺旗摘星 (issue 18); staff read their own department
+    getDepartmentAssessment: (p = {}, opts) =>
+      request('GET', '/api/v1/assessments/departments', { query: { year: p.year, department_id: p.department_id } }, opts),
+    // weights: {part code: 0..100}, summing to 100 (422 weights_not_100 otherwise)
+    putAssessmentWeights: (weights, opts) => request('PUT', '/api/v1/assessments/weights', { data: { weights } }, opts),
+    getIndicators: (year, opts) => request('GET', '/api/v1/indicators/' + pathId(year), {}, opts),
+    getCompetition: (p = {}, opts) => request('GET', '/api/v1/competition', { query: { year: p.year, period: p.period } }, opts),
+    // body: {community_id, value, evidence, photos}; the value waits for the street's approval
+    enterIndicator: (year, code, body, opts) =>
+      request('PUT', '/api/v1/indicators/' + pathId(year) + '/entries/' + pathId(code), { data: body }, opts),
+    // decision: approve | reject (a reason required)
+    decideIndicatorEntry: (entryId, decision, reason, opts) =>
+      request('POST', '/api/v1/indicator-entries/' + pathId(entryId) + '/decide', { data: { decision, reason: reason || null } }, opts),
 
     // subscribe messages and the inbox
     listTemplates: (action, opts) =>

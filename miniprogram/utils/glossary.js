@@ -152,6 +152,39 @@ const BALLOT_STATE = { open: '待测评', submitted: '已测评', already: '已�
 const APPRAISAL_STATUS = { submitted: '待社区审核', returned: '已退回', published: '已公示', superseded: '已更正' }
 const APPRAISAL_LINE_KIND = { project: '项目', member: '党员', committee: '业委会', property: '物业服务企业' }
 const SHEET_LINE = { todo: '未评', chosen: '待提交', done: '已评议' }
+// ---- 部门考核 and 夺旗摘星 (issue 18): backend/assessment/state.py (a community's entered value)
+const ENTRY_STATUS = { pending: '待审核', approved: '已通过', rejected: '未通过' }
+// What each bucket of a figure holds (backend/stats, backend/assessment/parts.py), for the drill-downs.
+const FIGURE_BUCKET = {
+  on_time: '按时',
+  late: '超时',
+  unanswered: '超时未响应',
+  pending: '未到期',
+  reopened: '重新打开',
+  returned: '被部门退回',
+  unresolved: '超期未办结',
+  satisfied: '满意',
+  unsatisfied: '不满意',
+  auto_confirmed: '自动确认（不计入）',
+  awaiting_rating: '待评价（不计入）',
+  signed: '已签到',
+  missed: '未签到',
+  not_counted: '不计入的签到',
+  visited: '已走访',
+  not_visited: '未走访',
+  open: '待认领',
+  dispatched: '已派单',
+  accepted: '服务中',
+  completed: '待确认',
+  closed: '已完成',
+  adopted: '已采纳',
+  not_adopted: '未采纳',
+  in_advance: '提前报名',
+  walk_in: '现场加入',
+  no_due_date: '无完成期限（不计入）',
+}
+// What one item of a figure is (the figure's `unit`), with its measure word.
+const FIGURE_UNIT = { issue: '件', household: '户', wish: '个', contact_day: '人·天', '条': '条', '项': '项' }
 
 // TDesign tag themes (the colours come from app.wxss and pass 4.5:1 on their tint)
 const THEMES = {
@@ -213,6 +246,7 @@ const THEMES = {
   sheetLine: { todo: 'default', chosen: 'warning', done: 'success' },
   plan: { none: 'default', draft: 'primary', submitted: 'warning', returned: 'danger', approved: 'success' },
   reviewState: { pending: 'warning', done: 'success' },
+  entry: { pending: 'warning', approved: 'success', rejected: 'danger' },
 }
 
 const STATUS = {
@@ -247,6 +281,7 @@ const STATUS = {
   plan: PLAN_STATUS,
   reviewKind: REVIEW_KIND,
   reviewState: REVIEW_STATE,
+  entry: ENTRY_STATUS,
 }
 
 // ---- actions: the words on buttons and entries
@@ -350,6 +385,15 @@ const ACTIONS = {
   addPlanned: '添加到计划',
   recordReview: '记录评估',
   submitReview: '提交评估',
+  // 部门考核 and 夺旗摘星 (issue 18)
+  assessment: '部门考核',
+  competition: '夺旗摘星',
+  editWeights: '调整权重',
+  saveWeights: '保存权重',
+  enterValue: '填报',
+  submitEntry: '提交填报',
+  approveEntry: '审核通过',
+  rejectEntry: '退回',
   // the project's lifecycle events the API lists in `actions`
   projectEvents: {
     approved: '审批通过',
@@ -421,6 +465,9 @@ module.exports = {
   APPRAISAL_STATUS,
   APPRAISAL_LINE_KIND,
   SHEET_LINE,
+  ENTRY_STATUS,
+  FIGURE_BUCKET,
+  FIGURE_UNIT,
   STATUS,
   THEMES,
   ACTIONS,

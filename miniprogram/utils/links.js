@@ -27,6 +27,8 @@ const PAGES = [
   'pages/issue/detail/detail',
   'pages/issue/new/new',
   'pages/stats/rates/rates',
+  'pages/assess/departments/departments',
+  'pages/assess/competition/competition',
   'pages/airing/list/list',
   'pages/airing/detail/detail',
   'pages/proposal/new/new',

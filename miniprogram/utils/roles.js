@@ -137,14 +137,24 @@ function homeSections(me) {
   if (hasAnyRole(me, DEPT_ROLES)) {
     sections.push({
       title: '部门工作',
-      entries: [{ key: 'dept-issues', text: '部门事件', icon: 'notification', url: '/pages/issue/list/list?mode=department' }],
+      entries: [
+        { key: 'dept-issues', text: '部门事件', icon: 'notification', url: '/pages/issue/list/list?mode=department' },
+        { key: 'dept-assessment', text: ACTIONS.assessment, icon: 'chart-radar', url: '/pages/assess/departments/departments' },
+      ],
     })
   }
   if (hasAnyRole(me, ADMIN_ROLES)) {
     sections.push({
       title: '社区治理',
-      entries: [{ key: 'rates', text: '三率统计', icon: 'chart-bar', url: '/pages/stats/rates/rates' }],
+      entries: [
+        { key: 'rates', text: '三率统计', icon: 'chart-bar', url: '/pages/stats/rates/rates' },
+        { key: 'competition', text: ACTIONS.competition, icon: 'flag', url: '/pages/assess/competition/competition' },
+      ],
     })
+    // the street admin weighs and reads every department (staff read theirs from 部门工作)
+    if (hasRole(me, 'street_admin')) {
+      sections[sections.length - 1].entries.push({ key: 'assessment', text: ACTIONS.assessment, icon: 'chart-radar', url: '/pages/assess/departments/departments' })
+    }
   }
   sections.push(cobuildSection(me))
   sections.push(projectSection(me))

@@ -107,3 +107,41 @@ async def test_ranking_equals_a_recount(api):
     ]
     assert [row[:4] for row in rows[2:]] == expected
     error(await api.get(f"/api/v1/competition?year={YEAR}&period={YEAR - 1}-Q1", "demo-street"), 422, "invalid_period")
+
+
+FIGURE_OF = {
+    "visit_coverage": ("overview", ("visits",)),
+    "wish_completion": ("overview", ("wishes", "completion")),
+    "wish_satisfaction": ("overview", ("wishes", "satisfaction")),
+    "response_rate": ("overview", ("escalation", "response_rate")),
+    "disposal_rate": ("overview", ("escalation", "disposal_rate")),
+    "satisfaction_rate": ("overview", ("escalation", "satisfaction_rate")),
+    "proposals_adopted": ("co-governance", ("adoption_rate",)),
+    "projects_on_time": ("projects", ("on_time_rate",)),
+    "volunteer_person_times": ("volunteering", ("person_times",)),
+}
+
+
+async def test_grouped_figures_equal_each_communitys_own(api):
+    """The competition reads every community's figures in grouped statements; each one equals,
+    item for item, the figure the stats endpoints give for that community alone."""
+    ranking = await api.ok("GET", f"/api/v1/competition?year={YEAR}", "demo-street")
+    specs = {s["code"]: s for s in ranking["indicators"]}
+    assert {s["source"] for s in specs.values()} >= set(FIGURE_OF)
+    compared = 0
+    for c in ranking["communities"]:
+        own = {}
+        for name in {n for n, _ in FIGURE_OF.values()}:
+            path = f"/api/v1/stats/{name}?scope=community:{c['community_id']}&period={YEAR}"
+            own[name] = await api.ok("GET", path, "demo-street")
+        for v in c["indicators"]:
+            source = specs[v["code"]]["source"]
+            if source not in FIGURE_OF:
+                continue
+            name, keys = FIGURE_OF[source]
+            expected = own[name]
+            for k in keys:
+                expected = expected[k]
+            assert v["figure"] == expected, (c["community_name"], v["code"])
+            compared += 1
+    assert compared == len(ranking["communities"]) * len(FIGURE_OF)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import event, select
 
 from backend.kernel.periods import today_local
-from backend.org.models import Department
+from backend.org.models import Community, Compound, Department
 
 
 async def _statements(api, engine, path: str) -> int:
@@ -50,3 +50,22 @@ async def test_results_statements_do_not_grow_with_targets(api, db, session):
     after = await _statements(api, engine, path)
     assert len((await api.ok("GET", path, "demo-street"))["targets"]) == 12
     assert after == before
+
+
+async def test_competition_statements_do_not_grow_with_communities(api, db, session):
+    """夺旗摘星 reads every community's figures in grouped statements: three more communities (with a
+    compound each) cost no statement more."""
+    _, engine = db
+    path = f"/api/v1/competition?year={today_local().year}"
+    three = await _statements(api, engine, path)
+    street_id = (await session.execute(select(Department.street_id).limit(1))).scalar_one()
+    for i in range(3):
+        community = Community(street_id=street_id, name=f"新增社区{i}")
+        session.add(community)
+        await session.flush()
+        session.add(Compound(community_id=community.id, name=f"新增小区{i}"))
+    await session.flush()
+    six = await _statements(api, engine, path)
+    assert len((await api.ok("GET", path, "demo-street"))["communities"]) == 6
+    assert six == three, f"{three} statements for 3 communities, {six} for 6"
+    assert three <= 20, f"{three} statements"

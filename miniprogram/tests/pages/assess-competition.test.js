@@ -1,0 +1,143 @@
+// 夺旗摘星: communities ranked with stars and the flag; a computed indicator drills down to its items,
+// an entered one to its entry (evidence, photos, decision); a community admin enters a value with a
+// photo for their own community; the street admin approves or returns pending entries (a reason
+// required); the period tabs; the error state.
+const { setup, openPage, text, tap, retry, exists, flush } = require('../helpers/page')
+const { fail } = require('../helpers/wx')
+const fixtures = require('../helpers/fixtures')
+const as = require('../helpers/assess')
+
+let wx, api
+
+const street = () => fixtures.me({ roles: ['resident', 'street_admin'], grants: [{ role: 'street_admin', scope_type: 'street', scope_id: 1 }] })
+const admin = () => fixtures.me({ roles: ['resident', 'community_admin'], grants: [{ role: 'community_admin', scope_type: 'community', scope_id: 1 }] })
+
+beforeEach(() => {
+  ;({ wx, api } = setup())
+})
+
+test('communities ranked with stars, targets reached and the flag; values in words', async () => {
+  api.on('GET /api/v1/me', admin())
+  api.on('GET /api/v1/competition', as.competition())
+  const page = await openPage('pages/assess/competition/competition')
+  const q = api.callsTo('GET /api/v1/competition')[0].query
+  expect(String(q.period)).toBe(String(q.year))
+  const first = text(page.querySelector('#community-1'))
+  expect(first).toContain('第1名')
+  expect(first).toContain('和谐社区')
+  expect(first).toContain('（本社区）')
+  expect(first).toMatch(/★ 3 星/)
+  expect(exists(page, '#flag-1')).toBe(true)
+  expect(text(page.querySelector('#ind-1-visits'))).toContain('90%')
+  expect(text(page.querySelector('#ind-1-visits'))).toContain('摘星')
+  expect(text(page.querySelector('#ind-1-response'))).toContain('75%')
+  expect(text(page.querySelector('#ind-1-response'))).toContain('未达标')
+  expect(text(page.querySelector('#ind-1-volunteers'))).toContain('40')
+  // an entered value waiting for the street counts nothing yet
+  expect(text(page.querySelector('#ind-1-property'))).toContain('待审核')
+  expect(text(page.querySelector('#ind-1-property'))).toContain('不计值')
+  expect(text(page.querySelector('#community-2'))).not.toContain('（本社区）')
+  expect(exists(page, '#flag-2')).toBe(false)
+  expect(text(page.querySelector('#community-2'))).toMatch(/★ 2 星/)
+  // a community admin decides nothing
+  expect(exists(page, '#pending')).toBe(false)
+})
+
+test('a computed indicator drills down to its numerator, denominator and items', async () => {
+  api.on('GET /api/v1/me', admin())
+  api.on('GET /api/v1/competition', as.competition())
+  const page = await openPage('pages/assess/competition/competition')
+  await tap(page, '#ind-1-response')
+  const drill = text(page.querySelector('#drill'))
+  expect(drill).toContain('和谐社区 · 呼叫应答率：75%')
+  expect(drill).toContain('达标 ≥ 80%，摘星 ≥ 95%')
+  expect(drill).toMatch(/分子\s*3\s*÷ 分母\s*4\s*件 =\s*75%/)
+  expect(drill).toContain('超时未响应 1')
+  await tap(page, '#buckets', '#item-unanswered-53')
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/issue/detail/detail?id=53' })
+  await tap(page, '#ind-1-volunteers')
+  const vol = text(page.querySelector('#drill'))
+  expect(vol).toMatch(/共\s*40\s*人次/)
+  expect(vol).toContain('现场加入 4')
+})
+
+test('an entered indicator shows its entry; the community admin enters a value with a photo', async () => {
+  api.on('GET /api/v1/me', admin())
+  api.on('GET /api/v1/competition', as.competition())
+  api.on('POST /api/v1/uploads', { url: '/uploads/property.jpg' })
+  api.on('PUT /api/v1/indicators/2026/entries/property', (req) => as.entry(Object.assign({ id: 2, code: 'property', community_id: 1, status: 'pending', status_label: '待审核' }, req.data)))
+  const page = await openPage('pages/assess/competition/competition')
+  page.instance.setData({ year: 2026 })
+  await tap(page, '#ind-1-brand')
+  const brand = text(page.querySelector('#entry'))
+  expect(brand).toContain('填报值 1')
+  expect(brand).toContain('已通过')
+  expect(brand).toContain('「幸福和谐」党建品牌已挂牌')
+  expect(exists(page, '#drill-approve')).toBe(false)
+
+  await tap(page, '#ind-1-property')
+  expect(text(page.querySelector('#entry'))).toContain('待审核')
+  expect(text(page.querySelector('#entry'))).toContain('街道审核通过后才计入指标值')
+  await tap(page, '#open-form')
+  expect(exists(page, '#entry-form')).toBe(true)
+  expect(page.instance.data.value).toBe('2')
+  page.instance.onValue({ detail: { value: '' } })
+  await tap(page, '#submit-entry')
+  expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请填写指标值（不小于0的数）' }))
+  page.instance.onValue({ detail: { value: '3' } })
+  page.instance.onEvidence({ detail: { value: '三个小区引入红色物业，协议已签' } })
+  await tap(page, '#photos', '#pp-add')
+  await flush()
+  await tap(page, '#submit-entry')
+  const sent = api.callsTo('PUT /api/v1/indicators/2026/entries/property')
+  expect(sent).toHaveLength(1)
+  expect(sent[0].data).toEqual({ community_id: 1, value: 3, evidence: '三个小区引入红色物业，协议已签', photos: ['/uploads/property.jpg'] })
+  expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已提交，等待街道审核' }))
+  expect(api.callsTo('GET /api/v1/competition')).toHaveLength(2)
+
+  // another community's entry is not theirs to enter
+  await tap(page, '#ind-2-brand')
+  expect(exists(page, '#open-form')).toBe(false)
+  expect(text(page.querySelector('#entry-reason'))).toContain('缺少挂牌照片')
+})
+
+test('the street admin approves a pending entry, and returns one only with a reason', async () => {
+  api.on('GET /api/v1/me', street())
+  api.on('GET /api/v1/competition', as.competition())
+  api.on('POST /api/v1/indicator-entries/2/decide', (req) => as.entry({ id: 2, status: req.data.decision === 'approve' ? 'approved' : 'rejected', reason: req.data.reason }))
+  const page = await openPage('pages/assess/competition/competition')
+  const pending = text(page.querySelector('#pending'))
+  expect(pending).toContain('待审核的填报 1 条')
+  expect(pending).toContain('和谐社区 · 红色物业覆盖小区数：2')
+  expect(pending).toContain('两个小区引入红色物业')
+
+  wx.showModal.mockImplementationOnce((o) => o.success({ confirm: false }))
+  await tap(page, '#reject-2')
+  expect(api.callsTo('POST /api/v1/indicator-entries/2/decide')).toHaveLength(0)
+  wx.showModal.mockImplementationOnce((o) => o.success({ confirm: true, content: '缺少协议复印件' }))
+  await tap(page, '#reject-2')
+  await flush()
+  expect(api.callsTo('POST /api/v1/indicator-entries/2/decide')[0].data).toEqual({ decision: 'reject', reason: '缺少协议复印件' })
+
+  await tap(page, '#ind-1-property')
+  expect(exists(page, '#drill-approve')).toBe(true)
+  expect(exists(page, '#open-form')).toBe(false)
+  await tap(page, '#drill-approve')
+  await flush()
+  expect(api.callsTo('POST /api/v1/indicator-entries/2/decide')[1].data).toEqual({ decision: 'approve', reason: null })
+  expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已审核通过' }))
+})
+
+test('the period tabs ask for the quarter; a failure is an error with 重新加载', async () => {
+  api.on('GET /api/v1/me', street())
+  api.on('GET /api/v1/competition', fail(404, 'indicators_not_set', '2026年的夺旗摘星指标尚未设置'))
+  const page = await openPage('pages/assess/competition/competition')
+  expect(text(page)).toContain('2026年的夺旗摘星指标尚未设置')
+  api.on('GET /api/v1/competition', as.competition())
+  await retry(page)
+  expect(exists(page, '#community-1')).toBe(true)
+  page.instance.onPeriod({ detail: { value: 'quarter' } })
+  await flush()
+  const calls = api.callsTo('GET /api/v1/competition')
+  expect(calls[calls.length - 1].query.period).toMatch(/^\d{4}-Q[1-4]$/)
+})
