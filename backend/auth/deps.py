@@ -55,36 +55,41 @@ class Grant:
 
 @dataclass(slots=True)
 class _Cached:
-    version: int
+    versions: tuple[int, int]  # (token_version, grants_version) the grants were read under
     until: datetime
     grants: tuple[Grant, ...]
 
 
 class PrincipalCache:
     """The caller's grants per user, kept in this process for PRINCIPAL_CACHE_SECONDS and only for
-    the token version they were read under. The version itself is read from the user's row on
-    every request (the user is loaded anyway), so a logout or a revoked role (both bump
-    token_version) is refused at once. A role or compound given since counts at once where a role
-    check or `require_compound` would refuse (Principal.reload_grants); a grant taken away without
-    a bump, or a new scope read through `compound_ids`/`scope_ids` alone, shows within the TTL."""
+    the (token_version, grants_version) they were read under. Both versions are read from the
+    user's row on every request (the user is loaded anyway), and every change to a user's grants
+    bumps grants_version in its own transaction (backend/org/grant_versions.py): a logout, a role
+    given or taken away, a scope added or removed counts on the very next request, in every worker.
+    The TTL only bounds memory and how long an unused entry lingers."""
 
     def __init__(self, seconds: float, max_entries: int = 50_000) -> None:
         self.ttl = timedelta(seconds=seconds)
         self.max_entries = max_entries
         self.entries: dict[int, _Cached] = {}
 
-    def get(self, user_id: int, version: int) -> tuple[Grant, ...] | None:
+    def knows(self, user_id: int) -> bool:
+        """Whether some grants of this user are kept (current or not): then loading the user's row
+        alone is likely to be enough."""
+        return user_id in self.entries
+
+    def get(self, user_id: int, token_version: int, grants_version: int) -> tuple[Grant, ...] | None:
         hit = self.entries.get(user_id)
-        if hit is None or hit.version != version or hit.until <= utcnow():
+        if hit is None or hit.versions != (token_version, grants_version) or hit.until <= utcnow():
             return None
         return hit.grants
 
-    def put(self, user_id: int, version: int, grants: tuple[Grant, ...]) -> None:
+    def put(self, user_id: int, token_version: int, grants_version: int, grants: tuple[Grant, ...]) -> None:
         if not self.ttl:
             return
-        if len(self.entries) >= self.max_entries:
+        if len(self.entries) >= self.max_entries and user_id not in self.entries:
             self.entries.clear()  # crude, and rare: a worker sees far fewer callers within a TTL
-        self.entries[user_id] = _Cached(version, utcnow() + self.ttl, grants)
+        self.entries[user_id] = _Cached((token_version, grants_version), utcnow() + self.ttl, grants)
 
 
 @dataclass
@@ -92,25 +97,6 @@ class Principal:
     user: User
     grants: list[Grant] | list[RoleGrant]
     _compound_cache: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
-    cached: bool = False  # the grants came from the PrincipalCache (a grant given since is not in them)
-    cache: PrincipalCache | None = None
-
-    async def reload_grants(self, session: AsyncSession) -> bool:
-        """When the grants came from the cache, read them again (a role or scope given moments ago
-        counts at once when a check would refuse); whether they were read again."""
-        if not self.cached:
-            return False
-        rows = await session.execute(
-            select(RoleGrant.role, RoleGrant.scope_type, RoleGrant.scope_id)
-            .where(RoleGrant.user_id == self.id)
-            .order_by(RoleGrant.id)
-        )
-        grants = tuple(Grant(*r) for r in rows.all())
-        self.grants, self.cached = list(grants), False
-        self._compound_cache.clear()
-        if self.cache is not None:
-            self.cache.put(self.id, self.user.token_version, grants)
-        return True
 
     @property
     def id(self) -> int:
@@ -141,9 +127,7 @@ class Principal:
         return self._compound_cache[key]
 
     async def require_compound(self, session: AsyncSession, compound_id: int, *roles: str) -> None:
-        if compound_id in await self.compound_ids(session, *roles):
-            return
-        if not (await self.reload_grants(session) and compound_id in await self.compound_ids(session, *roles)):
+        if compound_id not in await self.compound_ids(session, *roles):
             raise Forbidden("您没有该小区的相应权限", code="out_of_scope")
 
 
@@ -157,8 +141,12 @@ def principal_cache(request: Request) -> PrincipalCache:
     return cache
 
 
+def _grants_of(rows) -> tuple[Grant, ...]:
+    return tuple(Grant(r, t, i) for *_, r, t, i in rows if r is not None)
+
+
 async def _user_and_grants(session: AsyncSession, user_id: int) -> tuple[User | None, tuple[Grant, ...]]:
-    """The user and their grants in one statement (a cache miss)."""
+    """The user and their grants in one statement (nothing kept for this user)."""
     rows = (
         await session.execute(
             select(User, RoleGrant.role, RoleGrant.scope_type, RoleGrant.scope_id)
@@ -169,7 +157,21 @@ async def _user_and_grants(session: AsyncSession, user_id: int) -> tuple[User | 
     ).all()
     if not rows:
         return None, ()
-    return rows[0][0], tuple(Grant(r, t, i) for _, r, t, i in rows if r is not None)
+    return rows[0][0], _grants_of(rows)
+
+
+async def _versions_and_grants(session: AsyncSession, user_id: int) -> tuple[tuple[int, int], tuple[Grant, ...]]:
+    """The grants with the versions they belong to, read in one statement (so on PostgreSQL from one
+    snapshot: never newer versions with older grants)."""
+    rows = (
+        await session.execute(
+            select(User.token_version, User.grants_version, RoleGrant.role, RoleGrant.scope_type, RoleGrant.scope_id)
+            .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
+            .where(User.id == user_id)
+            .order_by(RoleGrant.id)
+        )
+    ).all()
+    return ((rows[0][0], rows[0][1]) if rows else (-1, -1)), _grants_of(rows)
 
 
 async def current_principal(
@@ -182,19 +184,24 @@ async def current_principal(
         raise Unauthorized("请先登录", code="not_authenticated")
     user_id, version = decode_access_token(settings, credentials.credentials)
     cache = principal_cache(request)
-    grants = cache.get(user_id, version)
-    missed = grants is None
-    if missed:
-        user, grants = await _user_and_grants(session, user_id)
-    else:  # the grants are known for this token version: the user's row alone says it is current
+    grants: tuple[Grant, ...] | None = None
+    if cache.knows(user_id):  # the user's row says whether the kept grants are current
         user = (await session.execute(select(User).where(User.id == user_id))).scalar_one_or_none()
+        if user is not None and version == user.token_version:
+            grants = cache.get(user_id, user.token_version, user.grants_version)
+            if grants is None:  # a grant changed (or the entry expired): read them again
+                versions, grants = await _versions_and_grants(session, user_id)
+                cache.put(user_id, *versions, grants)
+    else:  # a caller this worker has not seen: the user and their grants in one statement
+        user, grants = await _user_and_grants(session, user_id)
+        if user is not None and version == user.token_version:
+            cache.put(user_id, user.token_version, user.grants_version, grants)
     if user is None:
         raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
     if version != user.token_version:  # compared on the row just loaded: no extra query
         raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
-    if missed:  # kept from the read, not refreshed by later hits: the TTL bounds how stale they get
-        cache.put(user_id, version, grants)
-    return Principal(user=user, grants=list(grants), cached=not missed, cache=cache)
+    assert grants is not None
+    return Principal(user=user, grants=list(grants))
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
@@ -203,10 +210,8 @@ CurrentUser = Annotated[Principal, Depends(current_principal)]
 def require_role(*roles: str):
     """Dependency: the caller must hold at least one of `roles` (anywhere; scope is checked later)."""
 
-    async def checker(principal: CurrentUser, session: SessionDep) -> Principal:
-        if principal.has_role(*roles):
-            return principal
-        if not (await principal.reload_grants(session) and principal.has_role(*roles)):  # a role just given
+    async def checker(principal: CurrentUser) -> Principal:
+        if not principal.has_role(*roles):
             raise Forbidden("您没有执行此操作的角色权限", code="role_required")
         return principal
 

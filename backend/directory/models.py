@@ -26,6 +26,9 @@ class User(SQLModel, table=True):
     # carried in every access token (claim "ver"); bumped by logout, by the removal of a role grant and
     # when the household binding ends, so that older tokens are refused (401 token_revoked)
     token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # bumped in the same transaction by every change to this user's role grants (backend/org/grant_versions.py);
+    # with token_version the key of the caller's cached grants (backend/auth/deps.py)
+    grants_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ContactView(SQLModel, table=True):

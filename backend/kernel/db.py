@@ -2,7 +2,9 @@
 
 One transaction per request: `get_session` opens it, the request commits once at the end
 (FastAPI runs the dependency's exit right after the route function, before the response is
-sent, because it is declared with scope="function"); services only `flush()`.
+sent, because it is declared with scope="function"); services only `flush()`. On PostgreSQL a
+request's reads before its first write run outside a transaction (`_defer_begin`): a request that
+only reads sends no BEGIN and no COMMIT; the first write (or locking read) begins the transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_
 from sqlmodel import SQLModel
@@ -63,6 +66,7 @@ def create_engine(
         return engine
     engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
     _ping_idle_connections(engine)
+    _defer_begin_on(engine)
     return engine
 
 
@@ -136,6 +140,71 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# ---- a request that only reads pays no BEGIN / COMMIT (PostgreSQL) ------------------------------
+
+LAZY_BEGIN = "happyhome_lazy_begin"  # session.info: this session's reads may run outside a transaction
+_DEFERRED = "happyhome_deferred_begin"  # connection info: the adapter whose BEGIN is deferred
+# a SELECT with any of these locks rows, or has a side effect a transaction must hold
+_NOT_PURE = (
+    "FOR UPDATE",
+    "FOR SHARE",
+    "FOR NO KEY",
+    "FOR KEY SHARE",
+    "NEXTVAL",
+    "SETVAL",
+    "LASTVAL",
+    "PG_ADVISORY",
+    "PG_TRY_ADVISORY",
+    "SET_CONFIG",
+    "PG_NOTIFY",
+    "TXID_CURRENT",
+    "PG_CURRENT_XACT",
+)
+
+
+def is_pure_read(statement: str) -> bool:
+    """A plain SELECT that takes no lock and changes nothing: under READ COMMITTED it sees the same
+    rows inside a transaction as outside one (each statement has its own snapshot, and before the
+    first write the transaction has nothing of its own to see)."""
+    if statement.lstrip()[:6].upper() != "SELECT":
+        return False
+    upper = statement.upper()
+    return not any(word in upper for word in _NOT_PURE)
+
+
+@event.listens_for(Session, "after_begin")
+def _defer_begin(session: Session, _transaction: Any, connection: Any) -> None:
+    """A request's session (get_session) on asyncpg at the default isolation level: the DBAPI
+    connection is put in autocommit until the first statement that is not a pure read, which then
+    begins the transaction as usual (see _begin_before_a_write). A request that only reads sends no
+    BEGIN and no COMMIT (the adapter's commit and rollback are no-ops without a transaction); one
+    that writes still runs every write, and every read after the first write, in one transaction."""
+    if not session.info.get(LAZY_BEGIN) or connection.dialect.driver != "asyncpg":
+        return
+    adapter = connection.connection.dbapi_connection
+    if getattr(adapter, "_transaction", True) is not None:  # already begun (a test's outer transaction)
+        return
+    if adapter.isolation_level not in (None, "read_committed") or adapter.readonly or adapter.deferrable:
+        return
+    adapter.autocommit = True  # isolation_level only: the connection's own setting is kept
+    connection.info[_DEFERRED] = adapter
+
+
+def _defer_begin_on(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _begin_before_a_write(conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, many: bool) -> None:
+        if _DEFERRED not in conn.info:
+            return
+        if many or not is_pure_read(statement) or getattr(context, "_is_server_side", False):
+            conn.info.pop(_DEFERRED).autocommit = False  # this statement begins the transaction
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _restore(_dbapi_connection: Any, record: Any) -> None:
+        adapter = record.info.pop(_DEFERRED, None)
+        if adapter is not None:
+            adapter.autocommit = False
+
+
 SessionFactory = Callable[[], AsyncSession]
 
 
@@ -149,6 +218,7 @@ def make_session_factory(engine: AsyncEngine) -> SessionFactory:
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     factory: SessionFactory = request.app.state.session_factory
     session = factory()
+    session.info[LAZY_BEGIN] = True  # a request that only reads pays no BEGIN / COMMIT (_defer_begin)
     try:
         yield session
         await session.commit()

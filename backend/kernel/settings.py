@@ -62,10 +62,11 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, ge=1, le=200)
     db_max_overflow: int = Field(10, ge=0, le=200)
     sql_echo: bool = False
-    # the caller's role grants kept per worker for this long (0: read them on every request); a
-    # logout or a removed role bumps the token version and is refused at once whatever this says
-    # off by default: a scope given since (e.g. a partner's contact) is not seen by every check until it expires
-    principal_cache_seconds: float = Field(0.0, ge=0, le=300)
+    # the caller's role grants kept per worker for this long (0: read them on every request). The
+    # entry is keyed by the user's token_version and grants_version, both read from the user's row on
+    # every request, so a logout or any grant given, taken away or re-scoped counts at once whatever
+    # this says; the TTL only bounds how long an idle entry stays in memory
+    principal_cache_seconds: float = Field(60.0, ge=0, le=300)
 
     jwt_secret: str = DEV_JWT_SECRET
     jwt_ttl_seconds: int = 7 * 24 * 3600

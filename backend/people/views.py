@@ -14,7 +14,6 @@ from backend.people.state import SHOWN, VERIFICATION, VerificationStatus
 
 
 async def me_out(session: AsyncSession, principal: Principal) -> schemas.MeOut:
-    await principal.reload_grants(session)  # one's own roles are never the cached ones (a role just given)
     user = principal.user
     compound_name = None
     if user.compound_id is not None:
