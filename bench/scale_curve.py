@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale_curve.py [--scales 0.01,0.1,1] [--requests 300] [--members 20,200,2000]
     .venv/bin/python bench/scale_curve.py --ranking-only [--db-suffix _ranking]   # step 3 alone, on the largest scale
+    .venv/bin/python bench/scale_curve.py --ranking-only --app-root /tmp/before     # another checkout's backend
 
 1. Databases hh_bench_10k, hh_bench_100k and hh_bench_1m (10k, 100k and 1M wishes: seed scales
    0.01, 0.1 and 1) on the loopback PostgreSQL, created, migrated and seeded with
@@ -534,7 +535,7 @@ async def main_async(args: argparse.Namespace) -> dict:
     servers = {}
     try:
         for label, d in dbs.items():
-            servers[label] = app_server(d["url"], secret, 1, logdir)
+            servers[label] = app_server(d["url"], secret, 1, logdir, root=args.app_root)
             servers[label].start()
         for s in servers.values():
             await s.wait_ready()
@@ -644,6 +645,12 @@ def main() -> None:
     p.add_argument(
         "--db-suffix", default="", help="append to the database names (hh_bench_1m_mine): a database of your own"
     )
+    p.add_argument(
+        "--app-root",
+        type=Path,
+        default=None,
+        help="serve (and EXPLAIN) another checkout's backend, e.g. `git archive main | tar -x -C /tmp/before`",
+    )
     p.add_argument("--reseed", action="store_true", help="drop, recreate and seed every database")
     p.add_argument("--no-seed", action="store_true")
     p.add_argument("--no-explain", action="store_true")
@@ -656,6 +663,13 @@ def main() -> None:
         args.report.with_suffix(".md").write_text(table + "\n")
         print(table)
         return
+    if args.app_root:
+        # the in-process EXPLAIN (capture_sql) must send that checkout's SQL too: backend modules not
+        # imported yet (all but the token and settings modules bench/load.py needs) come from there
+        import backend  # noqa: PLC0415
+
+        args.app_root = args.app_root.resolve()
+        backend.__path__.insert(0, str(args.app_root / "backend"))
     args.scales = [float(x) for x in args.scales.split(",") if x.strip()]
     args.members = [int(x) for x in args.members.split(",") if x.strip()]
     result = asyncio.run(main_async(args))
