@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import secrets
 import sys
@@ -369,7 +370,7 @@ async def explain_all(url: str, captured: dict) -> dict:
         for name, call in captured.items():
             stmts = []
             for sql, params in call["statements"]:
-                if not sql.lstrip().upper().startswith("SELECT"):
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")):  # the ranking is WITH m AS (…) SELECT
                     continue
                 entry = {"sql": sql, "params": [str(p) for p in params]}
                 for mode in ("custom", "generic"):
@@ -443,15 +444,20 @@ async def explain_calls(
 
 def markdown(result: dict) -> str:
     scales = list(result["databases"])
+    load = result.get("load_average")
     lines = [
         f"Machine: {result['machine']['cores']} cores; sequential requests, 1 uvicorn worker per database, "
-        f"{result['config']['requests']} requests per endpoint and scale.",
+        f"{result['config']['requests']} requests per endpoint and scale."
+        + (f" Load average (1 min) {load['start']} at the start, {load['end']} at the end." if load else ""),
         "",
-        "| endpoint | "
-        + " | ".join(f"{s} ({result['databases'][s]['sizes']['wish']:,} wishes) p50 / p95 ms" for s in scales)
-        + f" | ratio {scales[-1]}/{scales[0]} p50 / p95 |",
-        "|---|" + "---:|" * len(scales) + "---:|",
     ]
+    if result["curve"]:
+        lines += [
+            "| endpoint | "
+            + " | ".join(f"{s} ({result['databases'][s]['sizes']['wish']:,} wishes) p50 / p95 ms" for s in scales)
+            + f" | ratio {scales[-1]}/{scales[0]} p50 / p95 |",
+            "|---|" + "---:|" * len(scales) + "---:|",
+        ]
     for ep, per in result["curve"].items():
         for phase in ("first_touch", "repeat"):
             cells = [f"{per[s][phase]['p50_ms']:.1f} / {per[s][phase]['p95_ms']:.1f}" for s in scales]
@@ -490,7 +496,7 @@ def markdown(result: dict) -> str:
                 if c["execution_ms"] < 1:
                     continue
                 flat_sql = " ".join(q["sql"].split())
-                what = flat_sql.split(" FROM ", 1)[-1].split(" WHERE ", 1)[0]
+                what = flat_sql.split(" FROM ", 1)[-1].split(" WHERE ", 1)[0][:160]
                 seq = "; ".join(f"Seq Scan on {x['relation']} ({x['rows_returned']:,} rows)" for x in c["seq_scans"])
                 lines.append(
                     f"- {e['members']} members — FROM {what}: {c['execution_ms']} ms (generic plan "
@@ -520,6 +526,7 @@ def markdown(result: dict) -> str:
 
 async def main_async(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
+    load_start = os.getloadavg()[0]  # other people's work on the machine shows here
     secret = secrets.token_urlsafe(32)
     tokens = Tokens(secret)
     logdir = Path(tempfile.mkdtemp(prefix="hh-bench-scale-"))
@@ -625,6 +632,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         "candidates": cand,
         "explain": explain,
         "goals": goals,
+        "load_average": {"start": round(load_start, 2), "end": round(os.getloadavg()[0], 2)},
         "server_logs": str(logdir),
     }
 
