@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory.models import ContactView, User
@@ -59,10 +59,14 @@ async def member_compounds(session: AsyncSession, user_id: int) -> set[int]:
     return set(rows.scalars())
 
 
+def building_of_query(user_id: int) -> Select:
+    """The statement behind `building_of`, for use as a scalar subquery."""
+    return select(Household.building_id).join(User, User.household_id == Household.id).where(User.id == user_id)
+
+
 async def building_of(session: AsyncSession, user_id: int) -> int | None:
     """The building of the user's household, if they are bound to one."""
-    stmt = select(Household.building_id).join(User, User.household_id == Household.id).where(User.id == user_id)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (await session.execute(building_of_query(user_id))).scalar_one_or_none()
 
 
 CONTACT_REASONS = {

@@ -32,7 +32,8 @@ class Order(SQLModel, table=True):
         ),
         Index("ix_wish_order_status_expires_at", "status", "expires_at"),
         Index("ix_wish_order_wish_id", "wish_id", "id"),
-        Index("ix_wish_order_member_id_created_at", "member_id", "created_at"),
+        # a member's recent orders with what ranking counts of them: an index-only scan (ranking.py)
+        Index("ix_wish_order_member_recent", "member_id", "created_at", "kind", "status", "responded_at"),
         Index("ix_wish_order_status_due_at", "status", "due_at"),
     )
 

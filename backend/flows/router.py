@@ -41,14 +41,15 @@ async def candidates(
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=200, description="the best this many (1-200)")] = 50,
 ) -> schemas.CandidatesOut:
-    items = await ranking.candidates(
+    items, total = await ranking.candidates(
         session,
         compound_id=wish.compound_id,
         requester_id=wish.requester_id,
         wanted_skills=CATEGORY_SKILLS.get(wish.category, set()),
         max_open=settings.max_open_orders,
+        limit=limit,
     )
-    return schemas.CandidatesOut(items=[schemas.Candidate(**c) for c in items[:limit]], total=len(items))
+    return schemas.CandidatesOut(items=[schemas.Candidate(**c) for c in items], total=total)
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -275,10 +275,9 @@ async def update_member(
     return profile
 
 
-async def members_of_compound(session: AsyncSession, compound_id: int) -> list[Row]:
-    """The compound's Party members as plain rows, for ranking: id, name, building_id (of their
-    household, or None), work_unit, skills, available and the running totals. Columns, not ORM
-    objects, because a large compound has thousands of members and this runs on every ranking."""
+def members_of_compound_query(compound_id: int, *, besides: int | None = None) -> Select:
+    """The statement behind `members_of_compound` (less the user `besides`, if given), for callers
+    that build on it in SQL (the candidate ranking scores these rows in the database)."""
     stmt = (
         select(
             User.id,
@@ -300,6 +299,13 @@ async def members_of_compound(session: AsyncSession, compound_id: int) -> list[R
             RoleGrant.scope_type == "compound",
             RoleGrant.scope_id == compound_id,
         )
-        .order_by(User.id)
     )
+    return stmt if besides is None else stmt.where(User.id != besides)
+
+
+async def members_of_compound(session: AsyncSession, compound_id: int) -> list[Row]:
+    """The compound's Party members as plain rows, for ranking: id, name, building_id (of their
+    household, or None), work_unit, skills, available and the running totals. Columns, not ORM
+    objects, because a large compound has thousands of members and this runs on every ranking."""
+    stmt = members_of_compound_query(compound_id).order_by(User.id)
     return list((await session.execute(stmt)).all())

@@ -1,5 +1,6 @@
-"""Candidate ranking, table-driven (backend/dispatch/ranking.rank): each situation names the members,
-what the order history says about them, the wish's skills, and the expected order and reasons."""
+"""Candidate ranking, table-driven (the Python reference, tests/dispatch/ranking_reference.rank):
+each situation names the members, what the order history says about them, the wish's skills, and
+the expected order and reasons. tests/dispatch/test_ranking_sql.py shows the SQL ranking agrees."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import NamedTuple
 
 import pytest
 
-from backend.dispatch.ranking import Load, rank
 from backend.wishes.categories import CATEGORY_SKILLS
+from tests.dispatch.ranking_reference import Load, rank
 
 REPAIR = CATEGORY_SKILLS["repair"]
 EDUCATION = CATEGORY_SKILLS["education"]
