@@ -121,8 +121,8 @@ async def fill_closed_months(session: AsyncSession, settings: Settings, *, chunk
             break
         closed.append(month)
     for month in reversed(closed):
-        if month.label not in done:
-            return await _fill(session, month, chunk)
+        if month.label not in done and (stored := await _fill(session, month, chunk)):
+            return stored
     return 0
 
 
@@ -167,7 +167,7 @@ async def forget(session: AsyncSession, visits: Iterable[tuple[int, datetime]]) 
         return 0
     first = min(earliest.values())
     result = await session.execute(
-        delete(VisitMonthFact).where(VisitMonthFact.household_id.in_(earliest), VisitMonthFact.month >= first)
+        delete(VisitMonthFact).where(VisitMonthFact.household_id.in_(list(earliest)), VisitMonthFact.month >= first)
     )
     dropped = result.rowcount or 0
     if dropped:  # the sweep fills those months again
