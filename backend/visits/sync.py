@@ -15,6 +15,8 @@ constraint on it. `record_batch` answers every item, in the items' order, in the
    household;
 4. insert with one INSERT … ON CONFLICT (client_id) DO NOTHING … RETURNING: a concurrent request
    that inserted the same visit first wins, and this one answers `duplicate` with the winner's id;
+   the inserted visits drop whatever coverage facts were stored for their months (month_facts.py:
+   none, unless VISIT_MAX_AGE_DAYS was raised since a month was stored);
 5. only the rows this request really inserted get findings and follow-ups (findings.py); the
    duplicates are answered with the follow-ups made the first time.
 """
