@@ -36,7 +36,7 @@ from backend.projects.models import (
     TaskEvent,
 )
 from backend.proposals.models import Proposal, ProposalCosign, ProposalEvent, ProposalList, ProposalRating
-from backend.visits.models import GridVisitCycle, Visit, VisitFinding
+from backend.visits.models import GridVisitCycle, Visit, VisitFinding, VisitMonthClosed, VisitMonthFact
 from backend.volunteering.models import (
     Activity,
     ActivitySeries,
@@ -82,6 +82,8 @@ __all__ = [
     "Resident",
     "Visit",
     "VisitFinding",
+    "VisitMonthClosed",
+    "VisitMonthFact",
     "DeliveryAttempt",
     "Notification",
     "OutboxMessage",

@@ -1,6 +1,7 @@
 """Periodic sweeps: remind members of offers about to expire, expire unanswered offers, flag
 overdue orders, auto-close unconfirmed completed wishes, the grid issues' clocks, the project tasks'
-clocks (75% reminder, escalation when late) and the June/December review reminders, and delete uploads
+clocks (75% reminder, escalation when late) and the June/December review reminders, store the visit
+facts of closed months for coverage (visits/month_facts.py), and delete uploads
 nothing has referred to for a day. (The
 WeChat outbox has its own worker: backend/notify/worker.py.) Started in-process by `make run`
 (dev); `python -m backend.worker` runs it on its own.
@@ -25,6 +26,7 @@ from backend.kernel.db import SessionFactory, engine_from_settings, make_session
 from backend.kernel.settings import Settings, get_settings
 from backend.projects import tasks as project_tasks
 from backend.proposals import service as proposals_service
+from backend.visits import month_facts
 from backend.wishes import service as wishes_service
 
 log = logging.getLogger("backend.worker")
@@ -76,6 +78,10 @@ async def _project_reviews(session: AsyncSession, settings: Settings) -> int:
     return await project_tasks.sweep_reviews(session, settings)
 
 
+async def _visit_months(session: AsyncSession, settings: Settings) -> int:
+    return await month_facts.fill_closed_months(session, settings)
+
+
 # name → sweep, in the order they run; a result that is a dict is reported as name_key
 SWEEPS: dict[str, Sweep] = {
     "offers_reminded": _remind,
@@ -89,6 +95,7 @@ SWEEPS: dict[str, Sweep] = {
     "proposals_closed": _proposals_closed,
     "project_tasks": _project_tasks,
     "project_reviews_due": _project_reviews,
+    "visit_months_stored": _visit_months,
 }
 
 

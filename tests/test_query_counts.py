@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
+
+from backend.households.models import HouseholdTag
+from backend.org.models import Household
+from tests.support.statements import Statements
 
 LISTS = [
     ("demo-dispatcher", "/api/v1/wishes"),
@@ -112,3 +116,33 @@ async def test_wish_detail_does_not_grow_with_its_timeline(api, db):
         events.append(len(body["events"]))
     assert events[1] > events[0] + 4
     assert counts[0] == counts[1], (counts, events)
+
+
+async def test_coverage_reads_care_tags_and_last_visits_with_the_households(api, db, session):
+    """Coverage runs a fixed number of statements however many households and care tags its grids
+    hold, and reads the tags and each household's last visit in the statement that reads the
+    households (not one statement each)."""
+    _, engine = db
+    who, path = "demo-gridworker", "/api/v1/visits/coverage"
+    await api.headers(who)
+    with Statements(engine) as before:
+        body = await api.ok("GET", path, who)
+    (grid,) = body["grids"]
+    households = list((await session.scalars(select(Household).where(Household.grid_id == grid["grid_id"]))).all())
+    h = households[0]
+    for i in range(6):
+        new = Household(grid_id=h.grid_id, compound_id=h.compound_id, building_id=h.building_id, unit_id=h.unit_id)
+        new.room = f"计数{i}"
+        session.add(new)
+        await session.flush()
+        session.add(HouseholdTag(household_id=new.id, tag="独居老人"))
+        session.add(HouseholdTag(household_id=new.id, tag="高龄"))
+    await session.commit()
+    with Statements(engine) as after:
+        body = await api.ok("GET", path, who)
+    assert body["total"]["households"] == grid["households"] + 6
+    assert len(after.texts) == len(before.texts), (before.texts, after.texts)
+    (tags,) = after.reading("householdtag")
+    columns = tags.split(" FROM ")[0]
+    assert "householdtag.tag" in columns and "household.grid_id" in columns, "care tags read with the households"
+    assert "max(visit.visited_at)" in columns, "and so is each household's last visit"

@@ -12,6 +12,8 @@ Where each rule lives:
 - cycles.py     when a household is due: the grid's cycle, shortened by care tags; last visits
 - todo.py       the worker's to-do list, most urgent first
 - coverage.py   a month's coverage per grid and worker, rolled up to compound and community
+- month_facts.py  what a month's visits say of each household, live or (a month past the
+                back-fill window) stored by the worker's sweep; dropped again by a late visit
 - history.py    a household's visits, latest first
 - policy.py     who may record, read coverage, set cycles (and the scope dependencies)
 - views.py      the responses; router.py the HTTP layer

@@ -13,7 +13,9 @@ unless they are also a grid worker of its grid). A worker appears under a grid a
 or `building_chief` when they answer for households in it, else as `visitor` (someone who
 visited there without a grant on it).
 
-Eight queries whatever the number of households.
+Six queries whatever the number of households (the households read with their care tags and
+their last visits in one); a month past the back-fill window reads its visits from the facts stored
+for it (month_facts.py), five then, and recounts them exactly as a live report would.
 """
 
 from __future__ import annotations
@@ -29,13 +31,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
 from backend.directory.models import User
+from backend.households.models import HouseholdTag
 from backend.kernel.clock import utcnow
 from backend.kernel.figures import figure
-from backend.kernel.periods import parse_period
+from backend.kernel.periods import Period, parse_period
 from backend.org.models import Community, Compound, Grid, Household, RoleGrant
-from backend.visits.cycles import CyclePolicy, care_tags_of, last_visits
+from backend.visits import month_facts
+from backend.visits.cycles import CyclePolicy, last_visit_at
 from backend.visits.kinds import PRECEDENCE, CoverageRole
-from backend.visits.models import GridVisitCycle, Visit
+from backend.visits.models import GridVisitCycle, VisitMonthFact
 
 COUNT_FIELDS = ("households", "visited", "met", "not_home", "refused", "moved", "overdue")
 
@@ -76,36 +80,36 @@ def _figures(visited: dict[str, list[int]], cycle: dict[str, list[int]]) -> dict
     }
 
 
-async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None, policy: CyclePolicy) -> Coverage:
-    """Coverage of the given grids over one month (`period`, default this month)."""
+async def coverage(
+    session: AsyncSession,
+    grid_ids: set[int],
+    period: str | None,
+    policy: CyclePolicy,
+    backfill: timedelta | None = None,
+) -> Coverage:
+    """Coverage of the given grids over one month (`period`, default this month). With the
+    back-fill window (`backfill`, see month_facts.py) a closed month's visits are read from their
+    stored facts; without it, always from the visits."""
     month = parse_period(period, default="month", kinds=("month",), not_future=True)
-    as_of = min(utcnow(), month.end)
+    now = utcnow()
+    as_of = min(now, month.end)
     if not grid_ids:
         return Coverage(month.label, month.start, month.end, as_of, _blank(), [], [], [])
-    in_grids = Household.grid_id.in_(grid_ids)
-    ids = select(Household.id).where(in_grids).scalar_subquery()
-    households = (
-        await session.execute(
-            select(Household.id, Household.grid_id, Household.compound_id, Household.building_id).where(in_grids)
-        )
-    ).all()
-    tags = await care_tags_of(session, ids)
+    stored = backfill is not None and month_facts.is_closed(month, now, backfill)
+    households, facts = await _households(session, grid_ids, policy, month, as_of, stored=stored)
     grids = await _grids(session, grid_ids, policy.default_days)
-    reached, _ = await last_visits(session, ids, as_of, attempts=False)
-    outcomes = await _outcomes(session, ids, month.start, month.end)
-    tally = _Tally(grid_ids, await _staff(session, grid_ids, {h[3] for h in households}))
+    tally = _Tally(grid_ids, await _staff(session, grid_ids, {h.building_id for h in households.values()}))
     visited: dict[str, list[int]] = {"visited": [], "not_visited": []}
     cycle: dict[str, list[int]] = {"within_cycle": [], "overdue": []}
-    for hid, gid, cid, bid in households:
-        days = policy.days(grids.cycles[gid], tags.get(hid, ()))
-        last = reached.get(hid)
+    for hid, h in households.items():
+        days = policy.days(grids.cycles[h.grid_id], h.tags)
+        last = facts.reached.get(hid)
         overdue = last is None or last <= as_of - timedelta(days=days)
-        tally.household(gid, cid, bid, overdue, outcomes.of_household.get(hid))
-        visited["visited" if outcomes.of_household.get(hid) else "not_visited"].append(hid)
+        tally.household(h.grid_id, h.compound_id, h.building_id, overdue, facts.of_household.get(hid))
+        visited["visited" if facts.of_household.get(hid) else "not_visited"].append(hid)
         cycle["overdue" if overdue else "within_cycle"].append(hid)
-    grid_of = {h[0]: h[1] for h in households}
-    for (hid, wid), flags in outcomes.of_worker.items():
-        tally.worker_visits(grid_of[hid], wid, flags)
+    for (hid, wid), flags in facts.of_worker.items():
+        tally.worker_visits(households[hid].grid_id, wid, flags)
     compound_rows = await _compounds(session, set(tally.compounds))
     grids.community_names.update({cid: cname for _, _, cid, cname in compound_rows})
     names = await directory_service.users_by_id(session, {uid for _, uid in tally.workers})
@@ -129,6 +133,54 @@ async def coverage(session: AsyncSession, grid_ids: set[int], period: str | None
 
 
 @dataclass
+class _Household:
+    grid_id: int
+    compound_id: int
+    building_id: int
+    tags: set[str] = field(default_factory=set)  # its care tags that shorten cycles
+
+
+async def _households(
+    session: AsyncSession, grid_ids: set[int], policy: CyclePolicy, month: Period, as_of: datetime, *, stored: bool
+) -> tuple[dict[int, _Household], month_facts.Facts]:
+    """The grids' households, by id, with their care tags and what the month's visits say of them.
+    One statement reads the households, their tags and either the last visit that reached each
+    (live) or the month's stored facts (a closed month); then one more for the month's outcomes
+    (live), or two for the households with no stored row (usually none)."""
+    in_grids = Household.grid_id.in_(grid_ids)
+    tagged = and_(HouseholdTag.household_id == Household.id, HouseholdTag.tag.in_(sorted(policy.tag_days)))
+    columns = [Household.id, Household.grid_id, Household.compound_id, Household.building_id, HouseholdTag.tag]
+    stmt = select(*columns).outerjoin(HouseholdTag, tagged).where(in_grids).order_by(Household.id)
+    if stored:
+        fact = and_(VisitMonthFact.month == month.label, VisitMonthFact.household_id == Household.id)
+        stmt = stmt.add_columns(
+            VisitMonthFact.household_id, VisitMonthFact.last_reached_at, VisitMonthFact.outcomes
+        ).outerjoin(VisitMonthFact, fact)
+    else:
+        stmt = stmt.add_columns(last_visit_at(Household.id, as_of, reached=True))
+    households: dict[int, _Household] = {}
+    facts, missing = month_facts.Facts(), []
+    for hid, gid, cid, bid, tag, *rest in (await session.execute(stmt)).all():
+        if hid not in households:
+            households[hid] = _Household(gid, cid, bid)
+            if not stored:
+                if rest[0] is not None:
+                    facts.reached[hid] = rest[0]
+            elif rest[0] is None:
+                missing.append(hid)
+            else:
+                facts.add_stored(hid, rest[1], rest[2])
+        if tag is not None:
+            households[hid].tags.add(tag)
+    if not stored:
+        ids = select(Household.id).where(in_grids).scalar_subquery()
+        facts.update(await month_facts.live(session, ids, month, as_of, reached=False))
+    elif missing:
+        facts.update(await month_facts.live(session, missing, month, as_of))
+    return households, facts
+
+
+@dataclass
 class _Grids:
     rows: list[Row]  # (grid id, name, community id, community name, cycle days or None)
     cycles: dict[int, int]  # grid → its cycle (the default when it has none of its own)
@@ -148,27 +200,6 @@ async def _grids(session: AsyncSession, grid_ids: set[int], default_days: int) -
     cycles = dict.fromkeys(grid_ids, default_days)
     cycles.update({gid: days for gid, _, _, _, days in rows if days is not None})
     return _Grids(list(rows), cycles, {cid: cname for _, _, cid, cname, _ in rows})
-
-
-@dataclass
-class _Outcomes:
-    """The outcomes of the period's visits, per household and per (household, worker)."""
-
-    of_household: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
-    of_worker: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
-
-
-async def _outcomes(session: AsyncSession, households, start: datetime, end: datetime) -> _Outcomes:
-    rows = await session.execute(
-        select(Visit.household_id, Visit.worker_id, Visit.outcome)
-        .where(Visit.household_id.in_(households), Visit.visited_at >= start, Visit.visited_at < end)
-        .distinct()
-    )
-    out = _Outcomes()
-    for hid, wid, outcome in rows.all():
-        out.of_household[hid].add(outcome)
-        out.of_worker[(hid, wid)].add(outcome)
-    return out
 
 
 @dataclass

@@ -71,19 +71,23 @@ async def last_visits(
     ix_visit_household_id_visited_at_outcome, so the cost follows the number of households and
     not the years of visits behind them."""
     h = aliased(Household)
-
-    def last(*where) -> ScalarSelect:
-        return (
-            select(func.max(Visit.visited_at))
-            .where(Visit.household_id == h.id, Visit.visited_at <= as_of, *where)
-            .scalar_subquery()
-        )
-
-    columns = [h.id, last(Visit.outcome != NOT_REACHED)] + ([last()] if attempts else [])
+    columns = [h.id, last_visit_at(h.id, as_of, reached=True)] + ([last_visit_at(h.id, as_of)] if attempts else [])
     rows = (await session.execute(select(*columns).where(h.id.in_(households)))).all()
     reached = {row[0]: row[1] for row in rows if row[1] is not None}
     attempted = {row[0]: row[2] for row in rows if attempts and row[2] is not None}
     return reached, attempted
+
+
+def last_visit_at(household_id, as_of: datetime, *, reached: bool = False) -> ScalarSelect:
+    """The correlated max(visited_at) up to as_of of the household whose id column is given (with
+    `reached`, of the visits that reached it): one backward probe of
+    ix_visit_household_id_visited_at_outcome."""
+    where = [Visit.outcome != NOT_REACHED] if reached else []
+    return (
+        select(func.max(Visit.visited_at))
+        .where(Visit.household_id == household_id, Visit.visited_at <= as_of, *where)
+        .scalar_subquery()
+    )
 
 
 async def care_tags_of(session: AsyncSession, households) -> dict[int, set[str]]:

@@ -59,3 +59,24 @@ class GridVisitCycle(SQLModel, table=True):
     cycle_days: int
     updated_by: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class VisitMonthFact(SQLModel, table=True):
+    """What a closed month's visits say about one household, kept so that a coverage report of
+    that month need not read the visits again (month_facts.py): the last visit that reached it up
+    to the month's end, and the distinct (worker, outcome) pairs of its visits in the month.
+    Only months past the back-fill window (VISIT_MAX_AGE_DAYS) are stored; a row missing means
+    "not stored", never "no visits"."""
+
+    month: str = Field(max_length=7, primary_key=True)  # "2026-09", a month in Asia/Shanghai
+    household_id: int = Field(foreign_key="household.id", primary_key=True)
+    last_reached_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcomes: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [[worker, outcome]]
+
+
+class VisitMonthClosed(SQLModel, table=True):
+    """A month whose facts the sweep has stored for every household there was (month_facts.py)."""
+
+    month: str = Field(max_length=7, primary_key=True)
+    households: int
+    filled_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -4,7 +4,6 @@ coverage (coverage.py), each grid's visit cycle (cycles.py) and a household's hi
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -16,7 +15,7 @@ from backend.kernel.db import ReadSessionDep, SessionDep
 from backend.kernel.pagination import LimitQ, Page, decode_cursor
 from backend.kernel.validation import IdPath, IdQuery
 from backend.visits import coverage as visit_coverage
-from backend.visits import cycles, history, policy, schemas, sync, views
+from backend.visits import cycles, history, month_facts, policy, schemas, sync, views
 from backend.visits import todo as visit_todo
 from backend.visits.cycles import CyclePolicy
 from backend.visits.policy import AdminScope, StaffScope, VisitorScope
@@ -35,7 +34,7 @@ KeyCursorQ = Annotated[str | None, Query(max_length=80, description="next_cursor
 async def batch(
     body: schemas.VisitBatchIn, settings: SettingsDep, session: SessionDep, principal: GridWorker, scope: VisitorScope
 ) -> schemas.VisitBatchOut:
-    max_age = timedelta(days=settings.visit_max_age_days)
+    max_age = month_facts.backfill_window(settings)
     results = await sync.record_batch(session, worker_id=principal.id, scope=scope, items=body.visits, max_age=max_age)
     return views.batch_out(results)
 
@@ -82,7 +81,8 @@ async def coverage(
     ] = None,
 ) -> schemas.CoverageOut:
     grids = policy.coverage_grids(scope, grid_id)
-    result = await visit_coverage.coverage(session, grids, period, CyclePolicy.from_settings(settings))
+    cycle_policy, window = CyclePolicy.from_settings(settings), month_facts.backfill_window(settings)
+    result = await visit_coverage.coverage(session, grids, period, cycle_policy, window)
     return views.coverage_out(result)
 
 

@@ -15,6 +15,8 @@ constraint on it. `record_batch` answers every item, in the items' order, in the
    household;
 4. insert with one INSERT … ON CONFLICT (client_id) DO NOTHING … RETURNING: a concurrent request
    that inserted the same visit first wins, and this one answers `duplicate` with the winner's id;
+   the inserted visits drop whatever coverage facts were stored for their months (month_facts.py:
+   none, unless VISIT_MAX_AGE_DAYS was raised since a month was stored);
 5. only the rows this request really inserted get findings and follow-ups (findings.py); the
    duplicates are answered with the follow-ups made the first time.
 """
@@ -35,7 +37,7 @@ from backend.households.scope import RegisterScope
 from backend.kernel.clock import utcnow
 from backend.kernel.labels import detail_and_fields
 from backend.org.models import Grid, Household
-from backend.visits import findings
+from backend.visits import findings, month_facts
 from backend.visits.kinds import ItemStatus
 from backend.visits.models import Visit
 from backend.visits.schemas import VisitIn
@@ -247,6 +249,8 @@ async def _insert(
         for i, visit in raced:
             batch.results[i] = _known(visit.client_id, winners[visit.client_id], worker_id)
     created = [(i, v, inserted[v.client_id]) for i, v in to_insert if v.client_id in inserted]
+    if created:  # a visit that changes a month whose facts were stored (month_facts.py)
+        await month_facts.forget(session, [(v.household_id, v.visited_at) for _, v, _ in created])
     for i, visit, visit_id in created:
         batch.results[i] = ItemResult(str(visit.client_id), ItemStatus.created, id=visit_id)
     return created

@@ -10,6 +10,7 @@ imports a conftest or a test module (tests/test_support.py checks it). The modul
 - world / stats_world: small worlds of their own, built in the test's transaction, for figures that
   are computed by hand and must not depend on what the demo holds;
 - clock: `set_now`, `sh` (moments in Asia/Shanghai);
+- statements: `Statements`, the SQL an engine runs meanwhile (query-count guards);
 - wishes, issues, visits, ledgers, sheets: payloads and checks of one domain each;
 - notify: the fake WeChat's records, subscription taps, outbox seeding, worker processes;
 - live: servers on loopback ports (threads or `python -m backend`) on databases of their own.
