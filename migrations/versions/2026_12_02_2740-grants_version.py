@@ -2,7 +2,7 @@
 part of the key of the cached Principal (backend/auth/deps.py)
 
 Revision ID: c4e1f7a92740
-Revises: a7c2e9d42600
+Revises: 113f93549851
 Create Date: 2026-12-02 18:15:00.000000+00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c4e1f7a92740"
-down_revision: str | None = "a7c2e9d42600"
+down_revision: str | None = "113f93549851"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

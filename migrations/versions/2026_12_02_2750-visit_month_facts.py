@@ -1,7 +1,7 @@
 """Coverage of closed months: visitmonthfact (per month and household) and visitmonthclosed
 
 Revision ID: c0e16a2750f1
-Revises: a7c2e9d42600
+Revises: c4e1f7a92740
 Create Date: 2026-12-02 18:30:00.000000+00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 import backend.kernel.db
 
 revision: str = "c0e16a2750f1"
-down_revision: str | None = "a7c2e9d42600"
+down_revision: str | None = "c4e1f7a92740"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
