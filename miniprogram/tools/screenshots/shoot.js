@@ -19,8 +19,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 const filter = process.argv[2] || ''
 
 const STANDARD = {
-  standard: { minText: 14, minContrast: 4.5, minTarget: 44, minMain: 44 },
-  elder: { minText: 18, minContrast: 4.5, minTarget: 44, minMain: 60 },
+  standard: { minText: 16, minContrast: 4.5, minTarget: 44, minMain: 44 },
+  elder: { minText: 18, minContrast: 4.5, minTarget: 60, minMain: 60 },
   maxWidth: 375,
 }
 
