@@ -30,19 +30,8 @@ function rateText(f) {
   return f && f.rate !== null && f.rate !== undefined ? Math.round(f.rate * 1000) / 10 + '%' : '—'
 }
 
-// What each bucket of a figure's drill-down means (backend/stats/escalation.py).
-const BUCKET_LABELS = {
-  on_time: '按时',
-  late: '超时',
-  unanswered: '超时未响应',
-  pending: '未到期',
-  reopened: '重新打开',
-  returned: '被部门退回',
-  unresolved: '超期未办结',
-  satisfied: '满意',
-  unsatisfied: '不满意',
-  auto_confirmed: '自动确认（不计入）',
-}
+// What each bucket of a figure's drill-down means: the glossary's words (backend/stats/escalation.py).
+const BUCKET_LABELS = glossary.FIGURE_BUCKET
 const BUCKET_ORDER = ['on_time', 'satisfied', 'late', 'unanswered', 'unresolved', 'reopened', 'returned', 'unsatisfied', 'pending']
 
 // The grid's backlog (open, or returned to the grid; never whistled), oldest first.
