@@ -17,15 +17,18 @@ from backend.org.models import Community, RoleGrant
 from backend.people.models import MemberRegistration
 from backend.people.state import RegistrationStatus
 from backend.wishes.models import Wish, WishEvent
+from tests.support.db import DEMO_LAST_EVENT_IDS
 
 
 def local(at):
     return at.astimezone(SHANGHAI)
 
 
-async def test_demo_times_ratings_and_durations(session):
-    times = list((await session.execute(select(WishEvent.at))).scalars())
-    times += list((await session.execute(select(IssueEvent.at))).scalars())
+async def test_demo_times_ratings_and_durations(db, session):
+    # the demo's events only: the races commit theirs at whatever hour the suite runs
+    last = DEMO_LAST_EVENT_IDS[db[0]]
+    times = list((await session.execute(select(WishEvent.at).where(WishEvent.id <= last["wish"]))).scalars())
+    times += list((await session.execute(select(IssueEvent.at).where(IssueEvent.id <= last["issue"]))).scalars())
     assert len(times) > 200
     waking = sum(1 for t in times if 8 <= local(t).hour < 20)
     assert waking / len(times) >= 0.8, f"{waking} of {len(times)} in waking hours"
