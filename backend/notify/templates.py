@@ -646,12 +646,17 @@ register_event(
 register_template(Template("project_task", "项目任务提醒", ("thing1", "thing2", "thing3", "time4")))
 
 
-def _project_event(name: str, title: str, body: str) -> Event:
+PROJECT_TASKS_PAGE = "pages/project/tasks/tasks"  # the assignee's own tasks
+PROJECT_PAGE = "pages/project/detail/detail?id={project_id}"
+PROJECT_REVIEWS_PAGE = "pages/project/reviews/reviews?kind={kind}&year={year}"  # the community's 项目评估
+
+
+def _project_event(name: str, title: str, body: str, page: str) -> Event:
     return register_event(
         Event(
             name,
             "project_task",
-            "pages/inbox/inbox",  # the project pages come with the mini-program slice
+            page,
             lambda p: (title, body.format(**p)),
             lambda p: {"thing1": p["project_title"], "thing2": p["task_title"], "thing3": title, "time4": p["at"]},
         )
@@ -659,19 +664,29 @@ def _project_event(name: str, title: str, body: str) -> Event:
 
 
 _project_event(
-    "project_task_assigned", "收到项目任务", "项目「{project_title}」派给您的任务「{task_title}」，请接收并按时完成。"
+    "project_task_assigned",
+    "收到项目任务",
+    "项目「{project_title}」派给您的任务「{task_title}」，请接收并按时完成。",
+    PROJECT_TASKS_PAGE,
 )
 _project_event(
     "project_task_reminder",
     "项目任务即将到期",
     "项目「{project_title}」的任务「{task_title}」已用去四分之三的时限，请抓紧办理。",
+    PROJECT_TASKS_PAGE,
 )
 _project_event(
     "project_task_escalated",
     "项目任务超时督办",
     "项目「{project_title}」的任务「{task_title}」已超过时限未完成，请督促承接方办理。",
+    PROJECT_PAGE,  # to the assignee's head, who follows the project rather than their own tasks
 )
-_project_event("project_review_due", "项目待观摩评估", "重点项目「{project_title}」尚未进行{task_title}，请安排评估。")
+_project_event(
+    "project_review_due",
+    "项目待观摩评估",
+    "重点项目「{project_title}」尚未进行{task_title}，请安排评估。",
+    PROJECT_REVIEWS_PAGE,
+)
 register_action("project_work", ("project_task",))
 
 register_action("propose", ("proposal_progress",))

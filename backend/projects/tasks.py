@@ -252,5 +252,5 @@ async def sweep_reviews(session: AsyncSession, settings, limit: int = 500) -> in
     for project in rows.scalars():
         admins = await directory_service.holders_of(session, ["community_admin"], "community", project.community_id)
         key = f"project_review:{kind}:{local.year}:{project.id}"
-        sent += bool(await notifications.review_due(session, project, REVIEW_KINDS[kind], admins, key))
+        sent += bool(await notifications.review_due(session, project, kind, REVIEW_KINDS[kind], admins, key))
     return sent

@@ -52,6 +52,8 @@ async def test_the_assignee_accepts_reports_with_photos_and_completes(api, sessi
     # Monday 09:00 + 3 × 7.5 working hours (08:30-12:00, 13:30-17:30) = Thursday 09:00 (01:00 UTC)
     assert t["due_at"] == "2027-03-04T01:00:00Z"
     assert await notifications(session, "project_task_assigned", i["demo-department"])
+    inbox = (await api.ok("GET", "/api/v1/inbox", "demo-department", params={"limit": 100}))["items"]
+    assert [m["page"] for m in inbox if m["event"] == "project_task_assigned"][0] == "pages/project/tasks/tasks"
     for who in ("demo-member", "demo-dispatcher"):
         error(await api.post(f"{T}/{t['id']}/accept", who), 403, "not_assignee")
     r = await api.post(f"{T}/{t['id']}/progress", "demo-department", json={"note": "已到场"})
@@ -190,6 +192,9 @@ async def test_review_reminders_in_june_once_per_project(api, session, app):
     assert await project_tasks.sweep_reviews(session, app.state.settings) == 0  # once
     mine = [n for n in await notifications(session, "project_review_due", i["demo-admin"]) if n.ref_id == p["id"]]
     assert len(mine) == 1 and "年中观摩评估" in mine[0].body
+    inbox = (await api.ok("GET", "/api/v1/inbox", "demo-admin", params={"limit": 100}))["items"]
+    opened = [m["page"] for m in inbox if m["event"] == "project_review_due" and m["ref_id"] == p["id"]]
+    assert opened == ["pages/project/reviews/reviews?kind=midyear&year=2027"], "the reminder opens 项目评估"
     await api.ok("POST", f"{P}/{p['id']}/reviews", "demo-admin", status=201, json={"kind": "midyear", "score": 88})
     at(api, 2027, 12, 10, 10, 0)
     await project_tasks.sweep_reviews(session, app.state.settings)
