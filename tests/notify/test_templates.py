@@ -57,7 +57,9 @@ LONG_PARAMS = {
     "defer_count": 2,
     # projects (backend/projects)
     "project_title": LONG,
+    "project_id": 4,
     "task_title": LONG,
+    "year": 2026,
     # volunteering (backend/volunteering)
     "activity_id": 11,
     "activity_title": LONG,
