@@ -146,3 +146,37 @@ async def test_coverage_reads_care_tags_and_last_visits_with_the_households(api,
     columns = tags.split(" FROM ")[0]
     assert "householdtag.tag" in columns and "household.grid_id" in columns, "care tags read with the households"
     assert "max(visit.visited_at)" in columns, "and so is each household's last visit"
+
+
+class StatementLog(StatementCounter):
+    """The statements with their parameters, in order."""
+
+    def __init__(self, engine):
+        super().__init__(engine)
+        self.seen: list[tuple[str, str]] = []
+
+    def _hit(self, conn, cursor, statement, parameters, *args):
+        super()._hit()
+        self.seen.append((statement, repr(parameters)))
+
+
+async def test_wish_detail_reads_each_row_once(api, db):
+    """The requester's view of a wish a member holds: the member is read once (for the order and the
+    contact card alike) and the last call-back comes from the timeline already read."""
+    _, engine = db
+    member = (await api.ok("GET", "/api/v1/me", "demo-member"))["id"]
+    wish = await api.ok(
+        "POST", "/api/v1/wishes", "demo-resident2", status=201, json={"title": "读一次", "category": "repair"}
+    )
+    await api.ok("POST", f"/api/v1/wishes/{wish['id']}/review", "demo-dispatcher", json={"decision": "approve"})
+    d = await api.ok("POST", f"/api/v1/wishes/{wish['id']}/dispatch", "demo-dispatcher", json={"member_id": member})
+    await api.ok("POST", f"/api/v1/orders/{d['order']['id']}/accept", "demo-member")
+    await api.ok("POST", f"/api/v1/wishes/{wish['id']}/callback", "demo-resident2")
+    await api.headers("demo-resident2")
+    with StatementLog(engine) as log:
+        body = await api.ok("GET", f"/api/v1/wishes/{wish['id']}", "demo-resident2")
+    assert body["contact"]["callback_requested_at"] is not None
+    assert body["order"]["member_name"] == body["contact"]["member_name"]
+    repeated = [s for s in set(log.seen) if log.seen.count(s) > 1]
+    assert not repeated, repeated
+    assert not [s for s, _ in log.seen if "callback_requested" in s], "the call-back time is in the timeline"

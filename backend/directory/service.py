@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, inspect, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from backend.directory.models import ContactView, User
 from backend.kernel.clock import utcnow
@@ -25,12 +26,27 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
+def _in_session(session: AsyncSession, user_id: int) -> User | None:
+    """The user as this session already holds them, fully loaded (an expired row is read again)."""
+    user = session.identity_map.get(identity_key(User, user_id))
+    return user if user is not None and not inspect(user).expired_attributes else None
+
+
 async def users_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, User]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await session.execute(select(User).where(User.id.in_(wanted)))
-    return {u.id: u for u in rows.scalars()}
+    """The users of `ids` that exist; those the session already holds (the caller, a requester
+    read a moment ago) are not read again."""
+    out: dict[int, User] = {}
+    missing: set[int] = set()
+    for i in {i for i in ids if i is not None}:
+        user = _in_session(session, i)
+        if user is None:
+            missing.add(i)
+        else:
+            out[i] = user
+    if missing:
+        rows = await session.execute(select(User).where(User.id.in_(missing)))
+        out.update((u.id, u) for u in rows.scalars())
+    return out
 
 
 async def names_of(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:

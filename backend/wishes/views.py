@@ -109,21 +109,37 @@ async def _log_view(session: AsyncSession, principal: Principal, wish: Wish, ord
     )
 
 
-async def contact_of(session: AsyncSession, principal: Principal, wish: Wish, order: Order | None):
+def last_callback_in(events: list[Row]):
+    """The time of the last call-back request in a timeline read by service.events_of (id order)."""
+    return next((e.at for e in reversed(events) if e.type == "callback_requested"), None)
+
+
+async def contact_of(
+    session: AsyncSession,
+    principal: Principal,
+    wish: Wish,
+    order: Order | None,
+    events: list[Row] | None = None,
+    member: User | None = None,
+):
     """For the requester while a member holds the wish: the member's name, their phone when they
-    share it, and the last call-back request. None for everyone else."""
+    share it, and the last call-back request. `events` (the timeline) and `member` (the order's
+    member), when the caller has read them, are not read again. None for everyone else."""
     if wish.requester_id != principal.id or wish.status not in CONTACTABLE or order is None:
         return None
     if order.status not in ORDER_TAKEN:
         return None
-    member = (await directory_service.users_by_id(session, [order.member_id]))[order.member_id]
+    if member is None:
+        member = (await directory_service.users_by_id(session, [order.member_id]))[order.member_id]
     profile = await session.get(MemberProfile, order.member_id)
     phone = member.phone if profile is not None and profile.share_phone else None
     return schemas.Contact(
         member_name=member.name or "党员",
         phone=phone,
         can_call=phone is not None,
-        callback_requested_at=await service.last_callback_at(session, wish.id),
+        callback_requested_at=(
+            last_callback_in(events) if events is not None else await service.last_callback_at(session, wish.id)
+        ),
     )
 
 
@@ -144,9 +160,9 @@ async def detail(
     requester = await service.requester_card(session, wish, reveal=reveal)
     if reveal and principal.id != wish.requester_id:
         await _log_view(session, principal, wish, order)
-    member_name = None
+    member = None  # kept: the session's identity map holds rows weakly
     if order is not None:
-        member_name = (await directory_service.names_of(session, [order.member_id])).get(order.member_id)
+        member = (await directory_service.users_by_id(session, [order.member_id])).get(order.member_id)
     return schemas.WishDetail(
         **summary(wish, requester["name"]).model_dump(),
         description=wish.description,
@@ -162,8 +178,8 @@ async def detail(
         completed_at=wish.completed_at,
         closed_at=wish.closed_at,
         events=_events(events, wish, reveal),
-        order=order_out(order, member_name) if order is not None else None,
+        order=order_out(order, member.name if member is not None else None) if order is not None else None,
         viewer_is_requester=wish.requester_id == principal.id,
-        contact=await contact_of(session, principal, wish, order),
+        contact=await contact_of(session, principal, wish, order, events, member),
         actions=await policy.actions_for(session, principal, wish, order),
     )
