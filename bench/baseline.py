@@ -21,6 +21,7 @@ bench/load.py starts it itself with the same worker count as the app.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -80,10 +81,24 @@ WALL_SQL = """
 SELECT w.id, w.title, w.category, w.status, w.compound_id, u.name, w.created_at, w.updated_at
 FROM wish w
 JOIN "user" u ON u.id = w.requester_id
-WHERE w.status = 'open' AND w.compound_id = ANY ($1::int[]) AND w.requester_id <> $2 {cursor}
+WHERE w.status = 'open' AND w.compound_id IN ({compounds}) AND w.requester_id <> ${requester} {cursor}
 ORDER BY w.id DESC
-LIMIT $3
+LIMIT ${limit}
 """
+
+
+@functools.lru_cache(maxsize=64)
+def _wall_sql(compounds: int, with_cursor: bool) -> str:
+    """The wall's statement for that many compounds, one placeholder each, as the app's IN renders
+    (`= ANY($1::int[])` gets a generic plan from PostgreSQL that walks the wish table's primary key
+    backwards: 7 ms instead of 0.5 on the bench data)."""
+    n = compounds
+    return WALL_SQL.format(
+        compounds=", ".join(f"${i}" for i in range(1, n + 1)),
+        requester=n + 1,
+        limit=n + 2,
+        cursor=f"AND w.id < ${n + 3}" if with_cursor else "",
+    )
 
 
 def _keyset(sql: str, cursor_param: int) -> tuple[str, str]:
@@ -183,11 +198,12 @@ async def wall(request: Request) -> JSONResponse:
             mine = [g["scope_id"] for g in grants if g["role"] == "party_member" and g["scope_type"] == "compound"]
             if not any(g["role"] == "party_member" for g in grants):
                 raise Refused(403, "role_required", "您没有执行此操作的角色权限")
-            first, later = _keyset(WALL_SQL, 4)
-            if cursor is None:
-                rows = await conn.fetch(first, mine, user_id, limit + 1)
+            if not mine:
+                rows = []
+            elif cursor is None:
+                rows = await conn.fetch(_wall_sql(len(mine), False), *mine, user_id, limit + 1)
             else:
-                rows = await conn.fetch(later, mine, user_id, limit + 1, cursor)
+                rows = await conn.fetch(_wall_sql(len(mine), True), *mine, user_id, limit + 1, cursor)
     except Refused as r:
         return r.response
     return JSONResponse(_summaries(rows, limit, _mask))

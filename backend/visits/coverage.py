@@ -108,6 +108,7 @@ async def coverage(
         tally.household(h.grid_id, h.compound_id, h.building_id, overdue, facts.of_household.get(hid))
         visited["visited" if facts.of_household.get(hid) else "not_visited"].append(hid)
         cycle["overdue" if overdue else "within_cycle"].append(hid)
+    tally.settle()
     for (hid, wid), flags in facts.of_worker.items():
         tally.worker_visits(households[hid].grid_id, wid, flags)
     compound_rows = await _compounds(session, set(tally.compounds))
@@ -255,6 +256,7 @@ class _Tally:
         self.compounds: dict[int, dict] = defaultdict(_blank)
         self.workers: dict[tuple[int, int], dict] = {}  # (grid, user) → counts
         self.roles: dict[tuple[int, int], CoverageRole] = {}
+        self._groups: dict[tuple[int, int, int], dict] = {}  # (grid, compound, building) → counts
         for g in grid_ids:  # a grid's workers are listed even when the grid has no household
             for uid in staff.grid_workers.get(g, ()):
                 self.worker(g, uid, CoverageRole.grid_worker)
@@ -270,21 +272,34 @@ class _Tally:
         return self.workers[key]
 
     def household(self, gid: int, cid: int, bid: int, overdue: bool, outcomes: set[str] | None) -> None:
-        """A household counts in its grid and compound, and for everyone who answers for it."""
-        counted = [self.grids[gid], self.compounds[cid]]
-        in_charge = self.staff.grid_workers.get(gid, set())
-        responsible = [self.worker(gid, uid, CoverageRole.grid_worker) for uid in in_charge]
-        responsible += [
-            self.worker(gid, uid, CoverageRole.building_chief) for uid in self.staff.chiefs.get(bid, set()) - in_charge
-        ]
-        for counts in counted + responsible:
-            counts["households"] += 1
-            counts["overdue"] += overdue
+        """A household counts in its grid and compound, and for everyone who answers for it: counted
+        per (grid, compound, building) here, handed on to each of them by `settle`, once per group
+        (everyone answering for one household of a building answers for all of them)."""
+        counts = self._groups.get((gid, cid, bid))
+        if counts is None:
+            counts = self._groups[(gid, cid, bid)] = _blank()
+        counts["households"] += 1
+        counts["overdue"] += overdue
         if outcomes:
-            outcome = _classify(outcomes)
-            for counts in counted:
-                counts["visited"] += 1
-                counts[outcome] += 1
+            counts["visited"] += 1
+            counts[_classify(outcomes)] += 1
+
+    def settle(self) -> None:
+        """Hand the households' counts on to grids, compounds and the workers answering for them."""
+        for (gid, cid, bid), counts in self._groups.items():
+            for total in (self.grids[gid], self.compounds[cid]):
+                for k, v in counts.items():
+                    total[k] += v
+            in_charge = self.staff.grid_workers.get(gid, set())
+            responsible = [self.worker(gid, uid, CoverageRole.grid_worker) for uid in in_charge]
+            responsible += [
+                self.worker(gid, uid, CoverageRole.building_chief)
+                for uid in self.staff.chiefs.get(bid, set()) - in_charge
+            ]
+            for total in responsible:
+                total["households"] += counts["households"]
+                total["overdue"] += counts["overdue"]
+        self._groups.clear()
 
     def worker_visits(self, gid: int, wid: int, outcomes: set[str]) -> None:
         """A worker's own visits to one household in the period."""
