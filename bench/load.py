@@ -72,6 +72,8 @@ from backend.kernel.settings import Settings  # noqa: E402
 DEFAULT_DB = "postgresql+asyncpg://postgres@127.0.0.1:5432/hh_bench_100k"
 RESULTS = ROOT / "bench" / "results"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+READ_P99_GOAL_MS = 50  # every read endpoint's p99, the worst of them (issue 16)
+READ_P99_GOAL = f"read p99 < {READ_P99_GOAL_MS} ms at the sustainable load (issue 16: 75 % of the saturated rate)"
 READS = ("wall", "my_wishes", "wish_detail", "inbox", "coverage")
 WRITES = ("new_wish", "visit_batch")
 FLOW = ("candidates", "dispatch", "accept", "complete")
@@ -1436,8 +1438,8 @@ async def main_async(args: argparse.Namespace) -> dict:
         worst = max((sp["endpoints"][ep]["p99_ms"], ep) for ep in READS if ep in sp["endpoints"])
         goals.append(
             {
-                "goal": "read p99 < 100 ms at the sustainable load",
-                "met": worst[0] < 100,
+                "goal": READ_P99_GOAL,
+                "met": worst[0] < READ_P99_GOAL_MS,
                 "measured": f"at {sp['offered_rps']}/s ({sustainable}): all reads p99 {sp['reads']['p99_ms']} ms, "
                 f"worst endpoint {worst[1]} p99 {worst[0]} ms",
             }
@@ -1445,7 +1447,7 @@ async def main_async(args: argparse.Namespace) -> dict:
     else:
         goals.append(
             {
-                "goal": "read p99 < 100 ms at the sustainable load",
+                "goal": READ_P99_GOAL,
                 "met": False,
                 "measured": "no paced level was sustained (arrivals dropped, or the queue took over 1 s to drain)",
             }

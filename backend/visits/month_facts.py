@@ -157,8 +157,9 @@ async def _fill(session: AsyncSession, month: Period, chunk: int) -> int:
 
 async def forget(session: AsyncSession, visits: Iterable[tuple[int, datetime]]) -> int:
     """Drop the stored facts that the given (household, visited_at) pairs change: the household's
-    from the visit's month on (a visit moves every later month's last visit too). One statement
-    when nothing was stored for those months, as in every upload inside the window."""
+    from the visit's month on (a visit moves every later month's last visit too). No statement
+    when every visit falls in the current month (a month is stored only once it has ended), as in
+    most uploads; one when nothing was stored for those months."""
     earliest: dict[int, str] = {}
     for hid, at in visits:
         label = _month(at).label
@@ -166,6 +167,8 @@ async def forget(session: AsyncSession, visits: Iterable[tuple[int, datetime]]) 
     if not earliest:
         return 0
     first = min(earliest.values())
+    if first >= _month(utcnow()).label:  # this month: never stored yet
+        return 0
     result = await session.execute(
         delete(VisitMonthFact).where(VisitMonthFact.household_id.in_(list(earliest)), VisitMonthFact.month >= first)
     )
