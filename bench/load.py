@@ -1088,7 +1088,21 @@ def machine_info() -> dict:
         info["memory_gb"] = round(int(mem) / 1024 / 1024, 1)
     except OSError:
         pass
+    info["python_loop_ms"] = python_loop_ms()
     return info
+
+
+def python_loop_ms(n: int = 2_000_000) -> float:
+    """CPU milliseconds of a fixed pure-Python loop (best of three): how fast this machine's cores
+    run Python, so that CPU-per-request figures of different days can be compared (the same code
+    costs what it costs on a slower core: 2026-12-03's machine took about twice 2026-11-30's)."""
+    best = float("inf")
+    for _ in range(3):
+        t0, acc = time.process_time(), 0
+        for i in range(n):
+            acc += i * i % 7
+        best = min(best, time.process_time() - t0)
+    return round(best * 1000, 1)
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
@@ -1163,7 +1177,8 @@ def markdown(result: dict) -> str:
     if "app_mix_closed" not in result["phases"]:
         return "\n".join(ratio_markdown(result))
     lines = ratio_markdown(result) + [
-        f"Machine: {result['machine']['cores']} cores ({result['machine'].get('cpu', '?')}), "
+        f"Machine: {result['machine']['cores']} cores ({result['machine'].get('cpu', '?')}; "
+        f"a 2M-step Python loop {result['machine'].get('python_loop_ms', '?')} ms), "
         f"{result['config']['workers']} uvicorn workers, database {result['database']['name']} "
         f"({result['database']['sizes']['wish']:,} wishes), client concurrency {result['config']['concurrency']}, "
         f"{result['config']['duration']} s per phase.",
