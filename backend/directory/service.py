@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, insert, inspect, select
+from sqlalchemy import Select, bindparam, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
@@ -26,6 +26,9 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
+_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))  # built once
+
+
 def _in_session(session: AsyncSession, user_id: int) -> User | None:
     """The user as this session already holds them, fully loaded (an expired row is read again)."""
     user = session.identity_map.get(identity_key(User, user_id))
@@ -44,7 +47,7 @@ async def users_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[
         else:
             out[i] = user
     if missing:
-        rows = await session.execute(select(User).where(User.id.in_(missing)))
+        rows = await session.execute(_USERS, {"ids": sorted(missing)})
         out.update((u.id, u) for u in rows.scalars())
     return out
 
