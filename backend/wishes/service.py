@@ -189,11 +189,6 @@ async def list_wishes(
     return list((await session.execute(stmt, {**params, "page": limit + 1})).all())
 
 
-async def events_of(session: AsyncSession, wish_id: int) -> list[Row]:
-    """The timeline as plain rows (type, from_status, to_status, actor_id, at, note, name)."""
-    return list((await session.execute(_EVENTS, {"wish_id": wish_id})).all())
-
-
 _EVENTS = (
     select(
         WishEvent.type,
@@ -208,6 +203,11 @@ _EVENTS = (
     .where(WishEvent.wish_id == bindparam("wish_id"))
     .order_by(WishEvent.id)
 )
+
+
+async def events_of(session: AsyncSession, wish_id: int) -> list[Row]:
+    """The timeline as plain rows (type, from_status, to_status, actor_id, at, note, name)."""
+    return list((await session.execute(_EVENTS, {"wish_id": wish_id})).all())
 
 
 async def requester_card(session: AsyncSession, wish: Wish, *, reveal: bool) -> dict:
