@@ -23,9 +23,20 @@ The score, in tenths of a point (so that it is exact, in SQL as in Python):
 Fractions are rounded to the nearest integer, halves up (`half_up`): the rate's percent, the rating
 term, and the average shown to one decimal. Ties go to the lower member id.
 
-The ranking runs as one SQL statement (`candidates`): the members, their live orders and their
-recent window counted through the member indexes of `wish_order`, scored, ordered and cut to the
-best `limit` in the database, then the reasons of those rows only. The statement is built once per
+The ranking runs as one SQL statement (`candidates`): the members with their counts, scored,
+ordered and cut to the best `limit` in the database, then the reasons of those rows only. The
+counts (live orders, this month's takes, the window's offers and acceptances) are kept on each
+member's profile, recounted in the transaction of every change to one of their orders
+(`refresh_counts`, called by dispatch/service.py's `add_order` and `move`): nothing else about a
+member's orders changes without such a change. A member counted this month (and not in the future
+of the clock) is read from the profile, less what has slid out of the windows since: orders
+created between that count's window start and this one's, an index range that is empty until the
+window passes the oldest order counted (`recent_oldest`), so for most members no order is read. Any
+other member (never counted, or last counted before this month) is counted from `wish_order` as
+before. Counting a 2,000-member compound's 46,680 recent orders cost 25 ms or more of PostgreSQL's
+time on every ranking (the whole statement 55–84 ms on hh_bench_1m, 2026-12-04); read from the
+profiles, and with the requester's building's households looked up once instead of every member's
+household, the statement takes about 17 ms. The statement is built once per
 (engine, wanted skills, open-order limit, page size) with the compound, the requester and the
 times as bound parameters (`_statement_for`): building this SQLAlchemy tree cost 6 ms of CPU per
 request on the bench machine, more than the query itself. The same rules in plain Python,
@@ -39,14 +50,30 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, case, cast, func, literal, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.directory import service as directory_service
 from backend.dispatch.models import Order
 from backend.dispatch.state import LIVE, TAKEN
 from backend.kernel.clock import SHANGHAI, utcnow
+from backend.org.models import Household
 from backend.people import service as people_service
+from backend.people.models import MemberProfile
 
 RATE_WINDOW = timedelta(days=90)
 RATE_AFTER_OFFERS = 3
@@ -110,18 +137,21 @@ def _live(ids):
     )
 
 
+def _taken() -> ColumnElement:
+    return Order.status.in_(sorted(TAKEN))
+
+
 def _recent(ids):
     """This month's takes, the rate window's offers and acceptances, per member (the times are the
-    bound parameters `month`, `since` and `window`: see `_times`)."""
+    bound parameters `month`, `since` and `window`: see `times`)."""
     month, since = bindparam("month"), bindparam("since")
-    taken = Order.status.in_(sorted(TAKEN))
     offer = (Order.kind == "dispatch") & (Order.created_at >= since)
     return (
         select(
             Order.member_id,
-            func.count().filter(taken & (Order.responded_at >= month)).label("taken"),
+            func.count().filter(_taken() & (Order.responded_at >= month)).label("taken"),
             func.count().filter(offer).label("offers"),
-            func.count().filter(offer & taken).label("accepted"),
+            func.count().filter(offer & _taken()).label("accepted"),
         )
         .where(Order.member_id.in_(ids), Order.created_at >= bindparam("window"))
         .group_by(Order.member_id)
@@ -129,24 +159,128 @@ def _recent(ids):
     )
 
 
-def _times(now: datetime) -> dict[str, datetime]:
+def _slid(m):
+    """What slid out of the counts a fresh member's profile keeps (`recent_*`, counted at
+    `recent_as_of`) since then: orders created between that count's window and this one's. Offers
+    and acceptances left the rate window [recent_since, since); takes of this month left the
+    oldest-order bound [recent_window, window). One index range per member, usually empty."""
+    month, since, window = bindparam("month"), bindparam("since"), bindparam("window")
+    offer = (Order.kind == "dispatch") & (Order.created_at >= m.c.recent_since) & (Order.created_at < since)
+    gone = _taken() & (Order.responded_at >= month) & (Order.created_at < window)
+    # recent_window <= recent_since and window <= since (window_start), so this range holds both
+    bounds = (Order.member_id == m.c.id) & (Order.created_at >= m.c.recent_window) & (Order.created_at < since)
+    return (
+        select(
+            Order.member_id,
+            func.count().filter(gone).label("taken"),
+            func.count().filter(offer).label("offers"),
+            func.count().filter(offer & _taken()).label("accepted"),
+        )
+        .select_from(m)
+        .join(Order, bounds)
+        .where(m.c.fresh == 1, m.c.recent_oldest < since)  # else nothing counted then is out of the window yet
+        .group_by(Order.member_id)
+        .subquery("slid")
+    )
+
+
+def times(now: datetime) -> dict[str, datetime]:
     """The values of the statement's time parameters."""
-    return {"month": month_start(now), "since": now - RATE_WINDOW, "window": window_start(now)}
+    return {"now": now, "month": month_start(now), "since": now - RATE_WINDOW, "window": window_start(now)}
+
+
+def _counted(correlated: ColumnElement) -> ColumnElement:
+    """One count of the member's orders (`correlated` picks them), as a correlated subquery."""
+    stmt = select(func.count()).select_from(Order).where(Order.member_id == MemberProfile.user_id, correlated)
+    return stmt.scalar_subquery()
+
+
+_REFRESH_VALUES = {
+    "recent_as_of": bindparam("now"),
+    "recent_since": bindparam("since"),
+    "recent_window": bindparam("window"),
+    "recent_oldest": select(func.min(Order.created_at))
+    .where(Order.member_id == MemberProfile.user_id, Order.created_at >= bindparam("window"))
+    .scalar_subquery(),
+    "live_orders": _counted(Order.status.in_(LIVE)),
+    "recent_taken": _counted(
+        _taken() & (Order.responded_at >= bindparam("month")) & (Order.created_at >= bindparam("window"))
+    ),
+    "recent_offers": _counted((Order.kind == "dispatch") & (Order.created_at >= bindparam("since"))),
+    "recent_accepted": _counted((Order.kind == "dispatch") & (Order.created_at >= bindparam("since")) & _taken()),
+}
+_REFRESH = (
+    update(MemberProfile)
+    .where(MemberProfile.user_id.in_(bindparam("member_ids", expanding=True)))
+    .values(_REFRESH_VALUES)
+    .execution_options(synchronize_session=False)
+)
+# every profile at once, with the parameters of `times(now)`: the district seeder, which bulk-loads
+# the order history, ends with it
+REFRESH_ALL = update(MemberProfile).values(_REFRESH_VALUES).execution_options(synchronize_session=False)
+_LOCK = (
+    select(MemberProfile.user_id)
+    .where(MemberProfile.user_id.in_(bindparam("member_ids", expanding=True)))
+    .order_by(MemberProfile.user_id)
+    .with_for_update()
+)
+
+
+async def refresh_counts(session: AsyncSession, member_ids: set[int]) -> None:
+    """Recount the members' live and recent orders into their profiles, as of now, in the caller's
+    transaction (dispatch/service.py calls it after every change to an order). On PostgreSQL the
+    profiles are locked first, in id order, and the count is a later statement: under READ
+    COMMITTED it then sees every order change committed by a transaction that held the lock before,
+    so two changes racing on one member's orders both end up counted."""
+    ids = sorted(i for i in member_ids if i is not None)
+    if not ids:
+        return
+    await session.flush()
+    if session.get_bind().dialect.name == "postgresql":  # SQLite: writers queue (BEGIN IMMEDIATE)
+        await session.execute(_LOCK, {"member_ids": ids})
+    await session.execute(_REFRESH, {"member_ids": ids, **times(utcnow())})
+
+
+def _members(compound_id, requester_id):
+    """The compound's members (less the requester) with the counts their profiles keep, and whether
+    those are fresh: counted this month and not after `now` (a clock set back, as in tests)."""
+    stored = (
+        MemberProfile.recent_as_of,
+        MemberProfile.recent_since,
+        MemberProfile.recent_window,
+        MemberProfile.recent_oldest,
+        MemberProfile.live_orders,
+        MemberProfile.recent_taken,
+        MemberProfile.recent_offers,
+        MemberProfile.recent_accepted,
+    )
+    as_of = MemberProfile.recent_as_of
+    fresh = case(((as_of >= bindparam("month")) & (as_of <= bindparam("now")), 1), else_=0).label("fresh")
+    query = people_service.members_of_compound_query(compound_id, besides=requester_id, household=True)
+    return query.add_columns(*stored, fresh).cte("m")
 
 
 def _scored(dialect: str, *, wanted: list[str], max_open: int):
     """Every member (less the requester) with the score components and the score; the compound and
     the requester are the bound parameters `compound_id` and `requester_id`."""
     compound_id, requester_id = bindparam("compound_id", type_=Integer), bindparam("requester_id", type_=Integer)
-    m = people_service.members_of_compound_query(compound_id, besides=requester_id).cte("m")
-    ids = select(m.c.id)
-    live, recent = _live(ids), _recent(ids)
-    open_ = func.coalesce(live.c.n, 0)
-    taken = func.coalesce(recent.c.taken, 0)
-    offers = func.coalesce(recent.c.offers, 0)
-    accepted = func.coalesce(recent.c.accepted, 0)
+    m = _members(compound_id, requester_id)
+    counted = select(m.c.id).where(m.c.fresh == 0)  # members whose orders are counted here
+    live, recent, slid = _live(counted), _recent(counted), _slid(m)
+    fresh = m.c.fresh == 1
+
+    def kept(stored, gone, counted_here):
+        return case((fresh, stored - func.coalesce(gone, 0)), else_=func.coalesce(counted_here, 0))
+
+    open_ = case((fresh, m.c.live_orders), else_=func.coalesce(live.c.n, 0))
+    taken = kept(m.c.recent_taken, slid.c.taken, recent.c.taken)
+    offers = kept(m.c.recent_offers, slid.c.offers, recent.c.offers)
+    accepted = kept(m.c.recent_accepted, slid.c.accepted, recent.c.accepted)
+    # the requester's building's households, looked up once (a hashed subplan), not each member's
+    # household: 2,000 index probes fewer for a 2,000-member compound
     building = directory_service.building_of_query(requester_id).scalar_subquery()
-    same_building = case((m.c.building_id == building, 1), else_=0)
+    neighbours = select(Household.id).where(Household.building_id == building)
+    same_building = case((m.c.household_id.in_(neighbours), 1), else_=0)
     matched = (
         case((_nth_wanted_skill(dialect, m.c.skills, wanted, 0).is_not(None), 1), else_=0) if wanted else literal(0)
     )
@@ -181,6 +315,7 @@ def _scored(dialect: str, *, wanted: list[str], max_open: int):
         .select_from(m)
         .outerjoin(live, live.c.member_id == m.c.id)
         .outerjoin(recent, recent.c.member_id == m.c.id)
+        .outerjoin(slid, slid.c.member_id == m.c.id)
     )
 
 
@@ -239,7 +374,7 @@ async def candidates(
     `wanted_skills`, and how many were ranked in all (the compound's members less the requester,
     who never fulfils their own wish). One statement whatever the compound's size."""
     stmt = _statement_for(session.get_bind().dialect.name, tuple(sorted(wanted_skills)), max_open, limit)
-    params = {"compound_id": compound_id, "requester_id": requester_id, **_times(utcnow())}
+    params = {"compound_id": compound_id, "requester_id": requester_id, **times(utcnow())}
     rows = (await session.execute(stmt, params)).all()
     items = [
         {

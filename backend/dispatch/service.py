@@ -1,6 +1,7 @@
 """Orders: one wish offered to (dispatch) or claimed by (claim) one Party member. This module
-keeps the order rows; the actions that move a wish and its order together are in
-backend/flows/wish_orders.py, and the candidate ranking in backend/dispatch/ranking.py."""
+keeps the order rows, and every change to one (`add_order`, `move`) recounts the member's counts
+that the candidate ranking reads (backend/dispatch/ranking.py); the actions that move a wish and
+its order together are in backend/flows/wish_orders.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.dispatch import ranking
 from backend.dispatch.models import Order
 from backend.dispatch.state import LIVE, ORDER, OrderStatus
 from backend.kernel.clock import utcnow
@@ -43,12 +45,15 @@ async def add_order(session: AsyncSession, order: Order) -> Order:
             session.add(order)
     except IntegrityError as exc:
         raise Conflict("该心愿已被其他党员接单", code="already_taken") from exc
+    await ranking.refresh_counts(session, {order.member_id})
     return order
 
 
 async def move(session: AsyncSession, order: Order, event: str, **values) -> None:
-    """Apply one order transition (compare-and-set on its status) and reload the row."""
+    """Apply one order transition (compare-and-set on its status) and reload the row; the member's
+    counts for the ranking are recounted in the same transaction."""
     await ORDER.apply(session, order, event, values=values)
+    await ranking.refresh_counts(session, {order.member_id})
     await session.refresh(order)
 
 

@@ -28,6 +28,20 @@ class MemberProfile(SQLModel, table=True):
     offers_taken_total: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     rating_sum: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     rating_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The ranking's live and recent counts as they stood at `recent_as_of` (backend/dispatch/ranking.py,
+    # `refresh_counts`), recounted in the transaction of every change to one of the member's orders.
+    # The ranking reads them and subtracts only what slid out of the window since; NULL: never counted
+    # (the ranking then counts the member's orders itself).
+    recent_as_of: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    recent_since: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the rate window's start then
+    recent_window: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the oldest order counted then
+    # when the oldest of the orders counted then was created (NULL: none): until the window passes
+    # it, nothing has slid out and the ranking reads the counts as they are
+    recent_oldest: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    live_orders: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    recent_taken: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    recent_offers: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    recent_accepted: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 # Recomputes the running totals above from the order history: the migration that added them and

@@ -275,14 +275,16 @@ async def update_member(
     return profile
 
 
-def members_of_compound_query(compound_id: int, *, besides: int | None = None) -> Select:
+def members_of_compound_query(compound_id: int, *, besides: int | None = None, household: bool = False) -> Select:
     """The statement behind `members_of_compound` (less the user `besides`, if given), for callers
-    that build on it in SQL (the candidate ranking scores these rows in the database)."""
+    that build on it in SQL (the candidate ranking scores these rows in the database). With
+    `household`, each member's household_id instead of its building_id: no household is read."""
+    place = User.household_id if household else Household.building_id
     stmt = (
         select(
             User.id,
             User.name,
-            Household.building_id,
+            place,
             MemberProfile.work_unit,
             MemberProfile.skills,
             MemberProfile.available,
@@ -293,13 +295,14 @@ def members_of_compound_query(compound_id: int, *, besides: int | None = None) -
         )
         .join(RoleGrant, RoleGrant.user_id == User.id)
         .join(MemberProfile, MemberProfile.user_id == User.id)
-        .outerjoin(Household, Household.id == User.household_id)
         .where(
             RoleGrant.role == "party_member",
             RoleGrant.scope_type == "compound",
             RoleGrant.scope_id == compound_id,
         )
     )
+    if not household:
+        stmt = stmt.outerjoin(Household, Household.id == User.household_id)
     return stmt if besides is None else stmt.where(User.id != besides)
 
 

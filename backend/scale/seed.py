@@ -20,8 +20,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 
 from backend.demo import core as demo
+from backend.dispatch import ranking
 from backend.kernel.settings import get_settings
 from backend.migrate import upgrade_head
 from backend.people.models import MEMBER_TOTALS_SQL
@@ -178,6 +180,11 @@ async def seed(
                 )
             log("member totals from the order history")
             await conn.execute(MEMBER_TOTALS_SQL)
+            log("members' live and recent counts, as of now (what every change to an order recounts)")
+            refresh = ranking.REFRESH_ALL.compile(dialect=pg_asyncpg.dialect()).construct_expanded_state(
+                ranking.times(now)
+            )
+            await conn.execute(refresh.statement, *refresh.positional_parameters)
         # VACUUM, not only ANALYZE: the visibility map lets index-only scans skip the heap, and
         # autovacuum does not start on the fresh tables in the middle of the first measurements.
         log("VACUUM (ANALYZE)")

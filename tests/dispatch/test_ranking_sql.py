@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -63,6 +64,9 @@ compound_plan = st.fixed_dictionaries(
         "wanted": st.sampled_from(WANTED),
         "max_open": st.integers(1, 4),
         "now": st.sampled_from(NOWS),
+        # when the members' profiles last counted their orders (ranking.refresh_counts), in minutes
+        # from now: never, just now, earlier this month or before it, or later (a clock set back)
+        "counted": st.sampled_from((None, 0, -1, -90, -60 * 24 * 2, -60 * 24 * 20, -60 * 24 * 40, 60)),
     }
 )
 OUTSIDER = {"building": 0, "available": True, "rating": (5, 1)}
@@ -169,6 +173,11 @@ async def build(session, plan: dict) -> dict:
     bare = await person(session, "无档案", households[0])
     session.add(RoleGrant(user_id=bare, role="party_member", scope_type="compound", scope_id=compound))
     await session.flush()
+    counted = plan.get("counted")
+    if counted is not None:  # the counts as a change to the members' orders left them, then or earlier
+        freeze_at(now + timedelta(minutes=counted))
+        await ranking.refresh_counts(session, {*ids, outsider, bare})
+        freeze_at(now)
     return {
         "compound_id": compound,
         "requester_id": requester,
@@ -233,9 +242,11 @@ def random_plan(rng: random.Random, members: int) -> dict:
     }
 
 
-async def test_a_larger_seeded_compound(session):
-    """150 members and about a thousand orders: many equal scores, so the tie order is exercised."""
-    args = await build(session, random_plan(random.Random(16), 150))
+@pytest.mark.parametrize("counted", [None, -60 * 24 * 3])
+async def test_a_larger_seeded_compound(session, counted):
+    """150 members and about a thousand orders: many equal scores, so the tie order is exercised;
+    counted from the orders, and from the counts the profiles kept three days before."""
+    args = await build(session, {**random_plan(random.Random(16), 150), "counted": counted})
     ranked = await assert_same(session, args)
     scores = [c["score"] for c in ranked]
     assert len(set(scores)) < len(scores), "ties are exercised"

@@ -1,9 +1,22 @@
-"""Candidate ranking reads running totals kept on the member's profile. They must always equal
+"""Candidate ranking reads running totals kept on the member's profile, and the live and recent
+counts each change to an order recounts there (ranking.refresh_counts). They must always equal
 what the order history says, whatever path a wish took (dispatch, decline, claim, cancel, rating)."""
 
 from sqlalchemy import select, text
 
+from backend.dispatch import ranking
 from backend.people.models import MEMBER_TOTALS_SQL, MemberProfile
+from tests.support.clock import freeze_at
+
+RECENT = (
+    "recent_since",
+    "recent_window",
+    "recent_oldest",
+    "live_orders",
+    "recent_taken",
+    "recent_offers",
+    "recent_accepted",
+)
 
 COLUMNS = ("offers_total", "offers_taken_total", "rating_sum", "rating_count")
 
@@ -17,6 +30,20 @@ async def assert_totals_match_history(session):
     kept = await totals(session)
     await session.execute(text(MEMBER_TOTALS_SQL))
     assert kept == await totals(session)
+
+
+async def assert_recent_counts_match_history(session) -> int:
+    """Every member's kept counts equal a recount of their orders at the moment they were kept (the
+    clock is moved there for the recount). Returns how many members have counts."""
+    rows = await session.execute(select(MemberProfile).execution_options(populate_existing=True))
+    kept = {p.user_id: (p.recent_as_of, *(getattr(p, c) for c in RECENT)) for p in rows.scalars()}
+    for uid, (as_of, *_) in kept.items():
+        if as_of is not None:
+            freeze_at(as_of)
+            await ranking.refresh_counts(session, {uid})
+    rows = await session.execute(select(MemberProfile).execution_options(populate_existing=True))
+    assert kept == {p.user_id: (p.recent_as_of, *(getattr(p, c) for c in RECENT)) for p in rows.scalars()}
+    return sum(1 for as_of, *_ in kept.values() if as_of is not None)
 
 
 async def new_open_wish(api, title="帮忙修理漏水的水龙头") -> int:
@@ -73,6 +100,10 @@ async def test_totals_follow_every_path_and_drive_the_ranking(api, session):
     after = (await totals(session))[m2]
     assert tuple(a - b for a, b in zip(after, before, strict=True)) == (3, 1, 7, 2)
     await assert_totals_match_history(session)
+    assert await assert_recent_counts_match_history(session) >= 2  # the demo members, and demo-member2
+    m2_profile = await session.get(MemberProfile, m2, populate_existing=True)
+    assert m2_profile.recent_as_of is not None and m2_profile.live_orders == 0  # every order of theirs is done
+    assert m2_profile.recent_offers >= 3 and m2_profile.recent_taken >= 2  # o1–o3 offered, w2 and w3 taken
 
     offers, taken, rating_sum, rating_count = after
     cands = await api.ok(
