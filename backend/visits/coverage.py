@@ -24,8 +24,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -141,6 +142,27 @@ class _Household:
     tags: set[str] = field(default_factory=set)  # its care tags that shorten cycles
 
 
+def _in(name: str):
+    return bindparam(name, expanding=True)
+
+
+@lru_cache(maxsize=32)
+def _households_statement(tags: tuple[str, ...], stored: bool) -> Select:
+    """The households of the grids (`grid_ids`) with their care tags among `tags`, and the last visit
+    that reached each up to `as_of` (live) or the month's stored facts (`month`). Built once per
+    shape: building and keying it afresh cost more CPU than running it."""
+    in_grids = Household.grid_id.in_(_in("grid_ids"))
+    tagged = and_(HouseholdTag.household_id == Household.id, HouseholdTag.tag.in_(tags))
+    columns = [Household.id, Household.grid_id, Household.compound_id, Household.building_id, HouseholdTag.tag]
+    stmt = select(*columns).outerjoin(HouseholdTag, tagged).where(in_grids).order_by(Household.id)
+    if stored:
+        fact = and_(VisitMonthFact.month == bindparam("month"), VisitMonthFact.household_id == Household.id)
+        return stmt.add_columns(
+            VisitMonthFact.household_id, VisitMonthFact.last_reached_at, VisitMonthFact.outcomes
+        ).outerjoin(VisitMonthFact, fact)
+    return stmt.add_columns(last_visit_at(Household.id, bindparam("as_of"), reached=True))
+
+
 async def _households(
     session: AsyncSession, grid_ids: set[int], policy: CyclePolicy, month: Period, as_of: datetime, *, stored: bool
 ) -> tuple[dict[int, _Household], month_facts.Facts]:
@@ -148,20 +170,11 @@ async def _households(
     One statement reads the households, their tags and either the last visit that reached each
     (live) or the month's stored facts (a closed month); then one more for the month's outcomes
     (live), or two for the households with no stored row (usually none)."""
-    in_grids = Household.grid_id.in_(grid_ids)
-    tagged = and_(HouseholdTag.household_id == Household.id, HouseholdTag.tag.in_(sorted(policy.tag_days)))
-    columns = [Household.id, Household.grid_id, Household.compound_id, Household.building_id, HouseholdTag.tag]
-    stmt = select(*columns).outerjoin(HouseholdTag, tagged).where(in_grids).order_by(Household.id)
-    if stored:
-        fact = and_(VisitMonthFact.month == month.label, VisitMonthFact.household_id == Household.id)
-        stmt = stmt.add_columns(
-            VisitMonthFact.household_id, VisitMonthFact.last_reached_at, VisitMonthFact.outcomes
-        ).outerjoin(VisitMonthFact, fact)
-    else:
-        stmt = stmt.add_columns(last_visit_at(Household.id, as_of, reached=True))
+    stmt = _households_statement(tuple(sorted(policy.tag_days)), stored)
+    params = {"grid_ids": sorted(grid_ids), **({"month": month.label} if stored else {"as_of": as_of})}
     households: dict[int, _Household] = {}
     facts, missing = month_facts.Facts(), []
-    for hid, gid, cid, bid, tag, *rest in (await session.execute(stmt)).all():
+    for hid, gid, cid, bid, tag, *rest in (await session.execute(stmt, params)).all():
         if hid not in households:
             households[hid] = _Household(gid, cid, bid)
             if not stored:
@@ -174,8 +187,7 @@ async def _households(
         if tag is not None:
             households[hid].tags.add(tag)
     if not stored:
-        ids = select(Household.id).where(in_grids).scalar_subquery()
-        facts.update(await month_facts.live(session, ids, month, as_of, reached=False))
+        facts.update(await month_facts.live_outcomes_in_grids(session, grid_ids, month))
     elif missing:
         facts.update(await month_facts.live(session, missing, month, as_of))
     return households, facts
@@ -188,16 +200,17 @@ class _Grids:
     community_names: dict[int, str]
 
 
+_GRIDS = (
+    select(Grid.id, Grid.name, Grid.community_id, Community.name, GridVisitCycle.cycle_days)
+    .join(Community, Community.id == Grid.community_id)
+    .outerjoin(GridVisitCycle, GridVisitCycle.grid_id == Grid.id)
+    .where(Grid.id.in_(_in("grid_ids")))
+)
+
+
 async def _grids(session: AsyncSession, grid_ids: set[int], default_days: int) -> _Grids:
     """The grids with their community's name and their visit cycle, in one statement."""
-    rows = (
-        await session.execute(
-            select(Grid.id, Grid.name, Grid.community_id, Community.name, GridVisitCycle.cycle_days)
-            .join(Community, Community.id == Grid.community_id)
-            .outerjoin(GridVisitCycle, GridVisitCycle.grid_id == Grid.id)
-            .where(Grid.id.in_(grid_ids))
-        )
-    ).all()
+    rows = (await session.execute(_GRIDS, {"grid_ids": sorted(grid_ids)})).all()
     cycles = dict.fromkeys(grid_ids, default_days)
     cycles.update({gid: days for gid, _, _, _, days in rows if days is not None})
     return _Grids(list(rows), cycles, {cid: cname for _, _, cid, cname, _ in rows})
@@ -211,37 +224,40 @@ class _Staff:
     chiefs: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
 
-async def _staff(session: AsyncSession, grid_ids: set[int], buildings: set[int]) -> _Staff:
-    grants = await session.execute(
-        select(RoleGrant.user_id, RoleGrant.role, RoleGrant.scope_id).where(
-            or_(
-                and_(
-                    RoleGrant.role == CoverageRole.grid_worker,
-                    RoleGrant.scope_type == "grid",
-                    RoleGrant.scope_id.in_(grid_ids),
-                ),
-                and_(
-                    RoleGrant.role == CoverageRole.building_chief,
-                    RoleGrant.scope_type == "building",
-                    RoleGrant.scope_id.in_(buildings),
-                ),
-            )
-        )
+_STAFF = select(RoleGrant.user_id, RoleGrant.role, RoleGrant.scope_id).where(
+    or_(
+        and_(
+            RoleGrant.role == CoverageRole.grid_worker,
+            RoleGrant.scope_type == "grid",
+            RoleGrant.scope_id.in_(_in("grid_ids")),
+        ),
+        and_(
+            RoleGrant.role == CoverageRole.building_chief,
+            RoleGrant.scope_type == "building",
+            RoleGrant.scope_id.in_(_in("buildings")),
+        ),
     )
+)
+
+
+async def _staff(session: AsyncSession, grid_ids: set[int], buildings: set[int]) -> _Staff:
+    grants = await session.execute(_STAFF, {"grid_ids": sorted(grid_ids), "buildings": sorted(buildings)})
     staff = _Staff()
     for uid, role, scope_id in grants.all():
         (staff.grid_workers if role == CoverageRole.grid_worker else staff.chiefs)[scope_id].add(uid)
     return staff
 
 
+_COMPOUNDS = (
+    select(Compound.id, Compound.name, Compound.community_id, Community.name)
+    .join(Community, Community.id == Compound.community_id)
+    .where(Compound.id.in_(_in("compound_ids")))
+)
+
+
 async def _compounds(session: AsyncSession, compound_ids: set[int]) -> list[Row]:
     """(compound id, name, community id, community name) of the compounds counted."""
-    rows = await session.execute(
-        select(Compound.id, Compound.name, Compound.community_id, Community.name)
-        .join(Community, Community.id == Compound.community_id)
-        .where(Compound.id.in_(compound_ids))
-    )
-    return list(rows.all())
+    return list((await session.execute(_COMPOUNDS, {"compound_ids": sorted(compound_ids)})).all())
 
 
 # ---- counting ----------------------------------------------------------------------------------

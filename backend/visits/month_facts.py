@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.kernel.clock import to_shanghai, utcnow
@@ -87,6 +87,30 @@ async def live(session: AsyncSession, households, month: Period, as_of: datetime
         .distinct()
     )
     for hid, wid, outcome in rows.all():
+        facts.add(hid, wid, outcome)
+    return facts
+
+
+# the month's (household, worker, outcome) of the households of some grids: built once, bound per call
+# (building and keying it afresh cost more CPU than running it)
+_OUTCOMES_IN_GRIDS = (
+    select(Visit.household_id, Visit.worker_id, Visit.outcome)
+    .where(
+        Visit.household_id.in_(
+            select(Household.id).where(Household.grid_id.in_(bindparam("grid_ids", expanding=True))).scalar_subquery()
+        ),
+        Visit.visited_at >= bindparam("start"),
+        Visit.visited_at < bindparam("end"),
+    )
+    .distinct()
+)
+
+
+async def live_outcomes_in_grids(session: AsyncSession, grid_ids: Iterable[int], month: Period) -> Facts:
+    """`live(..., reached=False)` for the households of the grids (coverage's live month)."""
+    facts = Facts()
+    params = {"grid_ids": sorted(grid_ids), "start": month.start, "end": month.end}
+    for hid, wid, outcome in (await session.execute(_OUTCOMES_IN_GRIDS, params)).all():
         facts.add(hid, wid, outcome)
     return facts
 
