@@ -2,10 +2,18 @@
 counts each change to an order recounts there (ranking.refresh_counts). They must always equal
 what the order history says, whatever path a wish took (dispatch, decline, claim, cancel, rating)."""
 
-from sqlalchemy import select, text
+import asyncio
 
+import pytest
+from sqlalchemy import delete, func, select, text
+
+from backend.directory.models import User
 from backend.dispatch import ranking
+from backend.dispatch.models import Order
+from backend.kernel.db import create_engine, make_session_factory
+from backend.org.models import Compound
 from backend.people.models import MEMBER_TOTALS_SQL, MemberProfile
+from backend.wishes.models import Wish
 from tests.support.clock import freeze_at
 
 RECENT = (
@@ -124,3 +132,57 @@ async def test_candidates_are_limited_best_first_with_the_total(api):
     for bad in ("0", "201", "x"):
         r = await api.get(f"/api/v1/wishes/{wish_id}/candidates?limit={bad}", "demo-dispatcher")
         assert r.status_code == 422 and r.json()["error"] and r.json()["detail"]
+
+
+@pytest.mark.postgresql
+async def test_two_order_changes_of_one_member_at_once_are_both_counted(db):
+    """Two transactions each add an order for the same member. The second recount waits for the
+    first transaction (the profile is locked before counting), so the kept count includes both
+    orders. Without the lock it would count its own order only: the UPDATE's subqueries read the
+    snapshot taken before the first transaction committed."""
+    url, _ = db
+    if not url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's")
+    engine = create_engine(url)
+    factory = make_session_factory(engine)
+    try:
+        async with factory() as setup:
+            member = (
+                await setup.execute(select(MemberProfile.user_id).order_by(MemberProfile.user_id).limit(1))
+            ).scalar_one()
+            requester = (await setup.execute(select(User.id).where(User.id != member).limit(1))).scalar_one()
+            compound = (await setup.execute(select(Compound.id).limit(1))).scalar_one()
+            wishes = [
+                Wish(requester_id=requester, compound_id=compound, title="同时派给一位党员", category="other")
+                for _ in range(2)
+            ]
+            setup.add_all(wishes)
+            await setup.commit()
+            wish_ids = [w.id for w in wishes]
+        first, second = factory(), factory()
+        try:
+            for s, wish_id in ((first, wish_ids[0]), (second, wish_ids[1])):
+                s.add(Order(wish_id=wish_id, member_id=member, compound_id=compound, kind="dispatch", status="offered"))
+                await s.flush()
+            await ranking.refresh_counts(first, {member})
+            waiting = asyncio.create_task(ranking.refresh_counts(second, {member}))
+            await asyncio.sleep(0.5)
+            assert not waiting.done(), "the second recount waits for the first transaction"
+            await first.commit()
+            await waiting
+            await second.commit()
+        finally:
+            await first.close()
+            await second.close()
+        async with factory() as check:
+            live = await check.scalar(
+                select(func.count()).where(Order.member_id == member, Order.status.in_(("offered", "accepted")))
+            )
+            kept = await check.get(MemberProfile, member)
+            assert kept.live_orders == live
+            await check.execute(delete(Order).where(Order.wish_id.in_(wish_ids)))
+            await check.execute(delete(Wish).where(Wish.id.in_(wish_ids)))
+            await ranking.refresh_counts(check, {member})
+            await check.commit()
+    finally:
+        await engine.dispose()
