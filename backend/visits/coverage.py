@@ -34,6 +34,7 @@ from backend.directory import service as directory_service
 from backend.directory.models import User
 from backend.households.models import HouseholdTag
 from backend.kernel.clock import utcnow
+from backend.kernel.driver_read import DriverRead
 from backend.kernel.figures import figure
 from backend.kernel.periods import Period, parse_period
 from backend.org.models import Community, Compound, Grid, Household, RoleGrant
@@ -147,6 +148,10 @@ def _in(name: str):
 
 
 @lru_cache(maxsize=32)
+def _households_read(tags: tuple[str, ...], stored: bool) -> DriverRead:
+    return DriverRead(_households_statement(tags, stored))
+
+
 def _households_statement(tags: tuple[str, ...], stored: bool) -> Select:
     """The households of the grids (`grid_ids`) with their care tags among `tags`, and the last visit
     that reached each up to `as_of` (live) or the month's stored facts (`month`). Built once per
@@ -170,11 +175,11 @@ async def _households(
     One statement reads the households, their tags and either the last visit that reached each
     (live) or the month's stored facts (a closed month); then one more for the month's outcomes
     (live), or two for the households with no stored row (usually none)."""
-    stmt = _households_statement(tuple(sorted(policy.tag_days)), stored)
+    read = _households_read(tuple(sorted(policy.tag_days)), stored)
     params = {"grid_ids": sorted(grid_ids), **({"month": month.label} if stored else {"as_of": as_of})}
     households: dict[int, _Household] = {}
     facts, missing = month_facts.Facts(), []
-    for hid, gid, cid, bid, tag, *rest in (await session.execute(stmt, params)).all():
+    for hid, gid, cid, bid, tag, *rest in await read.all(session, params):
         if hid not in households:
             households[hid] = _Household(gid, cid, bid)
             if not stored:
@@ -200,7 +205,7 @@ class _Grids:
     community_names: dict[int, str]
 
 
-_GRIDS = (
+_GRIDS = DriverRead(
     select(Grid.id, Grid.name, Grid.community_id, Community.name, GridVisitCycle.cycle_days)
     .join(Community, Community.id == Grid.community_id)
     .outerjoin(GridVisitCycle, GridVisitCycle.grid_id == Grid.id)
@@ -210,7 +215,7 @@ _GRIDS = (
 
 async def _grids(session: AsyncSession, grid_ids: set[int], default_days: int) -> _Grids:
     """The grids with their community's name and their visit cycle, in one statement."""
-    rows = (await session.execute(_GRIDS, {"grid_ids": sorted(grid_ids)})).all()
+    rows = await _GRIDS.all(session, {"grid_ids": sorted(grid_ids)})
     cycles = dict.fromkeys(grid_ids, default_days)
     cycles.update({gid: days for gid, _, _, _, days in rows if days is not None})
     return _Grids(list(rows), cycles, {cid: cname for _, _, cid, cname, _ in rows})
@@ -224,31 +229,33 @@ class _Staff:
     chiefs: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
 
-_STAFF = select(RoleGrant.user_id, RoleGrant.role, RoleGrant.scope_id).where(
-    or_(
-        and_(
-            RoleGrant.role == CoverageRole.grid_worker,
-            RoleGrant.scope_type == "grid",
-            RoleGrant.scope_id.in_(_in("grid_ids")),
-        ),
-        and_(
-            RoleGrant.role == CoverageRole.building_chief,
-            RoleGrant.scope_type == "building",
-            RoleGrant.scope_id.in_(_in("buildings")),
-        ),
+_STAFF = DriverRead(
+    select(RoleGrant.user_id, RoleGrant.role, RoleGrant.scope_id).where(
+        or_(
+            and_(
+                RoleGrant.role == CoverageRole.grid_worker,
+                RoleGrant.scope_type == "grid",
+                RoleGrant.scope_id.in_(_in("grid_ids")),
+            ),
+            and_(
+                RoleGrant.role == CoverageRole.building_chief,
+                RoleGrant.scope_type == "building",
+                RoleGrant.scope_id.in_(_in("buildings")),
+            ),
+        )
     )
 )
 
 
 async def _staff(session: AsyncSession, grid_ids: set[int], buildings: set[int]) -> _Staff:
-    grants = await session.execute(_STAFF, {"grid_ids": sorted(grid_ids), "buildings": sorted(buildings)})
+    grants = await _STAFF.all(session, {"grid_ids": sorted(grid_ids), "buildings": sorted(buildings)})
     staff = _Staff()
-    for uid, role, scope_id in grants.all():
+    for uid, role, scope_id in grants:
         (staff.grid_workers if role == CoverageRole.grid_worker else staff.chiefs)[scope_id].add(uid)
     return staff
 
 
-_COMPOUNDS = (
+_COMPOUNDS = DriverRead(
     select(Compound.id, Compound.name, Compound.community_id, Community.name)
     .join(Community, Community.id == Compound.community_id)
     .where(Compound.id.in_(_in("compound_ids")))
@@ -257,7 +264,7 @@ _COMPOUNDS = (
 
 async def _compounds(session: AsyncSession, compound_ids: set[int]) -> list[Row]:
     """(compound id, name, community id, community name) of the compounds counted."""
-    return list((await session.execute(_COMPOUNDS, {"compound_ids": sorted(compound_ids)})).all())
+    return await _COMPOUNDS.all(session, {"compound_ids": sorted(compound_ids)})
 
 
 # ---- counting ----------------------------------------------------------------------------------

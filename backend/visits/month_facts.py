@@ -30,6 +30,7 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.kernel.clock import to_shanghai, utcnow
+from backend.kernel.driver_read import DriverRead
 from backend.kernel.periods import Period, parse_period
 from backend.kernel.settings import Settings
 from backend.org.models import Household
@@ -93,7 +94,7 @@ async def live(session: AsyncSession, households, month: Period, as_of: datetime
 
 # the month's (household, worker, outcome) of the households of some grids: built once, bound per call
 # (building and keying it afresh cost more CPU than running it)
-_OUTCOMES_IN_GRIDS = (
+_OUTCOMES_IN_GRIDS = DriverRead(
     select(Visit.household_id, Visit.worker_id, Visit.outcome)
     .where(
         Visit.household_id.in_(
@@ -110,7 +111,7 @@ async def live_outcomes_in_grids(session: AsyncSession, grid_ids: Iterable[int],
     """`live(..., reached=False)` for the households of the grids (coverage's live month)."""
     facts = Facts()
     params = {"grid_ids": sorted(grid_ids), "start": month.start, "end": month.end}
-    for hid, wid, outcome in (await session.execute(_OUTCOMES_IN_GRIDS, params)).all():
+    for hid, wid, outcome in await _OUTCOMES_IN_GRIDS.all(session, params):
         facts.add(hid, wid, outcome)
     return facts
 

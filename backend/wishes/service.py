@@ -16,6 +16,7 @@ from backend.directory import service as directory_service
 from backend.directory.models import User
 from backend.files import service as files_service
 from backend.kernel.clock import utcnow
+from backend.kernel.driver_read import DriverRead
 from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
 from backend.wishes import notifications
@@ -165,6 +166,12 @@ def _list_statement(exclude: bool, requester: bool, compounds: bool, statuses: b
     return stmt.order_by(Wish.id.desc()).limit(bindparam("page", type_=Integer))
 
 
+@lru_cache(maxsize=64)
+def _list_read(*shape: bool) -> DriverRead:
+    """The page statement of a shape, run through the driver (kernel/driver_read.py)."""
+    return DriverRead(_list_statement(*shape))
+
+
 async def list_wishes(
     session: AsyncSession,
     *,
@@ -184,12 +191,12 @@ async def list_wishes(
         "statuses": [str(x) for x in statuses] if statuses else None,
         "cursor": cursor,
     }
-    stmt = _list_statement(*(params[k] is not None for k in params))
+    read = _list_read(*(params[k] is not None for k in params))
     params = {k: v for k, v in params.items() if v is not None}
-    return list((await session.execute(stmt, {**params, "page": limit + 1})).all())
+    return await read.all(session, {**params, "page": limit + 1})
 
 
-_EVENTS = (
+_EVENTS = DriverRead(
     select(
         WishEvent.type,
         WishEvent.from_status,
@@ -207,7 +214,7 @@ _EVENTS = (
 
 async def events_of(session: AsyncSession, wish_id: int) -> list[Row]:
     """The timeline as plain rows (type, from_status, to_status, actor_id, at, note, name)."""
-    return list((await session.execute(_EVENTS, {"wish_id": wish_id})).all())
+    return await _EVENTS.all(session, {"wish_id": wish_id})
 
 
 async def requester_card(session: AsyncSession, wish: Wish, *, reveal: bool) -> dict:
