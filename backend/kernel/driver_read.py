@@ -8,7 +8,9 @@ that is a large part of what separates the app from a bare asyncpg server.
 Only for pure reads of columns (no ORM entities, no locks): the statement then sees what it would
 see through the session, because it runs on the session's connection, inside the session's
 transaction when one has begun and, before the first write, outside one exactly as the deferred
-BEGIN of kernel/db.py lets any pure read run. The session is flushed first when it holds changes
+BEGIN of kernel/db.py lets any pure read run; under READ COMMITTED (the default) each statement
+has its own snapshot either way. A connection set to a stricter isolation level keeps SQLAlchemy's
+path, which begins the transaction first. The session is flushed first when it holds changes
 (autoflush, as `session.execute` would). The engine's `before_cursor_execute` listeners still see
 each statement (the statement counters of the tests, the bench's SQL capture, the deferred BEGIN's
 check). On any other driver (aiosqlite) it is `session.execute`.
@@ -23,6 +25,10 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
+
+# the adapter's isolation levels under which every statement reads its own snapshot: the default
+# (READ COMMITTED) and autocommit (which kernel/db.py's deferred BEGIN sets until the first write)
+_OWN_SNAPSHOT = (None, "read_committed", "autocommit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +103,13 @@ class DriverRead:
                 value = params[name] if index is None else params[name][index]
             args.append(processor(value) if processor else value)
         connection = await session.connection()
+        adapter = (await connection.get_raw_connection()).dbapi_connection
+        if adapter.isolation_level not in _OWN_SNAPSHOT:  # a snapshot to keep: SQLAlchemy's way
+            return list((await session.execute(self.stmt, params)).all())
         sync = connection.sync_connection
         if sync.dispatch.before_cursor_execute:  # who watches statements (counters, the bench's capture)
             sync.dispatch.before_cursor_execute(sync, None, expanded.statement, tuple(args), None, False)
-        driver = (await connection.get_raw_connection()).driver_connection
-        records = await driver.fetch(expanded.statement, *args)
+        records = await adapter.driver_connection.fetch(expanded.statement, *args)
         results, make = entry.results, entry.row._make
         if not any(results):
             return [make(record) for record in records]

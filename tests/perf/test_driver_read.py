@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import bindparam, event, select
 
+from backend.kernel.db import LAZY_BEGIN, create_engine, make_session_factory
 from backend.kernel.driver_read import DriverRead
 from backend.wishes import service as wish_service
 from backend.wishes.models import Wish
@@ -53,3 +55,30 @@ async def test_it_sees_the_sessions_own_changes(session):
     read = DriverRead(select(Wish.title, Wish.updated_at).where(Wish.id == wish.id))
     rows = await read.all(session, {})
     assert [tuple(r) for r in rows] == [("驱动直读看得见本事务的修改", datetime(2026, 12, 4, 1, 2, 3, tzinfo=UTC))]
+
+
+@pytest.mark.postgresql
+async def test_on_asyncpg_it_goes_through_the_driver_unless_a_stricter_isolation_level_is_set(db):
+    """The statement listeners see a driver read without a cursor (it skipped SQLAlchemy's execution);
+    on a REPEATABLE READ engine it takes SQLAlchemy's path, which begins the transaction first."""
+    url, _ = db
+    if not url.startswith("postgresql"):
+        pytest.skip("the driver path is asyncpg's")
+    read = DriverRead(select(Wish.id).order_by(Wish.id).limit(bindparam("n")))
+    for options, via_driver in (({}, True), ({"isolation_level": "REPEATABLE READ"}, False)):
+        engine = create_engine(url, **options)
+        cursors: list[bool] = []
+
+        def seen(_conn, cursor, *_, into=cursors):
+            into.append(cursor is None)
+
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        try:
+            async with make_session_factory(engine)() as s:
+                s.info[LAZY_BEGIN] = True
+                assert [tuple(r) for r in await read.all(s, {"n": 3})] == [
+                    tuple(r) for r in (await s.execute(read.stmt, {"n": 3})).all()
+                ]
+            assert cursors[0] is via_driver and cursors[1] is False
+        finally:
+            await engine.dispose()
