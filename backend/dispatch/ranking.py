@@ -235,7 +235,6 @@ async def refresh_counts(session: AsyncSession, member_ids: set[int]) -> None:
     ids = sorted(i for i in member_ids if i is not None)
     if not ids:
         return
-    await session.flush()
     if session.get_bind().dialect.name == "postgresql":  # SQLite: writers queue (BEGIN IMMEDIATE)
         await session.execute(_LOCK, {"member_ids": ids})
     await session.execute(_REFRESH, {"member_ids": ids, **times(utcnow())})

@@ -76,12 +76,10 @@ class Facts:
                 self.add(hid, wid, outcome)
 
 
-async def live(session: AsyncSession, households, month: Period, as_of: datetime, *, reached: bool = True) -> Facts:
-    """The facts read from the visits; `households` is a list or a subquery of ids. Without
-    `reached` the last visits are left to the caller (coverage reads them with its households)."""
+async def live(session: AsyncSession, households, month: Period, as_of: datetime) -> Facts:
+    """The facts read from the visits; `households` is a list or a subquery of ids."""
     facts = Facts()
-    if reached:
-        facts.reached, _ = await last_visits(session, households, as_of, attempts=False)
+    facts.reached, _ = await last_visits(session, households, as_of, attempts=False)
     rows = await session.execute(
         select(Visit.household_id, Visit.worker_id, Visit.outcome)
         .where(Visit.household_id.in_(households), Visit.visited_at >= month.start, Visit.visited_at < month.end)
@@ -108,7 +106,8 @@ _OUTCOMES_IN_GRIDS = DriverRead(
 
 
 async def live_outcomes_in_grids(session: AsyncSession, grid_ids: Iterable[int], month: Period) -> Facts:
-    """`live(..., reached=False)` for the households of the grids (coverage's live month)."""
+    """The month's outcomes of the grids' households, as `live` reads them, without the last visits
+    (coverage reads those with its households)."""
     facts = Facts()
     params = {"grid_ids": sorted(grid_ids), "start": month.start, "end": month.end}
     for hid, wid, outcome in await _OUTCOMES_IN_GRIDS.all(session, params):

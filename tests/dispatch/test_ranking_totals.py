@@ -145,6 +145,7 @@ async def test_two_order_changes_of_one_member_at_once_are_both_counted(db):
         pytest.skip("row locks are PostgreSQL's")
     engine = create_engine(url)
     factory = make_session_factory(engine)
+    member, wish_ids = None, []
     try:
         async with factory() as setup:
             member = (
@@ -180,9 +181,10 @@ async def test_two_order_changes_of_one_member_at_once_are_both_counted(db):
             )
             kept = await check.get(MemberProfile, member)
             assert kept.live_orders == live
-            await check.execute(delete(Order).where(Order.wish_id.in_(wish_ids)))
-            await check.execute(delete(Wish).where(Wish.id.in_(wish_ids)))
-            await ranking.refresh_counts(check, {member})
-            await check.commit()
-    finally:
+    finally:  # the rows this test committed go, and the member's counts with them
+        async with factory() as cleanup:
+            await cleanup.execute(delete(Order).where(Order.wish_id.in_(wish_ids)))
+            await cleanup.execute(delete(Wish).where(Wish.id.in_(wish_ids)))
+            await ranking.refresh_counts(cleanup, {member})
+            await cleanup.commit()
         await engine.dispose()
