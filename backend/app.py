@@ -34,6 +34,7 @@ from backend.flows.router import router as flows_router
 from backend.households.router import router as households_router
 from backend.households.verify_router import router as verification_router
 from backend.issues.router import router as issues_router
+from backend.kernel import lean
 from backend.kernel.db import (
     RETRY_MARKER,
     RETRYABLE_SQLSTATES,
@@ -45,6 +46,7 @@ from backend.kernel.db import (
 )
 from backend.kernel.errors import DomainError, ErrorOut
 from backend.kernel.labels import detail_and_fields
+from backend.kernel.lean import LeanRoutes
 from backend.kernel.ratelimit import RateLimiter
 from backend.kernel.settings import Settings, get_settings
 from backend.lists.router import router as lists_router
@@ -66,6 +68,7 @@ from backend.volunteering.router import router as volunteering_router
 from backend.volunteering.timebank_router import router as timebank_router
 from backend.wechat.client import WeChatGateway
 from backend.wechat.fake import create_fake_wechat_app
+from backend.wishes import router as wishes_routes
 from backend.wishes.router import router as wishes_router
 from backend.worker import run_forever
 
@@ -100,6 +103,10 @@ ROUTERS = (
     assessment_router,
     appraisal_router,
 )
+
+# GET routes served by backend/kernel/lean.py (the same endpoints; FastAPI answers whatever they
+# cannot): the wish wall, my wishes and a wish's detail, the reads every resident and member repeats.
+LEAN_ROUTES = (wishes_routes.wall, wishes_routes.list_wishes, wishes_routes.get_wish)
 
 HTTP_CODES = {
     400: "bad_request",
@@ -289,7 +296,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     if settings.docs_enabled:
         install_docs(app)
-    app.add_middleware(RetryOnConflictMiddleware)  # innermost: a lost deadlock replays the request once
+    for router in ROUTERS:
+        app.include_router(router)
+    # innermost: the hottest reads, served without FastAPI's per-request machinery (backend/kernel/lean.py)
+    app.add_middleware(LeanRoutes, fastapi_app=app, plans=lean.build(app, LEAN_ROUTES))
+    app.add_middleware(RetryOnConflictMiddleware)  # a lost deadlock replays the request once
     app.add_middleware(
         RequestContextMiddleware,
         metrics=app.state.metrics,
@@ -297,8 +308,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_upload=settings.upload_max_bytes + 64 * 1024,
     )
     app.add_middleware(SigningMiddleware, signer=app.state.upload_signer)  # responses sign their upload URLs
-    for router in ROUTERS:
-        app.include_router(router)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     app.include_router(files_serving)  # /uploads/<name>?exp=&sig=: signed URLs only
     if settings.fake_wechat_enabled and not settings.wechat_api_base:
