@@ -18,6 +18,7 @@ from backend.directory.models import User
 from backend.kernel.clock import utcnow
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
+from backend.kernel.driver_read import DriverRead
 from backend.kernel.errors import Forbidden, Unauthorized
 from backend.org import service as org_service
 from backend.org.models import RoleGrant
@@ -94,14 +95,28 @@ class PrincipalCache:
 
 @dataclass
 class Principal:
-    user: User
+    """The caller: their id, their grants, and (for every route but the lean reads that state
+    `CurrentCaller`) their user row as an ORM object."""
+
+    user_id: int
     grants: list[Grant] | list[RoleGrant]
+    loaded_user: User | None = None
     _compound_cache: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, user: User, grants: list[Grant] | list[RoleGrant]) -> Principal:
+        assert user.id is not None
+        return cls(user.id, grants, user)
+
+    @property
+    def user(self) -> User:
+        if self.loaded_user is None:
+            raise RuntimeError("the caller was resolved without their user row (CurrentCaller): state CurrentUser")
+        return self.loaded_user
 
     @property
     def id(self) -> int:
-        assert self.user.id is not None
-        return self.user.id
+        return self.user_id
 
     @property
     def roles(self) -> list[str]:
@@ -204,14 +219,64 @@ async def current_principal(
     if version != user.token_version:  # compared on the row just loaded: no extra query
         raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
     assert grants is not None
-    return Principal(user=user, grants=list(grants))
+    return Principal.of(user, list(grants))
+
+
+_VERSIONS_READ = DriverRead(select(User.token_version, User.grants_version).where(User.id == bindparam("user_id")))
+_VERSIONS_AND_GRANTS_READ = DriverRead(_VERSIONS_AND_GRANTS)
+
+
+async def current_caller(
+    request: Request,
+    settings: SettingsDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """`current_principal` for the hot reads that need the caller's id and grants, never their user
+    row: the same token checks and the same cache, on the row's two versions alone (read through
+    the driver, no ORM object). Its Principal has no `user`; asking for it is an error."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("请先登录", code="not_authenticated")
+    user_id, version = decode_access_token(settings, credentials.credentials)
+    cache = principal_cache(request)
+    grants: tuple[Grant, ...] | None = None
+    if cache.knows(user_id):
+        rows = await _VERSIONS_READ.all(session, {"user_id": user_id})
+        versions = (rows[0][0], rows[0][1]) if rows else None
+        if versions is not None and version == versions[0]:
+            grants = cache.get(user_id, *versions)
+    else:
+        rows, versions = [], None
+    if grants is None and (not rows or version == rows[0][0]):
+        rows = await _VERSIONS_AND_GRANTS_READ.all(session, {"user_id": user_id})
+        versions = (rows[0][0], rows[0][1]) if rows else None
+        grants = _grants_of(rows)
+        if versions is not None and version == versions[0]:
+            cache.put(user_id, *versions, grants)
+    if versions is None:
+        raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
+    if version != versions[0]:
+        raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
+    assert grants is not None
+    return Principal(user_id, list(grants))
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
+CurrentCaller = Annotated[Principal, Depends(current_caller)]  # the lean reads: no user row
 
 
-def require_role(*roles: str):
-    """Dependency: the caller must hold at least one of `roles` (anywhere; scope is checked later)."""
+def require_role(*roles: str, caller_only: bool = False):
+    """Dependency: the caller must hold at least one of `roles` (anywhere; scope is checked later).
+    `caller_only`: resolved by `current_caller` (the route never reads `principal.user`)."""
+
+    if caller_only:
+
+        async def light_checker(principal: CurrentCaller) -> Principal:
+            if not principal.has_role(*roles):
+                raise Forbidden("您没有执行此操作的角色权限", code="role_required")
+            return principal
+
+        return Depends(light_checker)
 
     async def checker(principal: CurrentUser) -> Principal:
         if not principal.has_role(*roles):
@@ -224,6 +289,7 @@ def require_role(*roles: str):
 # Every role alias a route may state lives here, so a reader finds who may call what in one place.
 Dispatcher = Annotated[Principal, require_role("dispatcher")]
 Member = Annotated[Principal, require_role("party_member")]
+MemberCaller = Annotated[Principal, require_role("party_member", caller_only=True)]  # the wish wall
 Admin = Annotated[Principal, require_role("community_admin", "street_admin")]
 Staff = Annotated[Principal, require_role("dispatcher", "community_admin", "street_admin")]
 # Grid work (backend/households, backend/visits): who visits, and who may read the register.

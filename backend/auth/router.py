@@ -42,7 +42,7 @@ async def wechat_login(
         raise UpstreamUnavailable("微信返回的登录信息无效，请稍后再试", code="wechat_bad_response")
     user, created = await auth_service.login_openid(session, openid, unionid)
     token, ttl = create_access_token(settings, user.id, user.token_version)
-    principal = Principal(user=user, grants=await org_service.grants_of(session, user.id))
+    principal = Principal.of(user, await org_service.grants_of(session, user.id))
     return schemas.TokenOut(
         access_token=token,
         expires_in=ttl,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from backend.auth.deps import CurrentUser, Dispatcher, Member
+from backend.auth.deps import CurrentCaller, CurrentUser, Dispatcher, MemberCaller
 from backend.dispatch import service as dispatch_service
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
@@ -72,7 +72,7 @@ async def create_wish(
 )
 async def list_wishes(
     session: SessionDep,
-    principal: CurrentUser,
+    principal: CurrentCaller,
     status: Annotated[str | None, Query(description="one status or several separated by commas")] = None,
     compound_id: IdQuery = None,
     mine: bool = False,
@@ -111,7 +111,7 @@ async def list_wishes(
 )
 async def wall(
     session: SessionDep,
-    principal: Member,
+    principal: MemberCaller,
     compound_id: IdQuery = None,
     cursor: CursorQ = None,
     limit: LimitQ = 20,
@@ -140,6 +140,8 @@ async def wall(
     summary="A wish with its timeline (requester, its compound's staff, members who may take it)",
 )
 async def get_wish(wish: WishPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> ModelJSON:
+    # CurrentUser, not CurrentCaller: the caller is most often the requester, whose row the
+    # requester card then finds in the session instead of reading it again
     window = timedelta(days=settings.contact_access_days)  # the holder's sight of the requester after completing
     return ModelJSON(await views.detail(session, principal, wish, contact_window=window))  # WishDetail, once
 

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select, update
 
 from backend.app import create_app
 from backend.auth import service as auth_service
-from backend.auth.deps import PrincipalCache
+from backend.auth.deps import Principal, PrincipalCache
 from backend.directory.models import User
 from backend.org import service as org_service
 from backend.org.models import RoleGrant
@@ -22,6 +22,8 @@ from tests.support.api import Api, error
 from tests.support.db import make_settings
 
 WALL = "/api/v1/wishes/wall"
+# a party member's route resolved by current_caller (no user row) and one by current_principal
+MEMBER_ROUTES = pytest.mark.parametrize("route", [WALL, "/api/v1/members/me"], ids=["caller", "user_row"])
 
 
 @pytest.fixture
@@ -75,18 +77,19 @@ async def test_a_role_given_counts_at_once_in_both_workers(app, other, both, ses
         await client.ok("GET", WALL, "demo-resident")
 
 
-async def test_a_role_deleted_without_a_token_bump_ends_at_once_in_both_workers(both, session):
+@MEMBER_ROUTES
+async def test_a_role_deleted_without_a_token_bump_ends_at_once_in_both_workers(both, session, route):
     a, b = both
     member = await _user(session, "demo-member")
     for client in (a, b):
-        await client.ok("GET", WALL, "demo-member")
+        await client.ok("GET", route, "demo-member")
     before = await _versions(session, member.id)
     await session.execute(delete(RoleGrant).where(RoleGrant.user_id == member.id, RoleGrant.role == "party_member"))
     await session.commit()
     after = await _versions(session, member.id)
     assert after[0] == before[0] and after[1] > before[1]  # no logout: the grants' version alone moved
     for client in (a, b):
-        error(await client.get(WALL, "demo-member"), 403, "role_required")
+        error(await client.get(route, "demo-member"), 403, "role_required")
 
 
 async def test_a_grant_deleted_through_the_unit_of_work_ends_at_once(both, session):
@@ -197,27 +200,29 @@ async def test_a_partner_contacts_new_partner_counts_at_once_in_the_other_worker
         assert (await client.ok("GET", f"/api/v1/partners/{other_partner}", "demo-resident"))["viewer_is_contact"]
 
 
-async def test_a_logged_out_token_is_refused_at_once_in_both_workers(app, both, session):
+@MEMBER_ROUTES
+async def test_a_logged_out_token_is_refused_at_once_in_both_workers(app, both, session, route):
     a, b = both
     member = await _user(session, "demo-member")
     for client in (a, b):
-        await client.ok("GET", WALL, "demo-member")
+        await client.ok("GET", route, "demo-member")
     assert app.state.principal_cache.knows(member.id)
     old = await a.headers("demo-member")
     r = await b.client.post("/api/v1/auth/logout", headers=old)
     assert r.status_code == 204, r.text
     for client in (a, b):
-        error(await client.client.get(WALL, headers=old), 401, "token_revoked")
+        error(await client.client.get(route, headers=old), 401, "token_revoked")
 
 
-async def test_with_the_cache_off_nothing_is_kept(app, api, session):
+@MEMBER_ROUTES
+async def test_with_the_cache_off_nothing_is_kept(app, api, session, route):
     app.state.principal_cache = PrincipalCache(0)
     member = await _user(session, "demo-member")
-    await api.ok("GET", WALL, "demo-member")
+    await api.ok("GET", route, "demo-member")
     assert not app.state.principal_cache.knows(member.id)
     await session.execute(delete(RoleGrant).where(RoleGrant.user_id == member.id, RoleGrant.role == "party_member"))
     await session.commit()
-    error(await api.get(WALL, "demo-member"), 403, "role_required")
+    error(await api.get(route, "demo-member"), 403, "role_required")
 
 
 async def test_the_cache_is_keyed_by_both_versions():
@@ -235,3 +240,10 @@ async def test_grant_statements_whose_holders_cannot_be_told_are_refused(session
     with pytest.raises(NotImplementedError):
         await session.execute(update(RoleGrant).where(RoleGrant.id == -1).values(user_id=1))
     await session.rollback()
+
+
+def test_a_caller_resolved_without_the_user_row_refuses_to_pretend_it_has_one():
+    caller = Principal(7, [])  # what current_caller gives the lean reads
+    assert caller.id == 7 and caller.roles == ["resident"]
+    with pytest.raises(RuntimeError, match="CurrentCaller"):
+        caller.user  # noqa: B018
