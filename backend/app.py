@@ -50,6 +50,7 @@ from backend.kernel.lean import LeanRoutes
 from backend.kernel.ratelimit import RateLimiter
 from backend.kernel.settings import Settings, get_settings
 from backend.lists.router import router as lists_router
+from backend.notify import router as notify_routes
 from backend.notify import templates
 from backend.notify.router import router as notify_router
 from backend.notify.worker import start_in_process
@@ -63,6 +64,7 @@ from backend.projects.router import router as projects_router
 from backend.proposals.router import outcome_router as meeting_outcome_router
 from backend.proposals.router import router as proposals_router
 from backend.stats.router import router as stats_router
+from backend.visits import router as visits_routes
 from backend.visits.router import router as visits_router
 from backend.volunteering.router import router as volunteering_router
 from backend.volunteering.timebank_router import router as timebank_router
@@ -105,8 +107,15 @@ ROUTERS = (
 )
 
 # GET routes served by backend/kernel/lean.py (the same endpoints; FastAPI answers whatever they
-# cannot): the wish wall, my wishes and a wish's detail, the reads every resident and member repeats.
-LEAN_ROUTES = (wishes_routes.wall, wishes_routes.list_wishes, wishes_routes.get_wish)
+# cannot): the wish wall, my wishes, a wish's detail and the inbox, the reads every resident and
+# member repeats, and visit coverage, the heaviest read of the grid workers' day.
+LEAN_ROUTES = (
+    wishes_routes.wall,
+    wishes_routes.list_wishes,
+    wishes_routes.get_wish,
+    notify_routes.inbox,
+    visits_routes.coverage,
+)
 
 HTTP_CODES = {
     400: "bad_request",

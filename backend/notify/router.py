@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from backend.auth.deps import Admin, CurrentUser, Principal
+from backend.auth.deps import Admin, CurrentCaller, CurrentUser, Principal
 from backend.directory.models import User
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import SessionDep
 from backend.kernel.errors import Forbidden, InvalidInput
 from backend.kernel.pagination import CursorQ, LimitQ, Page, page_of, parse_cursor
+from backend.kernel.responses import ModelJSON
 from backend.kernel.validation import IdPath
 from backend.notify import schemas, service, templates
 from backend.notify.models import Notification, OutboxMessage
@@ -114,14 +115,16 @@ def _inbox_item(settings, note: Notification) -> schemas.InboxItem:
 
 @router.get("/inbox", response_model=schemas.InboxPage, summary="The caller's inbox, newest first (any logged-in user)")
 async def inbox(
-    settings: SettingsDep, session: SessionDep, principal: CurrentUser, cursor: CursorQ = None, limit: LimitQ = 20
-) -> schemas.InboxPage:
+    settings: SettingsDep, session: SessionDep, principal: CurrentCaller, cursor: CursorQ = None, limit: LimitQ = 20
+) -> ModelJSON:  # InboxPage, serialised once
     rows = await service.inbox(session, principal.id, cursor=parse_cursor(cursor), limit=limit)
     rows, next_cursor = page_of(rows, limit)
-    return schemas.InboxPage(
-        items=[_inbox_item(settings, n) for n in rows],
-        next_cursor=next_cursor,
-        unread=await service.unread_count(session, principal.id),
+    return ModelJSON(
+        schemas.InboxPage(
+            items=[_inbox_item(settings, n) for n in rows],
+            next_cursor=next_cursor,
+            unread=await service.unread_count(session, principal.id),
+        )
     )
 
 

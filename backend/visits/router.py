@@ -13,6 +13,7 @@ from backend.households.policy import HouseholdVisible
 from backend.kernel.context import SettingsDep
 from backend.kernel.db import ReadSessionDep, SessionDep
 from backend.kernel.pagination import LimitQ, Page, decode_cursor
+from backend.kernel.responses import ModelJSON
 from backend.kernel.validation import IdPath, IdQuery
 from backend.visits import coverage as visit_coverage
 from backend.visits import cycles, history, month_facts, policy, schemas, sync, views
@@ -79,11 +80,11 @@ async def coverage(
     period: Annotated[
         str | None, Query(max_length=30, description="a month, `2026-11` (the one period syntax); default this month")
     ] = None,
-) -> schemas.CoverageOut:
+) -> ModelJSON:  # CoverageOut, serialised once
     grids = policy.coverage_grids(scope, grid_id)
     cycle_policy, window = CyclePolicy.from_settings(settings), month_facts.backfill_window(settings)
     result = await visit_coverage.coverage(session, grids, period, cycle_policy, window)
-    return views.coverage_out(result)
+    return ModelJSON(views.coverage_out(result))
 
 
 @router.put(

@@ -13,7 +13,10 @@ from fastapi import Body, Depends, FastAPI, Header
 from fastapi.responses import JSONResponse
 
 from backend.kernel import lean
+from backend.kernel.clock import clock, utcnow
 from backend.kernel.responses import FastJSON
+from backend.notify.schemas import InboxPage
+from backend.visits.schemas import CoverageOut
 
 SIGNED = re.compile(r"(/uploads/[^?\"]+)\?[^\"]*")  # a signed URL's expiry may tick between two calls
 
@@ -45,6 +48,7 @@ def _body(r) -> str:
 
 
 async def test_the_lean_routes_answer_what_fastapi_answers(app, api):
+    clock.freeze(utcnow())  # coverage says when it counted: the two answers of a pair at one instant
     wall = (await api.ok("GET", "/api/v1/wishes/wall?limit=1", "demo-member"))["next_cursor"]
     mine = (await api.ok("GET", "/api/v1/wishes?mine=true", "demo-resident"))["items"]
     assert wall and mine
@@ -79,6 +83,15 @@ async def test_the_lean_routes_answer_what_fastapi_answers(app, api):
         ("/api/v1/wishes/abc", "demo-resident", False),
         ("/api/v1/wishes/categories", "demo-resident", False),  # another route
         ("/api/v1/wishes/", "demo-resident", False),
+        ("/api/v1/inbox", "demo-member", True),
+        ("/api/v1/inbox?limit=2", "demo-admin", True),
+        ("/api/v1/inbox?limit=-1", "demo-admin", False),
+        ("/api/v1/inbox", None, False),
+        ("/api/v1/visits/coverage", "demo-gridworker", True),
+        ("/api/v1/visits/coverage?period=2026-11", "demo-admin", True),
+        ("/api/v1/visits/coverage?period=2026-13", "demo-admin", False),  # 422 from the period syntax
+        ("/api/v1/visits/coverage?grid_id=999999", "demo-gridworker", False),  # 403
+        ("/api/v1/visits/coverage", "demo-resident", False),  # 403
     ]
     for path, who, lean_expected in cases:
         with_lean, without, took = await _both(app, api, path, who)
@@ -92,6 +105,18 @@ async def test_the_lean_routes_answer_what_fastapi_answers(app, api):
         assert took == (1 if lean_expected else 0), f"{label}: lean path taken {took} times"
         if lean_expected:
             assert with_lean.status_code == 200, label
+
+
+async def test_the_inbox_and_coverage_answer_their_models_bytes(api):
+    for path, who, model in (
+        ("/api/v1/inbox?limit=50", "demo-admin", InboxPage),
+        ("/api/v1/visits/coverage", "demo-gridworker", CoverageOut),
+        ("/api/v1/visits/coverage", "demo-admin", CoverageOut),
+    ):
+        r = await api.get(path, who)
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"] == "application/json"
+        assert r.content == model.model_validate_json(r.content).model_dump_json().encode(), path
 
 
 async def test_a_lean_answer_is_counted_under_its_route(app, api):
