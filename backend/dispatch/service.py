@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.directory.models import User
 from backend.dispatch import ranking
 from backend.dispatch.models import Order
 from backend.dispatch.state import LIVE, ORDER, OrderStatus
 from backend.kernel.clock import utcnow
+from backend.kernel.driver_read import DriverRead
 from backend.kernel.errors import Conflict, NotFound
+from backend.people.models import MemberProfile
 
 
 async def get_order(session: AsyncSession, order_id: int) -> Order:
@@ -31,6 +34,44 @@ async def live_order(session: AsyncSession, wish_id: int) -> Order | None:
 
 
 _LATEST_ORDER = select(Order).where(Order.wish_id == bindparam("wish_id")).order_by(Order.id.desc()).limit(1)
+
+
+# The wish detail's order card: the newest order with what the card says of its member (name, and
+# phone with the member's choice to share it), one statement through the driver.
+_ORDER_CARD = DriverRead(
+    select(
+        Order.id,
+        Order.wish_id,
+        Order.member_id,
+        Order.kind,
+        Order.status,
+        Order.note,
+        Order.decline_reason,
+        Order.completion_note,
+        Order.photos,
+        Order.created_at,
+        Order.expires_at,
+        Order.responded_at,
+        Order.completed_at,
+        Order.due_at,
+        Order.overdue_at,
+        User.name.label("member_name"),
+        User.phone.label("member_phone"),
+        MemberProfile.share_phone,
+    )
+    .join(User, User.id == Order.member_id)
+    .outerjoin(MemberProfile, MemberProfile.user_id == Order.member_id)
+    .where(Order.wish_id == bindparam("wish_id"))
+    .order_by(Order.id.desc())
+    .limit(1)
+)
+
+
+async def latest_order_card(session: AsyncSession, wish_id: int) -> Row | None:
+    """The wish's newest order as a row of plain columns with its member's name, phone and
+    share_phone (None without a profile); the session's pending changes are flushed first."""
+    rows = await _ORDER_CARD.all(session, {"wish_id": wish_id})
+    return rows[0] if rows else None
 
 
 async def latest_order(session: AsyncSession, wish_id: int) -> Order | None:

@@ -83,6 +83,11 @@ _HOUSEHOLD_LABELS = (  # built once (building it cost more CPU than running it);
 )
 
 
+def room_label(building: str, unit: str, room: str) -> str:
+    """A household as residents say it: 2号楼1单元302."""
+    return f"{building}{unit}{room}"
+
+
 async def household_labels(session: AsyncSession, household_ids: Iterable[int]) -> dict[int, dict]:
     """Room label and building for households, e.g. {"building_id": 3, "label": "2号楼1单元302",
     "building": {"id": 3, "name": "2号楼", "latitude": 37.43, "longitude": 118.67}}."""
@@ -93,7 +98,7 @@ async def household_labels(session: AsyncSession, household_ids: Iterable[int]) 
     return {
         hid: {
             "building_id": bid,
-            "label": f"{bname}{uname}{room}",
+            "label": room_label(bname, uname, room),
             "building": {"id": bid, "name": bname, "latitude": lat, "longitude": lng},
         }
         for hid, bid, bname, uname, room, lat, lng in rows

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from backend.auth.deps import CurrentUser, Dispatcher, Member, Principal
+from backend.auth.deps import CurrentCaller, CurrentUser, Dispatcher, Member, Principal
 from backend.dispatch.models import Order
 from backend.dispatch.state import TAKEN as ORDER_TAKEN
 from backend.dispatch.state import OrderStatus
@@ -86,6 +86,10 @@ async def _wish(wish_id: IdPath, session: SessionDep, _: CurrentUser) -> Wish:
     return await service.get_wish(session, wish_id)
 
 
+async def _wish_read(wish_id: IdPath, session: SessionDep, _: CurrentCaller) -> Wish:
+    return await service.get_wish(session, wish_id)
+
+
 async def _wish_locked(wish_id: IdPath, session: SessionDep, _: CurrentUser) -> Wish:
     return await service.get_wish(session, wish_id, for_update=True)
 
@@ -107,6 +111,7 @@ async def _for_member_locked(_: Member, wish: Annotated[Wish, Depends(_wish_lock
 
 
 WishPath = Annotated[Wish, Depends(_wish)]  # any logged-in caller; what they may see is reveal_for's rule
+WishRead = Annotated[Wish, Depends(_wish_read)]  # the same, for the detail's read (CurrentCaller: no user row)
 WishLocked = Annotated[Wish, Depends(_wish_locked)]  # the same, its row locked for a flow
 WishForDispatcher = Annotated[Wish, Depends(_for_dispatcher)]
 WishForDispatcherLocked = Annotated[Wish, Depends(_for_dispatcher_locked)]

@@ -20,7 +20,7 @@ from backend.kernel.responses import FastJSON, ModelJSON
 from backend.kernel.validation import IdQuery
 from backend.wishes import policy, schemas, service, views
 from backend.wishes.categories import CATEGORIES
-from backend.wishes.policy import WishForDispatcher, WishPath
+from backend.wishes.policy import WishForDispatcher, WishPath, WishRead
 from backend.wishes.state import STATUSES, WishStatus
 
 router = APIRouter(prefix="/api/v1/wishes", tags=["wishes"])
@@ -139,9 +139,7 @@ async def wall(
     response_model=schemas.WishDetail,
     summary="A wish with its timeline (requester, its compound's staff, members who may take it)",
 )
-async def get_wish(wish: WishPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> ModelJSON:
-    # CurrentUser, not CurrentCaller: the caller is most often the requester, whose row the
-    # requester card then finds in the session instead of reading it again
+async def get_wish(wish: WishRead, session: SessionDep, principal: CurrentCaller, settings: SettingsDep) -> ModelJSON:
     window = timedelta(days=settings.contact_access_days)  # the holder's sight of the requester after completing
     return ModelJSON(await views.detail(session, principal, wish, contact_window=window))  # WishDetail, once
 

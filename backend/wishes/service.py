@@ -19,6 +19,7 @@ from backend.kernel.clock import utcnow
 from backend.kernel.driver_read import DriverRead
 from backend.kernel.errors import Conflict, Forbidden, NotFound
 from backend.org import service as org_service
+from backend.org.models import Building, Household, Unit
 from backend.wishes import notifications
 from backend.wishes.models import Wish, WishEvent
 from backend.wishes.state import CONTACTABLE, WISH, WishStatus
@@ -217,15 +218,34 @@ async def events_of(session: AsyncSession, wish_id: int) -> list[Row]:
     return await _EVENTS.all(session, {"wish_id": wish_id})
 
 
+_REQUESTER = DriverRead(
+    select(
+        User.name,
+        User.phone,
+        User.household_id,
+        Building.name.label("building"),
+        Unit.name.label("unit"),
+        Household.room,
+    )
+    .outerjoin(Household, Household.id == User.household_id)
+    .outerjoin(Unit, Unit.id == Household.unit_id)
+    .outerjoin(Building, Building.id == Household.building_id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
 async def requester_card(session: AsyncSession, wish: Wish, *, reveal: bool) -> dict:
-    user = await session.get(User, wish.requester_id)  # often the caller, already in the session
-    assert user is not None
+    """The requester as the caller may see them, with their household's id (for the contact-view
+    log, not shown): one statement, the room with it."""
+    rows = await _REQUESTER.all(session, {"user_id": wish.requester_id})
+    assert rows, "a wish's requester exists (foreign key)"
+    user = rows[0]
     if not reveal:
-        return {"name": directory_service.mask_name(user.name), "phone": None, "room": None, "masked": True}
-    room = None
-    if user.household_id is not None:
-        room = (await org_service.household_labels(session, [user.household_id]))[user.household_id]["label"]
-    return {"name": user.name or "居民", "phone": user.phone, "room": room, "masked": False}
+        card = {"name": directory_service.mask_name(user.name), "phone": None, "room": None, "masked": True}
+    else:
+        room = org_service.room_label(user.building, user.unit, user.room) if user.building is not None else None
+        card = {"name": user.name or "居民", "phone": user.phone, "room": room, "masked": False}
+    return {**card, "household_id": user.household_id}
 
 
 async def last_callback_at(session: AsyncSession, wish_id: int):

@@ -10,13 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.deps import Principal
 from backend.directory import service as directory_service
-from backend.directory.models import User
 from backend.dispatch import service as dispatch_service
 from backend.dispatch.models import Order
 from backend.dispatch.schemas import OrderOut
 from backend.dispatch.state import ORDER
 from backend.dispatch.state import TAKEN as ORDER_TAKEN
-from backend.people.models import MemberProfile
 from backend.wishes import policy, schemas, service
 from backend.wishes.categories import CATEGORY_LABELS
 from backend.wishes.models import Wish
@@ -74,6 +72,11 @@ def order_out(order: Order, member_name: str | None = None) -> OrderOut:
     )
 
 
+def order_card_out(card: Row) -> OrderOut:
+    """dispatch_service.latest_order_card's row as the detail's order."""
+    return OrderOut(**card._asdict(), status_label=ORDER.label(card.status))
+
+
 def _events(events, wish: Wish, reveal: bool) -> list[schemas.EventOut]:
     """The timeline; the requester, as its actor, is masked exactly as on the requester card."""
 
@@ -96,14 +99,15 @@ def _events(events, wish: Wish, reveal: bool) -> list[schemas.EventOut]:
     ]
 
 
-async def _log_view(session: AsyncSession, principal: Principal, wish: Wish, order: Order | None) -> None:
+async def _log_view(
+    session: AsyncSession, principal: Principal, wish: Wish, order: Row | None, household_id: int | None
+) -> None:
     holder = order is not None and order.member_id == principal.id
-    requester = await session.get(User, wish.requester_id)  # loaded by the requester card already
     await directory_service.log_contact_views(
         session,
         principal.id,
         "wish_member" if holder else "wish_dispatcher",
-        [(requester.household_id if requester else None, wish.compound_id)],
+        [(household_id, wish.compound_id)],
         subject_id=wish.requester_id,
         wish_id=wish.id,
     )
@@ -114,32 +118,20 @@ def last_callback_in(events: list[Row]):
     return next((e.at for e in reversed(events) if e.type == "callback_requested"), None)
 
 
-async def contact_of(
-    session: AsyncSession,
-    principal: Principal,
-    wish: Wish,
-    order: Order | None,
-    events: list[Row] | None = None,
-    member: User | None = None,
-):
+def contact_of(principal: Principal, wish: Wish, order: Row | None, events: list[Row]) -> schemas.Contact | None:
     """For the requester while a member holds the wish: the member's name, their phone when they
-    share it, and the last call-back request. `events` (the timeline) and `member` (the order's
-    member), when the caller has read them, are not read again. None for everyone else."""
+    share it, and the last call-back request. `order` is dispatch_service.latest_order_card's row
+    (the member's name, phone and share_phone with it), `events` the timeline. None for everyone else."""
     if wish.requester_id != principal.id or wish.status not in CONTACTABLE or order is None:
         return None
     if order.status not in ORDER_TAKEN:
         return None
-    if member is None:
-        member = (await directory_service.users_by_id(session, [order.member_id]))[order.member_id]
-    profile = await session.get(MemberProfile, order.member_id)
-    phone = member.phone if profile is not None and profile.share_phone else None
+    phone = order.member_phone if order.share_phone else None
     return schemas.Contact(
-        member_name=member.name or "党员",
+        member_name=order.member_name or "党员",
         phone=phone,
         can_call=phone is not None,
-        callback_requested_at=(
-            last_callback_in(events) if events is not None else await service.last_callback_at(session, wish.id)
-        ),
+        callback_requested_at=last_callback_in(events),
     )
 
 
@@ -153,16 +145,14 @@ async def detail(
     """The wish as the caller may see it (Forbidden when they may not); `reveal` overrides the
     policy's answer right after an action that revealed the requester to the caller. Every reveal
     to someone else than the requester is logged (directory ContactView)."""
-    order = await dispatch_service.latest_order(session, wish.id)
+    order = await dispatch_service.latest_order_card(session, wish.id)  # with its member's name and phone
     if reveal is None:
         reveal = await policy.reveal_for(session, principal, wish, order, contact_window)
     events = await service.events_of(session, wish.id)
     requester = await service.requester_card(session, wish, reveal=reveal)
+    household_id = requester.pop("household_id")
     if reveal and principal.id != wish.requester_id:
-        await _log_view(session, principal, wish, order)
-    member = None  # kept: the session's identity map holds rows weakly
-    if order is not None:
-        member = (await directory_service.users_by_id(session, [order.member_id])).get(order.member_id)
+        await _log_view(session, principal, wish, order, household_id)
     return schemas.WishDetail(
         **summary(wish, requester["name"]).model_dump(),
         description=wish.description,
@@ -178,8 +168,8 @@ async def detail(
         completed_at=wish.completed_at,
         closed_at=wish.closed_at,
         events=_events(events, wish, reveal),
-        order=order_out(order, member.name if member is not None else None) if order is not None else None,
+        order=order_card_out(order) if order is not None else None,
         viewer_is_requester=wish.requester_id == principal.id,
-        contact=await contact_of(session, principal, wish, order, events, member),
+        contact=contact_of(principal, wish, order, events),
         actions=await policy.actions_for(session, principal, wish, order),
     )
