@@ -87,7 +87,7 @@ async def _wish(wish_id: IdPath, session: SessionDep, _: CurrentUser) -> Wish:
 
 
 async def _wish_read(wish_id: IdPath, session: SessionDep, _: CurrentCaller) -> Wish:
-    return await service.get_wish(session, wish_id)
+    return await service.wish_row(session, wish_id)  # a row with the Wish's attributes, read-only
 
 
 async def _wish_locked(wish_id: IdPath, session: SessionDep, _: CurrentUser) -> Wish:
@@ -111,7 +111,8 @@ async def _for_member_locked(_: Member, wish: Annotated[Wish, Depends(_wish_lock
 
 
 WishPath = Annotated[Wish, Depends(_wish)]  # any logged-in caller; what they may see is reveal_for's rule
-WishRead = Annotated[Wish, Depends(_wish_read)]  # the same, for the detail's read (CurrentCaller: no user row)
+# the detail's read: the wish as a row of its columns, the caller without their user row
+WishRead = Annotated[Wish, Depends(_wish_read)]
 WishLocked = Annotated[Wish, Depends(_wish_locked)]  # the same, its row locked for a flow
 WishForDispatcher = Annotated[Wish, Depends(_for_dispatcher)]
 WishForDispatcherLocked = Annotated[Wish, Depends(_for_dispatcher_locked)]
