@@ -192,15 +192,28 @@ async def _versions_and_grants(session: AsyncSession, user_id: int) -> tuple[tup
     return ((rows[0][0], rows[0][1]) if rows else (-1, -1)), _grants_of(rows)
 
 
+def _token_of(settings, credentials: HTTPAuthorizationCredentials | None) -> tuple[int, int]:
+    """The bearer token's user id and token version (Unauthorized when there is none or it is bad)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("请先登录", code="not_authenticated")
+    return decode_access_token(settings, credentials.credentials)
+
+
+def _refuse_unless_current(token_version: int | None, version: int) -> None:
+    """The user's row (its token_version, None when there is no row) against the token's version."""
+    if token_version is None:
+        raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
+    if version != token_version:
+        raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
+
+
 async def current_principal(
     request: Request,
     settings: SettingsDep,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("请先登录", code="not_authenticated")
-    user_id, version = decode_access_token(settings, credentials.credentials)
+    user_id, version = _token_of(settings, credentials)
     cache = principal_cache(request)
     grants: tuple[Grant, ...] | None = None
     if cache.knows(user_id):  # the user's row says whether the kept grants are current
@@ -214,11 +227,8 @@ async def current_principal(
         user, grants = await _user_and_grants(session, user_id)
         if user is not None and version == user.token_version:
             cache.put(user_id, user.token_version, user.grants_version, grants)
-    if user is None:
-        raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
-    if version != user.token_version:  # compared on the row just loaded: no extra query
-        raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
-    assert grants is not None
+    _refuse_unless_current(user.token_version if user is not None else None, version)  # the row just loaded
+    assert user is not None and grants is not None
     return Principal.of(user, list(grants))
 
 
@@ -235,29 +245,18 @@ async def current_caller(
     """`current_principal` for the hot reads that need the caller's id and grants, never their user
     row: the same token checks and the same cache, on the row's two versions alone (read through
     the driver, no ORM object). Its Principal has no `user`; asking for it is an error."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("请先登录", code="not_authenticated")
-    user_id, version = decode_access_token(settings, credentials.credentials)
+    user_id, version = _token_of(settings, credentials)
     cache = principal_cache(request)
     grants: tuple[Grant, ...] | None = None
-    if cache.knows(user_id):
+    if cache.knows(user_id):  # the row's two versions say whether the kept grants are current
         rows = await _VERSIONS_READ.all(session, {"user_id": user_id})
-        versions = (rows[0][0], rows[0][1]) if rows else None
-        if versions is not None and version == versions[0]:
-            grants = cache.get(user_id, *versions)
-    else:
-        rows, versions = [], None
-    if grants is None and (not rows or version == rows[0][0]):
+        _refuse_unless_current(rows[0].token_version if rows else None, version)
+        grants = cache.get(user_id, rows[0].token_version, rows[0].grants_version)
+    if grants is None:  # not seen, changed or expired: the versions and the grants in one statement
         rows = await _VERSIONS_AND_GRANTS_READ.all(session, {"user_id": user_id})
-        versions = (rows[0][0], rows[0][1]) if rows else None
+        _refuse_unless_current(rows[0].token_version if rows else None, version)
         grants = _grants_of(rows)
-        if versions is not None and version == versions[0]:
-            cache.put(user_id, *versions, grants)
-    if versions is None:
-        raise Unauthorized("账号不存在，请重新登录", code="invalid_token")
-    if version != versions[0]:
-        raise Unauthorized("登录已失效，请重新登录", code="token_revoked")
-    assert grants is not None
+        cache.put(user_id, rows[0].token_version, rows[0].grants_version, grants)
     return Principal(user_id, list(grants))
 
 
